@@ -1,0 +1,1 @@
+"""press: the publishing pipeline that turns content/ into HTML, PDF and EPUB editions."""

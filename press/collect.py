@@ -1,0 +1,228 @@
+"""Convert and collect: the whole book is parsed and checked before anything is written.
+
+Every chapter body is parsed once by pandoc (cached by content hash); the
+shared transforms run on the AST; then anchors, links and images are
+gathered into one registry and checked, with ``path:line`` for each problem.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from lxml import html as lxml_html
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import transform
+from .config import Paths, read_text
+from .convert import Pandoc, parse_markdown, to_html
+from .errors import Collector, ContentError
+from .model import Book, Heading, Locator, Unit
+from .schema import BookConfig, Emendations, validate
+from .sources import Chapter
+from .yamlsrc import YAMLProblems, load
+
+WORKERS = 4  # pandoc runs as a subprocess: threads overlap its start-up cost
+
+
+@functools.cache
+def _inline_md() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"typographer": True}).enable(["replacements", "smartquotes"])
+
+
+def inline_markdown(text: str) -> Markup:
+    """A title or a short field: inline Markdown to HTML, typography included."""
+    rendered = _inline_md().renderInline(transform.typography_text(text))
+    return Markup(rendered)
+
+
+def plain_text(markup: Markup) -> str:
+    return Markup(markup).striptags()
+
+
+def load_strings(paths: Paths, language: str) -> dict:
+    """Interface words ("Contents", "Index") in the book's language."""
+    base = language.split("-")[0]
+    for name in (language, base, "en"):
+        path = paths.templates / "locale" / f"{name}.yaml"
+        if path.is_file():
+            shown = paths.show(path)
+            try:
+                return load(read_text(path, shown), shown).data or {}
+            except YAMLProblems as exc:
+                raise ContentError(exc.problems) from None
+    return {}
+
+
+def load_emendations(paths: Paths) -> list[dict[str, str]]:
+    path = paths.content / "emendations.yaml"
+    if not path.is_file():
+        return []
+    shown = paths.show(path)
+    try:
+        located = load(read_text(path, shown), shown)
+    except YAMLProblems as exc:
+        raise ContentError(exc.problems) from None
+    model, problems = validate(Emendations, located, shown)
+    collector = Collector()
+    collector.extend(problems)
+    if model is not None:
+        for index, item in enumerate(model.emendations):
+            target = paths.content / item.file
+            line = located.line_of(("emendations", index, "corrected"))
+            if not target.resolve().is_relative_to(paths.content.resolve()) or not target.is_file():
+                collector.add(shown, line, f"'{item.file}' is not a file in content/")
+            elif item.corrected not in target.read_text("utf-8"):
+                collector.add(shown, line, f"the corrected text is not in {item.file}")
+    collector.raise_if_any()
+    return [] if model is None else [e.model_dump() for e in model.emendations]
+
+
+def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc) -> Book:
+    strings = load_strings(paths, config.language)
+    problems = Collector()
+    with ThreadPoolExecutor(WORKERS) as pool:
+        asts = list(pool.map(lambda c: parse_markdown(pandoc, c.body, c.shown), chapters))
+    units = [Unit(chapter, ast) for chapter, ast in zip(chapters, asts)]
+    note = strings.get("lacuna_note", "The source text is lost here.")
+    for unit in units:
+        _common_transforms(unit, note, problems)
+    book = Book(config, units, strings, load_emendations(paths))
+    by_path = {u.chapter.path.resolve(): u for u in units}
+    for item in book.emendations:
+        unit = by_path.get((paths.content / item["file"]).resolve())
+        item["file_title"] = unit.title_text if unit else item["file"]
+    _structure(book)
+    _register_anchors(book, problems)
+    _check_links_and_images(book, paths, problems)
+    problems.raise_if_any()
+    with ThreadPoolExecutor(WORKERS) as pool:
+        htmls = list(pool.map(lambda u: _body_html(pandoc, u), units))
+    for unit, body in zip(units, htmls):
+        unit.html = body
+        unit.headings = _headings(body)
+    _label_anchors(book)
+    return book
+
+
+def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector) -> None:
+    chapter = unit.chapter
+    blocks = unit.ast["blocks"]
+    for fragment in transform.unsafe_html(blocks):
+        problems.add(
+            chapter.shown,
+            chapter.line_of(fragment.strip().split("\n")[0]),
+            "raw HTML with scripts, frames, forms or event handlers is not allowed in a chapter",
+        )
+    blocks = transform.heading_ids(blocks, unit.slug)
+    blocks = transform.number_sections(blocks)
+    blocks = transform.lacunae(blocks, lacuna_note)
+    blocks = transform.typography(blocks)
+    unit.ast["blocks"] = blocks
+    unit.title = inline_markdown(chapter.meta.title)
+    unit.title_text = plain_text(unit.title)
+
+
+def _structure(book: Book) -> None:
+    by_slug = {u.slug: u for u in book.units}
+    for unit in book.units:
+        if unit.chapter.meta.part:
+            unit.parent = by_slug[unit.chapter.meta.part]
+            unit.parent.children.append(unit)
+    for index, unit in enumerate(book.units):
+        unit.page_name = f"{index + 1:02d}-{unit.slug}.html"
+
+
+def _register_anchors(book: Book, problems: Collector) -> None:
+    """One registry of every id in the book; duplicates are errors."""
+    seen: dict[str, Unit] = {}
+    for unit in book.units:
+        ids = [unit.id, *transform.ids_in(unit.ast["blocks"])]
+        for ident in ids:
+            if ident in seen:
+                other = seen[ident].chapter.shown
+                problems.add(
+                    unit.chapter.shown,
+                    unit.chapter.line_of("#" + ident) if ident != unit.id else 1,
+                    f"duplicate id '{ident}' (also used in {other}); ids must be unique in the book",
+                )
+                continue
+            seen[ident] = unit
+            book.anchors[ident] = Locator(ident, unit, unit.title_text)
+
+
+def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> None:
+    for unit in book.units:
+        chapter = unit.chapter
+        for target in transform.links_in(unit.ast["blocks"]):
+            if target.startswith("#") and target[1:] not in book.anchors:
+                problems.add(
+                    chapter.shown, chapter.line_of(target), f"link to '{target}': no such id in the book"
+                )
+            elif re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) is None and not target.startswith("#"):
+                problems.add(
+                    chapter.shown,
+                    chapter.line_of(target),
+                    f"link to '{target}': link to an id ('#id') or a full URL",
+                )
+        for image in transform.images_in(unit.ast["blocks"]):
+            src = image["src"]
+            line = chapter.line_of(src)
+            resolved = (chapter.path.parent / src).resolve()
+            if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+                problems.add(chapter.shown, line, f"image '{src}': only files inside content/ can be used")
+            elif not resolved.is_relative_to(paths.content.resolve()):
+                problems.add(chapter.shown, line, f"image '{src}' is outside content/")
+            elif not resolved.is_file():
+                problems.add(chapter.shown, line, f"image '{src}' does not exist")
+            if not image["alt"]:
+                problems.add(chapter.shown, line, f"image '{src}' has no text alternative: add [alt text]")
+
+
+def _body_html(pandoc: Pandoc, unit: Unit) -> str:
+    blocks = transform.notes_inline(copy.deepcopy(unit.ast["blocks"]))
+    doc = {**unit.ast, "blocks": blocks, "meta": {}}
+    return to_html(pandoc, doc, unit.chapter.shown)
+
+
+def _headings(body: str) -> list[Heading]:
+    if not body.strip():
+        return []
+    out = []
+    for element in lxml_html.fragments_fromstring(body):
+        if not isinstance(element, lxml_html.HtmlElement) or element.tag not in ("h2", "h3"):
+            continue
+        number = None
+        for span in element.find_class("secnum"):
+            number = span.text_content()
+            span.drop_tree()
+        inner = (element.text or "").lstrip() + "".join(
+            lxml_html.tostring(child, encoding="unicode") for child in element
+        )
+        out.append(
+            Heading(element.get("id", ""), int(element.tag[1]), number, Markup(inner.strip()),
+                    element.text_content().strip())
+        )
+    return out
+
+
+def _label_anchors(book: Book) -> None:
+    """Readable labels for on-screen locators: the section number, else the unit title."""
+    for unit in book.units:
+        for heading in unit.headings:
+            label = heading.number or heading.text
+            if heading.id in book.anchors:
+                book.anchors[heading.id] = Locator(heading.id, unit, label)
+
+
+def content_paths(paths: Paths) -> list[Path]:
+    """Every input file of the build, for cache keys and the manifest."""
+    out: list[Path] = []
+    for folder in (paths.content, paths.templates, paths.styles):
+        out.extend(p for p in sorted(folder.rglob("*")) if p.is_file())
+    return out
+

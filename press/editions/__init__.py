@@ -1,0 +1,52 @@
+"""The three editions. Each writes into a staging folder; the pipeline
+moves the results into place only when every edition succeeded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..config import Paths
+from ..errors import Problem
+from ..model import Book
+
+
+@dataclass
+class BackSection:
+    """Back matter made by the build: a note on the text, later the apparatus."""
+
+    id: str
+    kind: str
+    title: str
+    html: Markup
+    page_name: str = ""  # the web edition's file
+
+
+@dataclass
+class EditionResult:
+    name: str
+    files: list[str]  # relative to the staging folder, what to move into dist/
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+class Edition:
+    name = "edition"
+
+    def __init__(self, paths: Paths, book: Book, back_sections: list[BackSection]):
+        self.paths = paths
+        self.book = book
+        self.back_sections = back_sections
+        self.warnings: list[Problem] = []
+
+    def back_toc(self, prefix: str) -> list[dict[str, str]]:
+        """Contents entries for the back matter; ``prefix`` is '#' or ''."""
+        return [
+            {"title": s.title, "href": f"#{s.id}" if prefix == "#" else f"{s.page_name}#{s.id}"}
+            for s in self.back_sections
+        ]
+
+    def build(self, stage: Path) -> EditionResult:  # pragma: no cover - abstract
+        raise NotImplementedError

@@ -1,0 +1,66 @@
+"""The cover image for the EPUB and the web edition, generated at build time.
+
+The design is a template (``templates/cover/cover.html.j2`` and
+``styles/cover.css``) laid out by WeasyPrint like the book, then rasterised
+by PDFium (pypdfium2) to a PNG of 1600 × 2400 px. The result is cached by a
+hash of everything that shapes it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import threading
+
+from ..config import Paths
+from ..model import Book
+from ..render import context, environment
+from ..safety import ConfinedFetcher, captured_warnings
+
+WIDTH_PX = 1600
+_lock = threading.Lock()
+
+
+def cover_html(paths: Paths, book: Book) -> str:
+    return environment(paths).get_template("cover/cover.html.j2").render(context(book))
+
+
+def cover_png(paths: Paths, book: Book) -> bytes:
+    html = cover_html(paths, book)
+    digest = hashlib.sha256(html.encode("utf-8"))
+    for path in sorted((paths.styles / "fonts").glob("*")) + [paths.styles / "cover.css"]:
+        digest.update(path.read_bytes())
+    cache = paths.root / ".cache" / "cover" / f"{digest.hexdigest()}.png"
+    with _lock:  # the HTML edition and the EPUB both ask for it
+        if cache.is_file():
+            return cache.read_bytes()
+        data = _render(paths, html)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(data)
+    return data
+
+
+def _render(paths: Paths, html: str) -> bytes:
+    import pypdfium2
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = ConfinedFetcher([paths.root])
+    fonts = FontConfiguration()
+    with captured_warnings("weasyprint"):
+        pdf = HTML(string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf(
+            stylesheets=[CSS(filename=str(paths.styles / name), url_fetcher=fetcher, font_config=fonts)
+                         for name in ("fonts.css", "cover.css")], font_config=fonts)
+    document = pypdfium2.PdfDocument(pdf)
+    page = document[0]
+    scale = WIDTH_PX / page.get_width()
+    image = page.render(scale=scale).to_pil().convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+@functools.cache
+def cover_size() -> tuple[int, int]:
+    return WIDTH_PX, WIDTH_PX * 3 // 2

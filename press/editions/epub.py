@@ -1,0 +1,219 @@
+"""The EPUB 3: pandoc writes it from the shared AST; we finish the package.
+
+pandoc gives us XHTML files, the spine, the NCX and a nav document with
+accessibility metadata. We then add what pandoc does not know: the parts'
+hierarchy in the nav, the landmarks, the accessibility summary and the
+dates, and re-zip the package deterministically.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import yaml
+from lxml import etree
+
+from .. import ast
+from ..convert import Pandoc
+from ..render import build_date, context, environment
+from . import Edition, EditionResult
+from .cover import cover_png
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+}
+EPUB_TYPES = {"introduction": "introduction", "part": "part", "chapter": "chapter", "conclusion": "conclusion"}
+
+
+class EpubEdition(Edition):
+    name = "epub"
+    pandoc: Pandoc
+
+    # --- the document pandoc converts -------------------------------------
+    def html_blocks(self, html: str) -> list:
+        """Rendered HTML (copyright page, back matter) as AST blocks."""
+        return json.loads(self.pandoc.run(html, "html", "json", ["--sandbox"], source="templates"))["blocks"]
+
+    def document(self) -> dict:
+        book, t = self.book, self.book.strings
+        env = environment(self.paths)
+        blocks: list = []
+        copyright_html = env.get_template("partials/copyright.html.j2").render(context(book))
+        blocks.append(_header(1, "copyright", ["unnumbered"], [ast.Str(t["copyright_page"])],
+                              [["epub:type", "copyright-page"]]))
+        blocks.extend(self.html_blocks(copyright_html))
+        for unit in book.units:
+            number = []
+            if unit.kind == "part":
+                number = [ast.Str(f"{t['part']}\u00a0{unit.number}."), {"t": "Space"}]
+            elif unit.number:
+                number = [ast.Str(f"{unit.number}."), {"t": "Space"}]
+            title = number + self.html_blocks(f"<p>{unit.title}</p>")[0]["c"]
+            epub_type = EPUB_TYPES.get(unit.kind)
+            blocks.append(_header(1, unit.id, [unit.kind], title, [["epub:type", epub_type]] if epub_type else []))
+            if unit.chapter.meta.byline:
+                blocks.append({"t": "Para", "c": [ast.Span([ast.Str(unit.chapter.meta.byline)], ["byline"])]})
+            blocks.extend(copy.deepcopy(unit.ast["blocks"]))
+        for section in self.back_sections:
+            blocks.append(_header(1, section.id, [section.kind], [ast.Str(section.title)],
+                                  [["epub:type", "backmatter"]]))
+            blocks.extend(self.html_blocks(str(section.html)))
+        return ast.document(blocks, api=book.units[0].ast.get("pandoc-api-version"))
+
+    def metadata(self) -> dict:
+        config = self.book.config
+        return {
+            "title": [{"type": "main", "text": config.title}]
+            + ([{"type": "subtitle", "text": config.subtitle}] if config.subtitle else []),
+            "creator": [{"role": a.role, "file-as": a.sort_name or a.name, "text": a.name} for a in config.authors],
+            "identifier": [{"scheme": "ISBN-13", "text": f"urn:isbn:{config.isbn_digits}"}],
+            "publisher": "; ".join(p.name for p in config.publishers),
+            "rights": config.rights,
+            "lang": config.language,
+            "date": config.date,
+            **({"subject": config.subject} if config.subject else {}),
+            "description": config.source_note or config.title,
+            "toc-title": self.book.strings["contents"],
+        }
+
+    # --- build ---------------------------------------------------------
+    def build(self, stage: Path) -> EditionResult:
+        config = self.book.config
+        target = stage / f"{config.slug}.epub"
+        with tempfile.TemporaryDirectory(prefix="press-epub-") as tmp:
+            tmp_path = Path(tmp)
+            (tmp_path / "cover.png").write_bytes(cover_png(self.paths, self.book))
+            (tmp_path / "meta.yaml").write_text(yaml.safe_dump(self.metadata(), allow_unicode=True), "utf-8")
+            (tmp_path / "book.css").write_text(self.stylesheet(), "utf-8")
+            raw = tmp_path / "pandoc.epub"
+            # No --sandbox here: pandoc's sandbox also refuses the stylesheet,
+            # fonts and cover given on the command line. What the document
+            # itself can make pandoc read is confined by the collect stage
+            # instead: images must be files inside content/, and raw HTML may
+            # not load anything (transform.FORBIDDEN_HTML).
+            args = [
+                "--split-level=1", "--toc", "--toc-depth=2",
+                f"--resource-path={self.paths.chapters}",
+                f"--metadata-file={tmp_path / 'meta.yaml'}",
+                f"--epub-cover-image={tmp_path / 'cover.png'}",
+                f"--css={tmp_path / 'book.css'}",
+                "--epub-title-page=true",
+                *(f"--epub-embed-font={font}" for font in sorted((self.paths.styles / "fonts").glob("*.ttf"))),
+            ]
+            self.pandoc.run(json.dumps(self.document(), ensure_ascii=False), "json", "epub3", args,
+                            source="epub", output_file=raw)
+            target.write_bytes(finish(raw.read_bytes(), self.book, self.back_sections))
+        return EditionResult(self.name, [target.name])
+
+    def stylesheet(self) -> str:
+        fonts = (self.paths.styles / "fonts.css").read_text("utf-8")
+        # pandoc stores embedded fonts in EPUB/fonts/, beside EPUB/styles/.
+        fonts = re.sub(r"url\((?:fonts/)?([^)]+)\)", r"url(../fonts/\1)", fonts)
+        return "\n".join([fonts, (self.paths.styles / "base.css").read_text("utf-8"),
+                          (self.paths.styles / "epub.css").read_text("utf-8")])
+
+
+def _header(level: int, ident: str, classes: list[str], inlines: list, attrs: list) -> dict:
+    return {"t": "Header", "c": [level, [ident, classes, attrs], inlines]}
+
+
+# --- finishing the package ------------------------------------------------
+
+def finish(data: bytes, book, back_sections) -> bytes:
+    """Complete the OPF and the nav, then re-zip deterministically."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    files = {info.filename: source.read(info.filename) for info in source.infolist()}
+    ids = _id_files(files)
+    files["EPUB/content.opf"] = _opf(files["EPUB/content.opf"], book)
+    files["EPUB/nav.xhtml"] = _nav(files["EPUB/nav.xhtml"], book, back_sections, ids)
+    return _zip(files)
+
+
+def _id_files(files: dict[str, bytes]) -> dict[str, str]:
+    """Which XHTML file (relative to EPUB/) holds each id."""
+    out: dict[str, str] = {}
+    for name, content in sorted(files.items()):
+        if name.startswith("EPUB/text/") and name.endswith(".xhtml"):
+            for ident in re.findall(rb'\bid="([^"]+)"', content):
+                out.setdefault(ident.decode("utf-8"), name.removeprefix("EPUB/"))
+    return out
+
+
+def _opf(data: bytes, book) -> bytes:
+    root = etree.fromstring(data)
+    metadata = root.find("opf:metadata", NS)
+    strings = book.strings
+
+    def meta(prop: str, text: str) -> None:
+        element = etree.SubElement(metadata, f"{{{NS['opf']}}}meta", property=prop)
+        element.text = text
+
+    existing = {(m.get("property"), m.text) for m in metadata.findall("opf:meta", NS)}
+    features = ["tableOfContents", "readingOrder", "structuralNavigation", "alternativeText"]
+    if any(s.kind == "index" for s in ()):
+        features.append("index")
+    for feature in features:
+        if ("schema:accessibilityFeature", feature) not in existing:
+            meta("schema:accessibilityFeature", feature)
+    meta("schema:accessibilitySummary", strings.get(
+        "epub_accessibility_summary",
+        "This publication has a navigable table of contents, headings in a logical order and "
+        "text alternatives for its images. It contains no content that is a hazard."))
+    meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _nav(data: bytes, book, back_sections, ids: dict[str, str]) -> bytes:
+    """Nest chapters under their parts, and list the landmarks."""
+    root = etree.fromstring(data)
+    toc = root.find(".//x:nav[@id='toc']/x:ol", NS)
+    items = {}
+    for li in toc.findall("x:li", NS):
+        link = li.find("x:a", NS)
+        items[link.get("href").split("#")[-1]] = li
+    for unit in book.units:
+        if unit.parent is not None and unit.id in items and unit.parent.id in items:
+            parent_li = items[unit.parent.id]
+            ol = parent_li.find("x:ol", NS)
+            if ol is None:
+                ol = etree.SubElement(parent_li, f"{{{NS['x']}}}ol", {"class": "toc"})
+            ol.append(items[unit.id])
+    landmarks = root.find(".//x:nav[@id='landmarks']/x:ol", NS)
+    for li in list(landmarks):
+        landmarks.remove(li)
+    strings = book.strings
+    marks = [("cover", "text/cover.xhtml", strings["cover"]),
+             ("titlepage", "text/title_page.xhtml", strings["title_page"]),
+             ("toc", "nav.xhtml#toc", strings["contents"]),
+             ("bodymatter", f"{ids[book.units[0].id]}#{book.units[0].id}", strings["start_of_text"])]
+    marks += [(s.kind if s.kind in ("index", "bibliography") else "backmatter",
+               f"{ids[s.id]}#{s.id}", s.title) for s in back_sections if s.id in ids]
+    for epub_type, href, label in marks:
+        li = etree.SubElement(landmarks, f"{{{NS['x']}}}li")
+        a = etree.SubElement(li, f"{{{NS['x']}}}a", {f"{{{NS['epub']}}}type": epub_type, "href": href})
+        a.text = label
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    """mimetype first and stored (OCF 3.3 §4.3), fixed timestamps, fixed order."""
+    stamp = build_date()
+    date_time = max((1980, 1, 1, 0, 0, 0), stamp.timetuple()[:6])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        names = ["mimetype"] + sorted(n for n in files if n != "mimetype")
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return out.getvalue()

@@ -1,0 +1,140 @@
+"""The web edition: a static multi-page site that works from the file system."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from ..model import Unit
+from ..render import context, environment
+from . import Edition, EditionResult
+from .cover import cover_png
+
+WEB_STYLES = ("fonts.css", "base.css", "screen.css", "web-print.css")
+SCRIPTS = ("search.js",)
+
+
+def endnotes(body: str, first_number: int, back_label: str, notes_label: str) -> tuple[str, int]:
+    """Inline note spans (``span.footnote``) become numbered endnotes of the page.
+
+    Returns the new HTML and the number of notes. Notes are numbered through
+    the whole book, as in print.
+    """
+    if "footnote" not in body:
+        return body, 0
+    root = lxml_html.fragment_fromstring(body, create_parent="div")
+    items = []
+    for offset, span in enumerate(root.xpath("//span[contains(concat(' ', @class, ' '), ' footnote ')]")):
+        number = first_number + offset
+        ref = lxml_html.fromstring(
+            f'<a class="noteref" href="#fn{number}" id="fnref{number}" role="doc-noteref"><sup>{number}</sup></a>'
+        )
+        ref.tail = span.tail
+        span.tail = None
+        span.getparent().replace(span, ref)
+        span.tag = "p"
+        span.attrib.clear()
+        back = lxml_html.fromstring(f'<a href="#fnref{number}" role="doc-backlink" aria-label="{back_label}">↩</a>')
+        span.append(back)
+        items.append((number, span))
+    section = lxml_html.fromstring(
+        f'<section class="footnotes" role="doc-endnotes" aria-label="{notes_label}"><hr><ol start="{first_number}"></ol></section>'
+    )
+    ol = section.find("ol")
+    for number, para in items:
+        li = lxml_html.fromstring(f'<li id="fn{number}" role="doc-endnote"></li>')
+        li.append(para)
+        ol.append(li)
+    root.append(section)
+    inner = (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
+    return inner, len(items)
+
+
+class HtmlEdition(Edition):
+    name = "html"
+
+    def pages(self) -> list[dict]:
+        """Every page in reading order: title, file, body."""
+        pages = []
+        note = 1
+        t = self.book.strings
+        for unit in self.book.units:
+            body, count = endnotes(unit.html, note, t["back_to_text"], t["notes"])
+            note += count
+            pages.append({"unit": unit, "file": unit.page_name, "title": _unit_title(unit, t),
+                          "body": Markup(body), "kind": unit.kind, "anchor": unit.id, "lang": unit.lang})
+        for section in self.back_sections:
+            pages.append({"unit": None, "file": section.page_name, "title": section.title,
+                          "body": section.html, "kind": section.kind, "anchor": section.id, "lang": None})
+        return pages
+
+    def build(self, stage: Path) -> EditionResult:
+        out = stage / "html"
+        assets = out / "assets"
+        assets.mkdir(parents=True)
+        env = environment(self.paths)
+
+        def href(unit: Unit, anchor: str) -> str:
+            return unit.page_name if anchor == unit.id else f"{unit.page_name}#{anchor}"
+
+        common = dict(href=href, back_matter=self.back_toc(""), sections=True)
+        pages = self.pages()
+        home = {"href": "index.html", "title": self.book.strings["home"]}
+        links = [home] + [{"href": p["file"], "title": p["title"]} for p in pages]
+        (out / "index.html").write_text(
+            env.get_template("web/home.html.j2").render(
+                context(self.book, page_title="", body_class="home-page", next=links[1], **common)),
+            "utf-8")
+        for index, page in enumerate(pages, start=1):
+            html = env.get_template("web/unit.html.j2").render(context(
+                self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
+                unit=page["unit"], body=page["body"], kind=page["kind"], anchor=page["anchor"],
+                lang=page["lang"], prev=links[index - 1],
+                next=links[index + 1] if index + 1 < len(links) else None, **common))
+            (out / page["file"]).write_text(html, "utf-8")
+        (out / "search.html").write_text(
+            env.get_template("web/search.html.j2").render(
+                context(self.book, page_title=self.book.strings["search"], body_class="page-search", **common)),
+            "utf-8")
+        self._assets(assets, pages)
+        return EditionResult(self.name, ["html"], {"pages": len(pages) + 2})
+
+    def _assets(self, assets: Path, pages: list[dict]) -> None:
+        for name in WEB_STYLES:
+            shutil.copyfile(self.paths.styles / name, assets / name)
+        shutil.copytree(self.paths.styles / "fonts", assets / "fonts")
+        for name in SCRIPTS:
+            shutil.copyfile(self.paths.templates / "web" / name, assets / name)
+        index = json.dumps(search_index(pages), ensure_ascii=False, separators=(",", ":"))
+        # A script, not a JSON file: fetch() is not allowed on file:// pages.
+        (assets / "search-index.js").write_text(f"window.SEARCH_INDEX={index};\n", "utf-8")
+        (assets / "cover.png").write_bytes(cover_png(self.paths, self.book))
+
+
+def _unit_title(unit: Unit, t: dict) -> str:
+    if unit.kind == "part":
+        return f"{t['part']} {unit.number}. {unit.title_text}"
+    if unit.number:
+        return f"{unit.number}. {unit.title_text}"
+    return unit.title_text
+
+
+def search_index(pages: list[dict]) -> list[dict]:
+    """One record per paragraph: the page, the nearest anchor, a title, the text."""
+    records = []
+    for page in pages:
+        root = lxml_html.fragment_fromstring(str(page["body"]) or "<p></p>", create_parent="div")
+        anchor, title = page["anchor"], page["title"]
+        for element in root.iter("h2", "h3", "p", "li"):
+            if element.tag in ("h2", "h3"):
+                anchor = element.get("id") or anchor
+                title = f"{page['title']} › {element.text_content().strip()}"
+                continue
+            text = " ".join(element.text_content().split())
+            if text and (element.tag == "p" or element.getparent().tag != "ol"):
+                records.append({"u": f"{page['file']}#{anchor}", "t": title, "x": text})
+    return records

@@ -1,0 +1,91 @@
+"""The book model every edition renders: built once, read by all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from .schema import BookConfig
+from .sources import Chapter
+
+
+@dataclass
+class Heading:
+    id: str
+    level: int  # 2 for a section in a chapter
+    number: str | None
+    title: Markup  # inline HTML, without the number
+    text: str  # plain text, for outlines and search
+
+
+@dataclass
+class Unit:
+    """One chapter file: a part, a chapter, the opening text, the conclusion."""
+
+    chapter: Chapter
+    ast: dict  # the shared AST after the common transforms (notes still notes)
+    html: str = ""  # the body as HTML; notes as inline spans (see transform.notes_inline)
+    title: Markup = Markup("")
+    title_text: str = ""
+    headings: list[Heading] = field(default_factory=list)
+    parent: "Unit | None" = None  # the part a chapter belongs to
+    children: list["Unit"] = field(default_factory=list)
+    page_name: str = ""  # the web edition's file for this unit
+
+    @property
+    def slug(self) -> str:
+        return self.chapter.slug
+
+    @property
+    def id(self) -> str:
+        return self.chapter.slug
+
+    @property
+    def kind(self) -> str:
+        return self.chapter.meta.kind
+
+    @property
+    def number(self) -> str | None:
+        return self.chapter.meta.number
+
+    @property
+    def short_title(self) -> Markup:
+        meta = self.chapter.meta
+        return self.title if meta.short_title is None else Markup.escape(meta.short_title)
+
+    @property
+    def lang(self) -> str | None:
+        return self.chapter.meta.lang
+
+
+@dataclass(frozen=True)
+class Locator:
+    """An anchor in the book: a page in print, ``file#id`` in the EPUB, a URL on the web."""
+
+    id: str
+    unit: Unit
+    label: str  # readable label on screen (section number or title)
+
+    @property
+    def web_href(self) -> str:
+        return f"{self.unit.page_name}#{self.id}"
+
+
+@dataclass
+class Book:
+    config: BookConfig
+    units: list[Unit]
+    strings: dict[str, Any]  # the interface words, in the book's language
+    emendations: list[dict[str, str]] = field(default_factory=list)
+    anchors: dict[str, Locator] = field(default_factory=dict)
+    notes: int = 0
+
+    @property
+    def top_level(self) -> list[Unit]:
+        """Units in the contents' first level: parts and units outside parts."""
+        return [u for u in self.units if u.parent is None]
+
+    def unit_of(self, anchor: str) -> Unit:
+        return self.anchors[anchor].unit

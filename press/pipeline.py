@@ -1,0 +1,102 @@
+"""The build, as a short list of stages: configure, read, convert and
+collect, apparatus, render and write the editions, publish.
+
+"First gather all data, then write": nothing reaches ``dist/`` until every
+requested edition is complete (MkDocs' ``commands/build.py`` and Sphinx's
+``Epub3Builder`` work the same way).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .apparatus import back_matter
+from .collect import collect
+from .config import Paths, load_config
+from .convert import Pandoc
+from .editions import EditionResult
+from .editions.epub import EpubEdition
+from .editions.html import HtmlEdition
+from .editions.pdf import PdfEdition
+from .errors import ContentError, Problem
+from .progress import Progress
+from .sources import read_chapters
+from .tools import check_pango, pandoc_version
+
+EDITIONS = {"html": HtmlEdition, "pdf": PdfEdition, "epub": EpubEdition}
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    results: dict[str, EditionResult] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    pandoc_calls: int = 0
+
+
+def build(root: Path, targets: list[str], out: Path, strict: bool = False,
+          progress: Progress | None = None) -> BuildResult:
+    progress = progress or Progress(quiet=True)
+    paths = Paths(root)
+    with progress.stage("check tools"):
+        pandoc_version()
+        if "pdf" in targets or "epub" in targets:
+            check_pango()
+    with progress.stage("configure"):
+        config = load_config(paths)
+    with progress.stage("read chapters"):
+        chapters = read_chapters(paths)
+    pandoc = Pandoc(root / ".cache" / "pandoc")
+    with progress.stage("convert and collect"):
+        book = collect(paths, config, chapters, pandoc)
+    with progress.stage("apparatus"):
+        back = back_matter(paths, book)
+    result = BuildResult(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+    try:
+        editions = [EDITIONS[name](paths, book, back) for name in targets]
+        for edition in editions:
+            if isinstance(edition, EpubEdition):
+                edition.pandoc = pandoc
+        with progress.stage("write editions: " + ", ".join(targets)):
+            # pandoc (EPUB) runs as a subprocess, so it overlaps WeasyPrint's layout.
+            with ThreadPoolExecutor(len(editions)) as pool:
+                futures = {e.name: pool.submit(e.build, stage) for e in editions}
+                for name, future in futures.items():
+                    result.results[name] = future.result()
+        result.warnings = [
+            *(Problem(w.source or "pandoc", None, w.message) for w in pandoc.warnings),
+            *(w for e in editions for w in e.warnings),
+        ]
+        result.pandoc_calls = pandoc.calls
+        if strict and result.warnings:
+            raise ContentError(result.warnings)
+        with progress.stage("publish"):
+            publish(stage, out, [f for r in result.results.values() for f in r.files])
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return result
+
+
+def publish(stage: Path, out: Path, names: list[str]) -> None:
+    """Move finished files into ``out``, replacing older ones atomically."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in sorted(names):
+        source, target = stage / name, out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            trash = None
+            if target.exists():
+                trash = target.with_name(f".{target.name}.old-{os.getpid()}")
+                os.replace(target, trash)
+            os.replace(source, target)
+            if trash is not None:
+                shutil.rmtree(trash, ignore_errors=True)
+        else:
+            os.replace(source, target)

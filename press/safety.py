@@ -1,0 +1,75 @@
+"""Confine file access: the build reads only files inside the book.
+
+WeasyPrint's default fetcher reads any local file and any URL; ours serves
+``file:`` URLs that resolve (symlinks included) inside the allowed folders
+and refuses everything else, recording each refusal so that the build can
+fail on it (see WeasyPrint's "URL fetchers" documentation).
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+class ConfinedFetcher(URLFetcher):
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols={"file"})
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or parts.netloc not in ("", "localhost") or not self._inside(path):
+            self.refused.append(url)
+            raise ValueError(f"refused to read {url}: only files inside the book are allowed")
+        if not path.is_file():
+            raise FileNotFoundError(f"no such file: {path}")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": _mime(path)})
+
+    def _inside(self, path: Path) -> bool:
+        return any(path.is_relative_to(root) for root in self.roots)
+
+
+def _mime(path: Path) -> str:
+    return {
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".html": "text/html",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def captured_warnings(logger_name: str):
+    """Collect a library's warnings (WeasyPrint logs and carries on)."""
+    logger = logging.getLogger(logger_name)
+    handler = _ListHandler()
+    logger.addHandler(handler)
+    previous = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous

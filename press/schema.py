@@ -1,0 +1,210 @@
+"""The declared schemas of the book's sources, in one place.
+
+``book.yaml`` and every chapter's front matter are validated here with
+pydantic. Unknown keys are errors (``extra='forbid'``): a typo must fail, not
+silently drop data. The README documents every key; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import Problem
+from .yamlsrc import Located
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+LANG = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"  # a BCP 47 tag, e.g. en, es, en-GB
+ORCID = r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"
+ANCHOR = r"^[A-Za-z][A-Za-z0-9_:.-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+def isbn13_is_valid(isbn: str) -> bool:
+    digits = re.sub(r"[\s-]", "", isbn)
+    if not re.fullmatch(r"97[89]\d{10}", digits):
+        return False
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+class Author(Strict):
+    name: Text  # as printed: "Fabián Novak"
+    sort_name: Text | None = None  # "Novak, Fabián" (EPUB file-as, library catalogues)
+    orcid: Annotated[str, Field(pattern=ORCID)] | None = None
+    affiliation: Text | None = None
+    role: Literal["aut", "edt", "trl", "ill"] = "aut"  # MARC relator code
+
+
+class Publisher(Strict):
+    name: Text
+    short_name: Text | None = None
+    address: Text | None = None
+    email: Text | None = None
+    phone: Text | None = None
+    urls: list[Text] = []
+
+
+class PrintSettings(Strict):
+    """Physical format of the print edition (CSS lengths)."""
+
+    trim_width: Text = "6in"
+    trim_height: Text = "9in"
+
+
+class Era(Strict):
+    start: Annotated[str, Field(pattern=r"^\d{4}$")]  # first year, inclusive
+    end: Annotated[str, Field(pattern=r"^\d{4}$")]  # last year, inclusive
+    title: Text
+
+
+class ChronologySettings(Strict):
+    """The chronology's declared themes (slug: label) and its eras."""
+
+    themes: Annotated[dict[Annotated[str, Field(pattern=SLUG)], Text], Field(min_length=1)]
+    eras: list[Era] = []
+
+
+class BookConfig(Strict):
+    title: Text
+    subtitle: Text | None = None
+    slug: Annotated[str, Field(pattern=SLUG)]
+    language: Annotated[str, Field(pattern=LANG)]
+    authors: Annotated[list[Author], Field(min_length=1)]
+    publishers: Annotated[list[Publisher], Field(min_length=1)]
+    isbn: Text
+    edition: Text
+    date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+    rights: Text
+    source_note: Text | None = None
+    subject: Text | None = None
+    keywords: list[Text] = []
+    version: Text = "1.0"
+    print: PrintSettings = PrintSettings()
+    chronology: ChronologySettings | None = None
+
+    @field_validator("isbn")
+    @classmethod
+    def _isbn(cls, value: str) -> str:
+        if not isbn13_is_valid(value):
+            raise ValueError(f"'{value}' is not a valid ISBN-13 (check digit or length)")
+        return value
+
+    @property
+    def isbn_digits(self) -> str:
+        return re.sub(r"[\s-]", "", self.isbn)
+
+
+class Event(Strict):
+    """A dated event told in the chapter, for the chronology appendix."""
+
+    date: Text  # EDTF (Library of Congress), levels 0 and 1
+    event: Text  # one sentence in the editors' words; inline Markdown
+    anchor: Annotated[str, Field(pattern=ANCHOR)]  # id of the passage in this chapter
+    theme: Annotated[str, Field(pattern=SLUG)]  # one of book.yaml's chronology themes
+
+    @field_validator("date")
+    @classmethod
+    def _edtf(cls, value: str) -> str:
+        import edtf  # imported here: parsing is the only use
+
+        try:
+            edtf.parse_edtf(value)
+        except Exception:  # edtf raises its own EDTFParseException
+            raise ValueError(
+                f"'{value}' is not a valid EDTF date (e.g. 1883, 2010-10, 2014-01-27, 1845/1851, 197X)"
+            ) from None
+        return value
+
+
+UNIT_KINDS = ("introduction", "part", "chapter", "conclusion", "about-the-authors", "appendix")
+
+
+class FrontMatter(Strict):
+    title: Text
+    kind: Literal[UNIT_KINDS]  # type: ignore[valid-type]
+    number: Text | None = None  # as printed: "I", "2"
+    part: Annotated[str, Field(pattern=SLUG)] | None = None  # slug of the part file
+    short_title: Text | None = None  # for running heads
+    byline: Text | None = None
+    lang: Annotated[str, Field(pattern=LANG)] | None = None
+    chronology: list[Event] = []
+
+    @model_validator(mode="after")
+    def _structure(self) -> "FrontMatter":
+        if self.kind == "chapter":
+            if self.number is None:
+                raise ValueError("a chapter needs a 'number' (as printed, e.g. \"2\")")
+            if self.part is None:
+                raise ValueError("a chapter needs 'part': the slug of the part it belongs to")
+        elif self.kind == "part":
+            if self.number is None:
+                raise ValueError("a part needs a 'number' (as printed, e.g. \"I\")")
+            if self.part is not None:
+                raise ValueError("a part cannot belong to a part: remove 'part'")
+        elif self.part is not None:
+            raise ValueError(f"a unit of kind '{self.kind}' cannot belong to a part: remove 'part'")
+        return self
+
+
+class Emendation(Strict):
+    """A correction of an obvious slip, shown to readers in an editor's note."""
+
+    file: Text  # relative to content/, e.g. chapters/09-conclusion.md
+    original: Text  # as the source edition prints it
+    corrected: Text  # as this edition prints it
+    note: Text  # why
+
+
+class Emendations(Strict):
+    emendations: list[Emendation] = []
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], located: Located, source: str) -> tuple[M | None, list[Problem]]:
+    """Validate YAML data against ``model``; problems carry ``source:line``."""
+    data: Any = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        return None, [Problem(source, located.line_of(()), "expected a mapping of keys to values")]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [_problem(err, located, source) for err in exc.errors()]
+
+
+def _problem(err: dict, located: Located, source: str) -> Problem:
+    loc = tuple(part for part in err["loc"] if not isinstance(part, str) or not part.startswith("function-"))
+    # pydantic adds the union member or Literal name to the location; keep
+    # only the parts that are real keys or indices of the data.
+    path: tuple = ()
+    node: Any = located.data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path, node = path + (part,), node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            path, node = path + (part,), node[part]
+        elif err["type"] == "missing" and part == loc[-1]:
+            break
+        elif err["type"] == "extra_forbidden" and part == loc[-1]:
+            path = path + (part,)
+            break
+    key = ".".join(str(p) for p in loc) or "front matter"
+    kind = err["type"]
+    if kind == "missing":
+        message = f"missing required key '{key}'"
+    elif kind == "extra_forbidden":
+        message = f"unknown key '{key}' (allowed keys are listed in the README)"
+    else:
+        msg = err["msg"].removeprefix("Value error, ")
+        message = f"{key}: {msg}" if loc else msg
+    return Problem(source, located.line_of(path), message)

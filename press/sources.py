@@ -1,0 +1,131 @@
+"""Read: ``content/chapters/*.md`` in file-name order become ``Chapter`` objects.
+
+Each chapter keeps its path, its validated front matter, its body and the
+line where the body starts, so that every later stage can say ``path:line``.
+All problems of all chapters are collected before the build stops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Paths, read_text
+from .errors import Collector, ContentError, Problem
+from .schema import FrontMatter, validate
+from .yamlsrc import Located, YAMLProblems, load
+
+FILE_NAME = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+FENCE = "---"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    path: Path
+    shown: str  # the path as printed in messages
+    slug: str
+    meta: FrontMatter
+    located: Located  # the front matter with the line of every key
+    body: str
+    body_line: int  # line of the file where the body starts (1-based)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+    def line_of(self, needle: str) -> int:
+        """The first line of the body holding ``needle`` (the body's start if none)."""
+        for offset, text in enumerate(self.body.split("\n")):
+            if needle in text:
+                return self.body_line + offset
+        return self.body_line
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
+    """Return (front matter YAML, body, body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        raise ContentError([Problem(shown, 1, "the file must start with front matter between '---' lines")])
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    raise ContentError([Problem(shown, 1, "the front matter is not closed: add a '---' line after it")])
+
+
+def read_chapter(path: Path, paths: Paths) -> Chapter:
+    shown = paths.show(path)
+    match = FILE_NAME.match(path.name)
+    if not match:
+        raise ContentError(
+            [Problem(shown, None, "chapter files are named NN-slug.md (two digits, lowercase slug)")]
+        )
+    text = read_text(path, shown)
+    yaml_text, body, body_line = split_front_matter(text, shown)
+    try:
+        located = load(yaml_text, shown, line_offset=1)
+    except YAMLProblems as exc:
+        raise ContentError(exc.problems) from None
+    meta, problems = validate(FrontMatter, located, shown)
+    if problems:
+        raise ContentError(problems)
+    assert meta is not None
+    return Chapter(path, shown, match.group(2), meta, located, body, body_line)
+
+
+def read_chapters(paths: Paths) -> list[Chapter]:
+    files = sorted(p for p in paths.chapters.glob("*") if p.is_file() and not p.name.startswith("."))
+    problems = Collector()
+    if not files:
+        problems.add(paths.show(paths.chapters), None, "no chapters: add NN-slug.md files")
+    chapters: list[Chapter] = []
+    for path in files:
+        if path.suffix != ".md":
+            problems.add(paths.show(path), None, "only .md files belong in content/chapters/")
+            continue
+        try:
+            chapters.append(read_chapter(path, paths))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    problems.extend(check_structure(chapters))
+    problems.raise_if_any()
+    return chapters
+
+
+def check_structure(chapters: list[Chapter]) -> list[Problem]:
+    """Slugs unique, parts declared before their chapters, numbers unique per part."""
+    problems: list[Problem] = []
+    seen_slugs: dict[str, Chapter] = {}
+    parts: set[str] = set()
+    numbers: dict[tuple[str | None, str, str], Chapter] = {}
+    for chapter in chapters:
+        meta = chapter.meta
+        if chapter.slug in seen_slugs:
+            first = seen_slugs[chapter.slug].shown
+            problems.append(Problem(chapter.shown, 1, f"duplicate slug '{chapter.slug}' (also {first})"))
+        seen_slugs.setdefault(chapter.slug, chapter)
+        if meta.kind == "part":
+            parts.add(chapter.slug)
+        if meta.part is not None and meta.part not in parts:
+            problems.append(
+                Problem(
+                    chapter.shown,
+                    chapter.located.line_of(("part",)),
+                    f"part '{meta.part}' is not a part file that comes before this chapter",
+                )
+            )
+        if meta.number is not None:
+            key = (meta.part, meta.kind, meta.number)
+            if key in numbers:
+                other = numbers[key].shown
+                scope = f"part '{meta.part}'" if meta.part else "the book"
+                problems.append(
+                    Problem(
+                        chapter.shown,
+                        chapter.located.line_of(("number",)),
+                        f"duplicate {meta.kind} number '{meta.number}' in {scope} (also {other})",
+                    )
+                )
+            numbers.setdefault(key, chapter)
+    return problems

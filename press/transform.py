@@ -1,0 +1,196 @@
+"""Edits of the shared AST that every edition needs.
+
+The source stays plain Markdown; the build does the typography (pandoc's
+``smart`` extension gives curly quotes, dashes and ellipses; the rest is
+here), shows section numbers, renders editorial lacunae and checks raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .ast import Node, Span, Str, attr, has_class, iter_nodes, kv, walk
+
+NBSP = "\u00a0"
+EN_DASH = "\u2013"
+
+# A number range inside one word: 1845-1851, 12-14 (but not 978-9972-671-78-4).
+RANGE = re.compile(r"^(\D*?)(\d{1,4})-(\d{1,4})(\D*)$")
+NUMBER = re.compile(r"^\(?\d[\d,.]*\)?$")
+TITLE_WORD = re.compile(r"^[A-Z][a-z]+\.?$")  # Law, Decree, Article, No.
+UNIT_WORD = re.compile(r"^[a-z]")
+
+# Raw HTML that would run code when an edition is opened, or make a tool
+# load a file or URL at build time (images go through Markdown, where the
+# collect stage checks that they are files inside content/).
+FORBIDDEN_HTML = re.compile(
+    r"<\s*(script|iframe|form|object|embed|base|meta|link|style|img|video|audio|source|svg)\b"
+    r"|\son[a-z]+\s*=|javascript:|\bsrc\s*=|@import|url\(",
+    re.I,
+)
+
+
+def typography_text(text: str) -> str:
+    """Typography for a plain string (titles, metadata shown in the book)."""
+    words = text.split(" ")
+    words = [_range(word) for word in words]
+    out = " ".join(words)
+    return out.replace(" - ", f" {EN_DASH} ")
+
+
+def _range(word: str) -> str:
+    match = RANGE.match(word)
+    if match and "-" not in match.group(1) + match.group(4):
+        return f"{match.group(1)}{match.group(2)}{EN_DASH}{match.group(3)}{match.group(4)}"
+    return word
+
+
+def typography(blocks: list) -> list:
+    """En dashes in number ranges and spaced hyphens; non-breaking ties."""
+
+    def strings(node: Node):
+        if node["t"] == "Str":
+            node["c"] = _range(node["c"])
+            if node["c"] == "-":
+                node["c"] = EN_DASH
+        return None
+
+    blocks = walk(blocks, strings)
+    for node in iter_nodes(blocks):
+        inlines = _inline_list(node)
+        if inlines is not None:
+            _tie(inlines)
+    return blocks
+
+
+def _inline_list(node: Node) -> list | None:
+    t = node["t"]
+    if t in ("Para", "Plain", "Emph", "Strong", "SmallCaps", "Underline"):
+        return node["c"]
+    if t in ("Span", "Link", "Quoted"):
+        return node["c"][1]
+    return None
+
+
+def _tie(inlines: list) -> None:
+    """Replace a Space by a no-break space where a line must not break.
+
+    "Law 6602", "Decree 90": a capitalised word and the number after it;
+    "200 nautical miles", "24 investment protection agreements": a number
+    and the word after it.
+    """
+    for i in range(1, len(inlines) - 1):
+        if inlines[i].get("t") != "Space":
+            continue
+        before, after = inlines[i - 1], inlines[i + 1]
+        if before.get("t") != "Str" or after.get("t") != "Str":
+            continue
+        left, right = before["c"], after["c"]
+        if (TITLE_WORD.match(left) and NUMBER.match(right)) or (
+            NUMBER.match(left) and UNIT_WORD.match(right) and not left.endswith((")", ".", ","))
+        ):
+            inlines[i] = Str(NBSP)
+
+
+def number_sections(blocks: list) -> list:
+    """Show a heading's printed number (``{number="2.1"}``) as real text."""
+
+    def action(node: Node):
+        if node["t"] == "Header":
+            number = kv(node).get("number")
+            if number:
+                node["c"][2] = [Span([Str(number)], ["secnum"]), {"t": "Space"}, *node["c"][2]]
+                # pandoc would print it once more from the attribute (EPUB
+                # writer's section-header-number) or copy it to data-number.
+                attr(node)[2] = [pair for pair in attr(node)[2] if pair[0] != "number"]
+        return None
+
+    return walk(blocks, action)
+
+
+def lacunae(blocks: list, note: str) -> list:
+    """``[...]{.lacuna}``: a visible bracketed ellipsis plus the editor's note."""
+
+    def action(node: Node):
+        if node["t"] == "Span" and has_class(node, "lacuna"):
+            return [
+                Span(
+                    [
+                        Span([Str("[\u2026]")], ["lacuna-mark"]),
+                        {"t": "Space"},
+                        Span([Str(note)], ["editor-note"], attrs=[["role", "note"]]),
+                    ],
+                    ["lacuna"],
+                    ident=attr(node)[0],
+                )
+            ]
+        return None
+
+    return walk(blocks, action)
+
+
+def notes_inline(blocks: list) -> list:
+    """pandoc's notes become inline spans (``float: footnote`` in print).
+
+    A note's paragraphs are kept as block-like spans inside the one span, so
+    print can float the whole note to the foot of its page.
+    """
+
+    def action(node: Node):
+        if node["t"] == "Note":
+            paras = [b["c"] for b in node["c"] if b["t"] in ("Para", "Plain")]
+            content: list = []
+            for index, inlines in enumerate(paras):
+                content.append(Span(inlines, ["footnote-para"] if index else ["footnote-first"]))
+            return [Span(content, ["footnote"])]
+        return None
+
+    return walk(blocks, action)
+
+
+def unsafe_html(blocks: list) -> list[str]:
+    """Raw HTML fragments that must not reach an edition."""
+    found = []
+    for node in iter_nodes(blocks):
+        if node["t"] in ("RawBlock", "RawInline") and node["c"][0] == "html":
+            if FORBIDDEN_HTML.search(node["c"][1]):
+                found.append(node["c"][1])
+    return found
+
+
+def heading_ids(blocks: list, prefix: str) -> list:
+    """Give every heading without an explicit id a stable one."""
+    counter = 0
+
+    def action(node: Node):
+        nonlocal counter
+        if node["t"] == "Header" and not node["c"][1][0]:
+            counter += 1
+            node["c"][1][0] = f"{prefix}-s{counter}"
+        return None
+
+    return walk(blocks, action)
+
+
+def ids_in(blocks: list) -> list[str]:
+    """Every id declared in a fragment, in document order."""
+    out = []
+    for node in iter_nodes(blocks):
+        if node["t"] in ("Header", "Span", "Div", "CodeBlock", "Code", "Image", "Link"):
+            ident = attr(node)[0]
+            if ident:
+                out.append(ident)
+    return out
+
+
+def links_in(blocks: list) -> list[str]:
+    return [node["c"][2][0] for node in iter_nodes(blocks) if node["t"] == "Link"]
+
+
+def images_in(blocks: list) -> list[dict[str, Any]]:
+    return [
+        {"src": node["c"][2][0], "alt": node["c"][1]} for node in iter_nodes(blocks) if node["t"] == "Image"
+    ]
+
+
