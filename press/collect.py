@@ -116,7 +116,7 @@ def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector) -> Non
         problems.add(
             chapter.shown,
             chapter.line_of(fragment.strip().split("\n")[0]),
-            "raw HTML with scripts, frames, forms or event handlers is not allowed in a chapter",
+            "raw HTML or attributes that run scripts, embed frames or forms, or load files are not allowed in a chapter (use Markdown images)",
         )
     blocks = transform.heading_ids(blocks, unit.slug)
     blocks = transform.number_sections(blocks)

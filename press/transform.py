@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .ast import Node, Span, Str, attr, has_class, iter_nodes, kv, walk
+from .ast import ATTR_INDEX, Node, Span, Str, attr, has_class, iter_nodes, kv, walk
+
+ATTR_NODES = tuple(ATTR_INDEX)
 
 NBSP = "\u00a0"
 EN_DASH = "\u2013"
@@ -150,12 +152,24 @@ def notes_inline(blocks: list) -> list:
 
 
 def unsafe_html(blocks: list) -> list[str]:
-    """Raw HTML fragments that must not reach an edition."""
+    """Raw HTML, attributes and link targets that must not reach an edition.
+
+    pandoc reads ``<span onclick=...>`` as a native span with an ``onclick``
+    attribute, so attributes are checked as well as raw HTML. Returns the
+    source text to look for when reporting the line.
+    """
     found = []
     for node in iter_nodes(blocks):
-        if node["t"] in ("RawBlock", "RawInline") and node["c"][0] == "html":
+        t = node["t"]
+        if t in ("RawBlock", "RawInline") and node["c"][0] in ("html", "html5", "epub", "epub3"):
             if FORBIDDEN_HTML.search(node["c"][1]):
                 found.append(node["c"][1])
+        elif t in ATTR_NODES:
+            for key, value in attr(node)[2]:
+                if key.lower().startswith("on") or "javascript:" in value.lower():
+                    found.append(key)
+            if t == "Link" and node["c"][2][0].strip().lower().startswith(("javascript:", "data:")):
+                found.append(node["c"][2][0])
     return found
 
 

@@ -59,11 +59,18 @@ def manuscript_sentences(content: Path) -> list[str]:
     return sentences
 
 
-def check(sentences: list[str], edition_text: str, remove: list[str] = ()) -> Fidelity:
-    """Which sentences are missing from an edition's text."""
+def check(sentences: list[str], edition_text: str, notes: list[str] = ()) -> Fidelity:
+    """Which sentences are missing from an edition's text.
+
+    ``notes`` are texts that print in the middle of running text (footnotes
+    at the foot of a page, between the halves of a sentence that runs over):
+    they are taken out of the flow and looked for on their own.
+    """
     haystack = normalise(edition_text)
-    for text in remove:  # e.g. footnotes, which print between two pages' text
-        haystack = haystack.replace(normalise(text), "")
+    moved = [normalise(text) for text in notes if normalise(text) in haystack]
+    for text in moved:
+        haystack = haystack.replace(text, "")
+    haystack = "\n".join([haystack, *moved])
     result = Fidelity(sentences)
     result.missing = [s for s in sentences if normalise(s) not in haystack]
     return result

@@ -1,0 +1,76 @@
+"""Reading the built editions back, as a reader's software would."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree, html
+
+XHTML = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+         "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+
+
+def html_pages(folder: Path) -> dict[str, html.HtmlElement]:
+    return {p.name: html.parse(str(p)).getroot() for p in sorted(folder.glob("*.html"))}
+
+
+def html_text(folder: Path) -> str:
+    """The reading text of the web edition: every page's <main>, in reading order."""
+    pages = html_pages(folder)
+    return "\n".join(root.xpath("//main")[0].text_content() for name, root in pages.items()
+                     if name not in ("index.html", "search.html"))
+
+
+def epub_files(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def epub_opf(path: Path) -> etree._Element:
+    return etree.fromstring(epub_files(path)["EPUB/content.opf"])
+
+
+def epub_text(path: Path) -> str:
+    files = epub_files(path)
+    opf = etree.fromstring(files["EPUB/content.opf"])
+    manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", XHTML)}
+    texts = []
+    for ref in opf.iterfind(".//opf:itemref", XHTML):
+        doc = etree.fromstring(files["EPUB/" + manifest[ref.get("idref")]])
+        texts.append("".join(doc.find("x:body", XHTML).itertext()))
+    return "\n".join(texts)
+
+
+def pdf_page_texts(path: Path, margins_pt: tuple[float, float] = (54, 61)) -> list[str]:
+    """Each page's text without the running head and folio (top/bottom margins)."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    out = []
+    for page in pdf:
+        width, height = page.get_size()
+        text = page.get_textpage().get_text_bounded(left=0, bottom=margins_pt[1], right=width,
+                                                    top=height - margins_pt[0])
+        out.append(text)
+    return out
+
+
+def pdf_full_page_texts(path: Path) -> list[str]:
+    import pypdfium2
+
+    return [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(str(path))]
+
+
+def pdf_margin_texts(path: Path, margins_pt: tuple[float, float] = (54, 61)) -> list[tuple[str, str]]:
+    """Each page's (head, foot): the text printed in the top and bottom margins."""
+    import pypdfium2
+
+    out = []
+    for page in pypdfium2.PdfDocument(str(path)):
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        head = textpage.get_text_bounded(left=0, bottom=height - margins_pt[0], right=width, top=height)
+        foot = textpage.get_text_bounded(left=0, bottom=0, right=width, top=margins_pt[1])
+        out.append((head.strip(), foot.strip()))
+    return out

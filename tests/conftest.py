@@ -1,0 +1,102 @@
+"""Shared fixtures: tiny test books, and the real book built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from press.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EPOCH = "1612137600"  # 2021-02-01, the book's publication month
+
+TINY_BOOK_YAML = """\
+title: "A Tiny Book"
+slug: "tiny"
+language: "en"
+authors:
+  - name: "Ana Pérez"
+    sort_name: "Pérez, Ana"
+publishers:
+  - name: "Test Press"
+isbn: "978-9972-671-78-4"
+edition: "1st edition, 2021"
+date: "2021-02"
+rights: "All rights reserved."
+"""
+
+
+def chapter(title: str, body: str, kind: str = "chapter", number: str | None = None,
+            part: str | None = None, extra: str = "") -> str:
+    lines = ["---", f'title: "{title}"', f"kind: {kind}"]
+    if number is not None:
+        lines.append(f'number: "{number}"')
+    if part is not None:
+        lines.append(f'part: "{part}"')
+    if extra:
+        lines.append(extra.rstrip("\n"))
+    lines.append("---")
+    return "\n".join(lines) + "\n\n" + body.strip("\n") + "\n"
+
+
+class TinyBook:
+    """A book folder with its own content/, and the project's templates and styles."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        (self.content / "chapters").mkdir(parents=True)
+        # Hard links: fast, and inside the book's folder (the fetcher refuses
+        # anything outside it, symlinks included).
+        for name in ("templates", "styles"):
+            shutil.copytree(REPO / name, root / name, copy_function=os.link)
+        self.write("content/book.yaml", TINY_BOOK_YAML)
+        self.out = root / "dist"
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, "utf-8")
+        return path
+
+    def chapter(self, name: str, *args, **kwargs) -> Path:
+        return self.write(f"content/chapters/{name}", chapter(*args, **kwargs))
+
+    def build(self, target: str = "all", *flags: str) -> int:
+        return main([target, "--root", str(self.root), "--out", str(self.out), "--quiet", *flags])
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch) -> TinyBook:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return TinyBook(tmp_path / "book")
+
+
+@pytest.fixture(scope="session")
+def real_book(tmp_path_factory) -> Path:
+    """The real book, built once with --strict; returns the output folder."""
+    out = tmp_path_factory.mktemp("real") / "dist"
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        code = main(["all", "--root", str(REPO), "--out", str(out), "--quiet", "--strict"])
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    assert code == 0, "the real book must build with --strict"
+    return out
+
+
+@pytest.fixture(scope="session")
+def slug() -> str:
+    import yaml
+
+    return yaml.safe_load((REPO / "content" / "book.yaml").read_text("utf-8"))["slug"]

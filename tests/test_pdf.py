@@ -1,0 +1,153 @@
+"""The print PDF, read back: page labels, outline, fonts, metadata, layout."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+
+from .artefacts import pdf_full_page_texts, pdf_margin_texts, pdf_page_texts
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def pdf(real_book, slug):
+    return real_book / f"{slug}.pdf"
+
+
+@pytest.fixture(scope="module")
+def reader(pdf):
+    return pypdf.PdfReader(str(pdf))
+
+
+def test_trim_size_is_six_by_nine_inches(reader):
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (432, 648)
+
+
+def test_page_labels_roman_front_matter_then_arabic_from_the_opening_text(reader, pdf):
+    labels = reader.page_labels
+    first_arabic = labels.index("1")
+    assert labels[:first_arabic] == ["i", "ii", "iii", "iv", "v", "vi"][:first_arabic]
+    assert labels[first_arabic:] == [str(n) for n in range(1, len(labels) - first_arabic + 1)]
+    body = pdf_full_page_texts(pdf)[first_arabic]
+    assert "Peru's Ministry of Foreign Affairs was born" in body.replace("\u2019", "'")
+    # The printed folio, in the head or the foot, matches the page label.
+    margins = pdf_margin_texts(pdf)
+    folios = 0
+    for index, (head, foot) in enumerate(margins):
+        # The folio is the outer word of the head (beside the running head) or the foot.
+        edges = {w for part in (head, foot) if part for w in (part.split()[0], part.split()[-1])}
+        printed = [w for w in edges if re.fullmatch(r"\d+|[ivxlc]+", w)]
+        if printed:
+            folios += 1
+            assert printed == [labels[index]], (index, labels[index], head, foot)
+    text_pages = [i for i, t in enumerate(pdf_page_texts(pdf)) if i >= first_arabic and len(t.split()) > 100]
+    for index in text_pages:
+        assert any(re.fullmatch(r"\d+|[ivxlc]+", w) for part in margins[index] for w in part.split()[:1] + part.split()[-1:]), index
+    assert folios >= len(text_pages) > 10
+
+
+def test_half_title_title_and_copyright_pages(pdf):
+    pages = pdf_full_page_texts(pdf)
+    assert "200 Years of Peruvian Foreign" in pages[0]
+    assert "Fabián Novak and Sandra Namihas" in pages[1]
+    assert "ISBN 978-9972-671-78-4" in pages[2]
+    assert "0000-0001-5125-1748" in pages[2] and "0000-0002-0936-5132" in pages[2]
+    assert "Plaza Francia 1164" in pages[2] and "Av. Larco 109" in pages[2]
+
+
+def test_contents_have_page_numbers_that_point_at_the_right_pages(reader, pdf):
+    labels = reader.page_labels
+    full = pdf_full_page_texts(pdf)
+    contents = next(i for i, t in enumerate(full) if t.lstrip().startswith("Contents"))
+    toc = full[contents] + full[contents + 1]
+    match = re.search(r"Institutionalization of Torre Tagle[ .]*(\d+)", toc)
+    assert match, toc[:500]
+    page = labels.index(match.group(1))
+    assert "Institutionalization of Torre Tagle" in full[page]
+    assert "Days after the independence of Peru" in full[page]
+
+
+def test_chapters_and_parts_open_on_a_recto_and_blank_pages_are_blank(reader, pdf):
+    full = pdf_full_page_texts(pdf)
+    for index, text in enumerate(full):
+        if text.strip().startswith(("Part I", "Part II")) or re.match(r"\s*\d\s*\n", text):
+            assert index % 2 == 0, f"page {index + 1} opens a unit on a verso"
+    blanks = [i for i, t in enumerate(full) if not t.strip()]
+    assert blanks, "a recto opening needs blank versos somewhere in this book"
+    for index in blanks:
+        assert index % 2 == 1, "only versos are left blank"
+
+
+def test_running_heads_book_title_on_versos_chapter_on_rectos(reader, pdf):
+    margins = pdf_margin_texts(pdf)
+    labels = reader.page_labels
+    page = labels.index("10")  # deep inside chapter 2 of Part I
+    verso, recto = (page, page + 1) if page % 2 == 1 else (page + 1, page)
+    assert "200 Years of Peruvian Foreign Policy" in margins[verso][0]
+    assert "Peruvian foreign policy guidelines" in margins[recto][0]
+    for index, text in enumerate(pdf_full_page_texts(pdf)):
+        if not text.strip():
+            assert margins[index] == ("", ""), "a blank page carries no head or folio"
+
+
+def test_footnote_is_at_the_foot_of_its_page(pdf):
+    full = [" ".join(t.split()) for t in pdf_full_page_texts(pdf)]
+    page = next(i for i, t in enumerate(full) if "Here are the results." in t)
+    text = full[page]
+    assert text.count("This document has been prepared based upon the book") == 1
+    assert text.index("Here are the results.") < text.index("This document has been prepared")
+    assert sum("This document has been prepared" in t for t in full) == 1  # no stray copies
+
+
+def test_outline_has_parts_chapters_and_sections(reader):
+    def titles(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item, depth + 1)
+            else:
+                yield depth, item.title
+
+    outline = list(titles(reader.outline))
+    assert (0, "Part I. Great guidelines of the Peruvian foreign policy and institutionalization of "
+               "Torre Tagle (1821\u20132000)") in outline
+    assert (1, "2. Peruvian foreign policy guidelines") in outline
+    assert (2, "2.1 The search for recognition and expansion of external relations") in outline
+    assert (0, "Conclusion") in outline
+
+
+def test_fonts_are_the_shipped_typeface_embedded_and_subset(reader):
+    fonts = set()
+    for page in reader.pages:
+        resources = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in font \
+                else font["/FontDescriptor"]
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+            fonts.add(str(font["/BaseFont"]))
+    assert fonts, "no fonts found"
+    for name in fonts:
+        assert re.match(r"/[A-Z]{6}\+Gentium-Book-Plus", name), f"{name}: not the book's typeface, or not subset"
+
+
+def test_metadata_title_authors_language_dates(reader):
+    info = reader.metadata
+    assert info.title == "200 Years of Peruvian Foreign Policy and Its Projection in a Changing World"
+    assert info.author == "Fabián Novak, Sandra Namihas"
+    assert info["/CreationDate"].startswith("D:20210201")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "/StructTreeRoot" in reader.trailer["/Root"], "the PDF is tagged (PDF/UA-1)"
+
+
+def test_typography_en_dashes_and_curly_quotes(pdf):
+    text = "".join(pdf_page_texts(pdf))
+    assert "1845\u20131851" in text and "1845-1851" not in text
+    assert "\u201cTorre Tagle diplomacy.\u201d" in text
+    assert "Peru\u2019s" in text
+
+
+def test_manuscript_is_shipped_with_the_book():
+    assert (REPO / "content" / "source" / "manuscript.txt").stat().st_size > 30000
