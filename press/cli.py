@@ -63,5 +63,6 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    progress.note(f"built {', '.join(result.results)} into {args.out}")
+    if not result.up_to_date:
+        progress.note(f"built {', '.join(result.results)} into {args.out}")
     return EXIT_OK

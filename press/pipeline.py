@@ -15,34 +15,52 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .apparatus import back_matter
-from .collect import collect
+from . import stamp
 from .config import Paths, load_config
-from .convert import Pandoc
-from .editions import EditionResult
-from .editions.epub import EpubEdition
-from .editions.html import HtmlEdition
-from .editions.pdf import PdfEdition
 from .errors import ContentError, Problem
 from .progress import Progress
-from .sources import read_chapters
 from .tools import check_pango, pandoc_version
 
-EDITIONS = {"html": HtmlEdition, "pdf": PdfEdition, "epub": EpubEdition}
+EDITIONS = ("html", "pdf", "epub")
 
 
 @dataclass
 class BuildResult:
     out: Path
-    results: dict[str, EditionResult] = field(default_factory=dict)
+    results: dict[str, object] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     pandoc_calls: int = 0
+    up_to_date: bool = False
 
 
 def build(root: Path, targets: list[str], out: Path, strict: bool = False,
           progress: Progress | None = None) -> BuildResult:
     progress = progress or Progress(quiet=True)
     paths = Paths(root)
+    fingerprint = stamp.fingerprint(paths, targets, strict)
+    previous = stamp.read(out)
+    if stamp.is_current(previous, fingerprint, out):
+        # Nothing changed since the last build of these editions: a no-op
+        # rebuild touches nothing and imports neither pandoc nor WeasyPrint.
+        progress.note("up to date: nothing changed since the last build")
+        return BuildResult(out, warnings=[Problem(*w) for w in previous["warnings"]], up_to_date=True)
+    result = _build(paths, targets, out, strict, progress)
+    stamp.write(out, fingerprint, result.results, result.warnings)
+    return result
+
+
+def _build(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress) -> BuildResult:
+    # Imported here, not at the top: a no-op rebuild must not pay for them.
+    from .apparatus import back_matter
+    from .collect import collect
+    from .convert import Pandoc
+    from .editions.epub import EpubEdition
+    from .editions.html import HtmlEdition
+    from .editions.pdf import PdfEdition
+    from .sources import read_chapters
+
+    classes = {"html": HtmlEdition, "pdf": PdfEdition, "epub": EpubEdition}
+    root = paths.root
     with progress.stage("check tools"):
         pandoc_version()
         if "pdf" in targets or "epub" in targets:
@@ -60,7 +78,7 @@ def build(root: Path, targets: list[str], out: Path, strict: bool = False,
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     try:
-        editions = [EDITIONS[name](paths, book, back) for name in targets]
+        editions = [classes[name](paths, book, back) for name in targets]
         for edition in editions:
             if isinstance(edition, EpubEdition):
                 edition.pandoc = pandoc

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import dates
 from .errors import Problem
 from .yamlsrc import Located
 
@@ -114,14 +115,7 @@ class Event(Strict):
     @field_validator("date")
     @classmethod
     def _edtf(cls, value: str) -> str:
-        import edtf  # imported here: parsing is the only use
-
-        try:
-            edtf.parse_edtf(value)
-        except Exception:  # edtf raises its own EDTFParseException
-            raise ValueError(
-                f"'{value}' is not a valid EDTF date (e.g. 1883, 2010-10, 2014-01-27, 1845/1851, 197X)"
-            ) from None
+        dates.parse(value)  # raises ValueError with the reason
         return value
 
 

@@ -128,7 +128,7 @@ def test_missing_tool_and_internal_failure_have_their_own_exit_codes(tiny, monke
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("press.pipeline.collect", broken)
+    monkeypatch.setattr("press.collect.collect", broken)
     assert tiny.build("html") == EXIT_INTERNAL
     assert "internal error" in capsys.readouterr().err
 
@@ -150,10 +150,10 @@ def test_two_builds_are_byte_identical(tiny, tmp_path):
     tiny.chapter("01-part.md", "A part", "", kind="part", number="I")
     tiny.chapter("02-one.md", "One", "Text with a note.[^1]\n\n[^1]: The note.", number="1", part="part")
     assert tiny.build("all") == 0
-    first = {p.name: p.read_bytes() for p in tiny.out.iterdir() if p.is_file()}
+    first = {p.name: p.read_bytes() for p in tiny.out.iterdir() if p.is_file() and not p.name.startswith(".")}
     tiny.out = tmp_path / "second"
     assert tiny.build("all") == 0
-    second = {p.name: p.read_bytes() for p in tiny.out.iterdir() if p.is_file()}
+    second = {p.name: p.read_bytes() for p in tiny.out.iterdir() if p.is_file() and not p.name.startswith(".")}
     assert set(first) == {"tiny.pdf", "tiny.epub"}
     assert first == second
 

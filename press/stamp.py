@@ -1,0 +1,61 @@
+"""Know when there is nothing to do.
+
+A fingerprint of everything that shapes the editions (the book's files, the
+pipeline's code, the versions of pandoc and WeasyPrint, the options and
+``SOURCE_DATE_EPOCH``) is written beside the editions after a successful
+build. When it has not changed and the files are still there, the build
+is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+from .config import Paths
+
+STAMP = ".press-build.json"
+PACKAGES = ("pypandoc-binary", "weasyprint", "jinja2", "markdown-it-py", "pydantic", "edtf")
+
+
+def fingerprint(paths: Paths, targets: list[str], strict: bool) -> str:
+    digest = hashlib.sha256()
+    code = Path(__file__).resolve().parent
+    folders = [paths.content, paths.templates, paths.styles, code]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode("utf-8"))
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for package in PACKAGES:
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=none".encode())
+    digest.update(json.dumps([sorted(targets), strict, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    return digest.hexdigest()
+
+
+def read(out: Path) -> dict | None:
+    try:
+        return json.loads((out / STAMP).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_current(previous: dict | None, current: str, out: Path) -> bool:
+    if not previous or previous.get("fingerprint") != current:
+        return False
+    return all((out / name).exists() for name in previous.get("files", []))
+
+
+def write(out: Path, current: str, results: dict, warnings: list) -> None:
+    files = sorted(f for r in results.values() for f in r.files)
+    data = {"fingerprint": current, "files": files,
+            "warnings": [[w.path, w.line, w.message] for w in warnings]}
+    tmp = out / f"{STAMP}.tmp"
+    tmp.write_text(json.dumps(data, indent=1), "utf-8")
+    os.replace(tmp, out / STAMP)
