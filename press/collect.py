@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lxml import html as lxml_html
@@ -19,15 +18,12 @@ from markupsafe import Markup
 
 from . import transform
 from .config import Paths, read_text
-from .convert import Pandoc, parse_markdown, to_html
+from .convert import Pandoc, parse_many, to_html_many
 from .errors import Collector, ContentError
 from .model import Book, Heading, Locator, Unit
 from .schema import BookConfig, Emendations, validate
 from .sources import Chapter
 from .yamlsrc import YAMLProblems, load
-
-WORKERS = 4  # pandoc runs as a subprocess: threads overlap its start-up cost
-
 
 @functools.cache
 def _inline_md() -> MarkdownIt:
@@ -85,8 +81,7 @@ def load_emendations(paths: Paths) -> list[dict[str, str]]:
 def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc) -> Book:
     strings = load_strings(paths, config.language)
     problems = Collector()
-    with ThreadPoolExecutor(WORKERS) as pool:
-        asts = list(pool.map(lambda c: parse_markdown(pandoc, c.body, c.shown), chapters))
+    asts = parse_many(pandoc, [(c.shown, c.body) for c in chapters])
     units = [Unit(chapter, ast) for chapter, ast in zip(chapters, asts)]
     note = strings.get("lacuna_note", "The source text is lost here.")
     for unit in units:
@@ -100,8 +95,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     _register_anchors(book, problems)
     _check_links_and_images(book, paths, problems)
     problems.raise_if_any()
-    with ThreadPoolExecutor(WORKERS) as pool:
-        htmls = list(pool.map(lambda u: _body_html(pandoc, u), units))
+    htmls = to_html_many(pandoc, [_print_ast(unit) for unit in units])
     for unit, body in zip(units, htmls):
         unit.html = body
         unit.headings = _headings(body)
@@ -183,10 +177,10 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> No
                 problems.add(chapter.shown, line, f"image '{src}' has no text alternative: add [alt text]")
 
 
-def _body_html(pandoc: Pandoc, unit: Unit) -> str:
+def _print_ast(unit: Unit) -> dict:
+    """The AST the HTML is made from: notes as inline spans (see transform.notes_inline)."""
     blocks = transform.notes_inline(copy.deepcopy(unit.ast["blocks"]))
-    doc = {**unit.ast, "blocks": blocks, "meta": {}}
-    return to_html(pandoc, doc, unit.chapter.shown)
+    return {**unit.ast, "blocks": blocks, "meta": {}}
 
 
 def _headings(body: str) -> list[Heading]:

@@ -1,9 +1,11 @@
 """Convert: pandoc (through pypandoc) turns Markdown into its JSON AST and back.
 
-Every call is cached by a hash of pandoc's version, the arguments and the
-input, so an unchanged chapter is never converted twice. pandoc's own log
-(``--log``, JSON) is read after each call, so warnings are attributed to the
-chapter that caused them instead of being lost on stderr.
+Every conversion is cached by a hash of pandoc's version, the arguments and
+the input, so an unchanged chapter is never converted twice. The chapters
+that do need converting go to pandoc in one call, not one call each: pandoc
+costs tens of milliseconds to start, which dominates on a book of many short
+chapters. pandoc's own log (``--log``, JSON) is read after each call, so
+warnings reach the build instead of being lost on stderr.
 """
 
 from __future__ import annotations
@@ -11,16 +13,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import html as lxml_html
+
+from .ast import ATTR_INDEX
 from .tools import pandoc_path, pandoc_version
 
 # pandoc Markdown as the book's source format. Metadata blocks inside a body
 # are off (front matter is ours), and so are automatic identifiers: headings
 # get stable ids from the collect stage instead, unique across the book.
 READER = "markdown-yaml_metadata_block-auto_identifiers+smart"
+PARSE_ARGS = ["--sandbox"]
+HTML_ARGS = ["--sandbox", "--wrap=none"]
+SPLIT = "press-split"  # marker between chapters in a batched conversion
+# --file-scope prefixes ids with the file's path, "/" written "__":
+# "tmp__press-batch-x__00003.md__id".
+FILE_PREFIX = re.compile(r"^#?[^#\s]*?\d{5}\.md__")
 
 
 @dataclass
@@ -34,47 +47,62 @@ class Pandoc:
     cache_dir: Path | None
     warnings: list[Warning_] = field(default_factory=list)
     calls: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    # --- one conversion ---------------------------------------------------
     def run(self, text: str, fmt: str, to: str, args: list[str], source: str | None = None,
             output_file: Path | None = None) -> str:
         """Run pandoc once (or take the cached result); return its output."""
-        import pypandoc
-
-        pandoc_path()
-        key = hashlib.sha256(
-            json.dumps([pandoc_version(), fmt, to, args, text]).encode("utf-8")
-        ).hexdigest()
-        cached = self._cache_get(key) if output_file is None else None
+        key = self.key(fmt, to, args, text)
+        cached = self.cache_get(key) if output_file is None else None
         if cached is not None:
             result, messages = cached
         else:
-            with tempfile.TemporaryDirectory(prefix="press-pandoc-") as tmp:
-                log = Path(tmp) / "log.json"
-                extra = [*args, f"--log={log}", "--quiet"]
-                self.calls += 1
-                result = pypandoc.convert_text(
-                    text, to, format=fmt, extra_args=extra,
-                    outputfile=str(output_file) if output_file else None,
-                    sandbox=False,  # we pass --sandbox ourselves where it applies
-                    verify_format=False,  # it would run pandoc twice more per call
-                )
-                messages = _read_log(log)
+            result, messages = self._call(text, fmt, to, args, output_file=output_file)
             if output_file is None:
-                self._cache_put(key, result, messages)
-        self.warnings.extend(Warning_(m, source) for m in messages)
+                self.cache_put(key, result, messages)
+        self.note(messages, source)
         return result or ""
 
-    def _cache_get(self, key: str):
+    def _call(self, source, fmt: str, to: str, args: list[str], output_file: Path | None = None,
+              files: bool = False) -> tuple[str, list[str]]:
+        import pypandoc
+
+        pandoc_path()
+        with tempfile.TemporaryDirectory(prefix="press-pandoc-") as tmp:
+            log = Path(tmp) / "log.json"
+            extra = [*args, f"--log={log}", "--quiet"]
+            with self._lock:
+                self.calls += 1
+            convert = pypandoc.convert_file if files else pypandoc.convert_text
+            result = convert(
+                source, to, format=fmt, extra_args=extra,
+                outputfile=str(output_file) if output_file else None,
+                sandbox=False,  # we pass --sandbox ourselves where it applies
+                verify_format=False,  # it would run pandoc twice more per call
+                **({"sort_files": False} if files else {}),
+            )
+            return result, _read_log(log)
+
+    def note(self, messages: list[str], source: str | None) -> None:
+        with self._lock:
+            self.warnings.extend(Warning_(m, source) for m in messages)
+
+    # --- the cache ----------------------------------------------------------
+    @staticmethod
+    def key(fmt: str, to: str, args: list[str], text: str) -> str:
+        return hashlib.sha256(json.dumps([pandoc_version(), fmt, to, args, text]).encode("utf-8")).hexdigest()
+
+    def cache_get(self, key: str):
         if self.cache_dir is None:
             return None
-        path = self.cache_dir / f"{key}.json"
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = json.loads((self.cache_dir / f"{key}.json").read_text("utf-8"))
         except (OSError, ValueError):
             return None
         return data["result"], data["messages"]
 
-    def _cache_put(self, key: str, result: str, messages: list[str]) -> None:
+    def cache_put(self, key: str, result: str, messages: list[str]) -> None:
         if self.cache_dir is None:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -93,16 +121,126 @@ def _read_log(path: Path) -> list[str]:
     return [e.get("pretty") or e.get("message", "") for e in entries if e.get("verbosity") != "INFO"]
 
 
+# --- Markdown to AST -----------------------------------------------------------
+
 def parse_markdown(pandoc: Pandoc, body: str, source: str) -> dict:
     """One chapter body to pandoc's AST; reads nothing but its input (sandbox)."""
-    out = pandoc.run(body, READER, "json", ["--sandbox"], source=source)
-    return json.loads(out)
+    return json.loads(pandoc.run(body, READER, "json", PARSE_ARGS, source=source))
 
+
+def parse_many(pandoc: Pandoc, items: list[tuple[str, str]]) -> list[dict]:
+    """Many chapter bodies (source, body) to ASTs, in one pandoc call.
+
+    Each body is its own file and ``--file-scope`` parses files separately
+    (footnote labels and open fences cannot leak from one chapter to the
+    next); a marker div heads each file so the result can be cut apart. If
+    the markers do not come back exactly, or pandoc warns (a warning must
+    name its chapter), the chapters are converted one by one instead.
+    """
+    keys = [pandoc.key(READER, "json", PARSE_ARGS, body) for _, body in items]
+    results: list[dict | None] = []
+    for key in keys:
+        cached = pandoc.cache_get(key)
+        results.append(None if cached is None else json.loads(cached[0]))
+        if cached is not None:
+            pandoc.note(cached[1], None)
+    missing = [i for i, r in enumerate(results) if r is None]
+    if len(missing) > 1:
+        for index, doc in zip(missing, _parse_batch(pandoc, [items[i][1] for i in missing]) or []):
+            pandoc.cache_put(keys[index], json.dumps(doc), [])
+            results[index] = doc
+    for index, result in enumerate(results):
+        if result is None:
+            results[index] = parse_markdown(pandoc, items[index][1], items[index][0])
+    return results  # type: ignore[return-value]
+
+
+def _parse_batch(pandoc: Pandoc, bodies: list[str]) -> list[dict] | None:
+    with tempfile.TemporaryDirectory(prefix="press-batch-") as tmp:
+        files = []
+        for index, body in enumerate(bodies):
+            path = Path(tmp) / f"{index:05d}.md"
+            path.write_text(f'<div class="{SPLIT}" data-n="{index}"></div>\n\n{body}\n', "utf-8")
+            files.append(str(path))
+        output, messages = pandoc._call(files, READER, "json", [*PARSE_ARGS, "--file-scope"], files=True)
+    if messages:
+        return None
+    doc = json.loads(output)
+    parts: list[dict] = []
+    for block in doc["blocks"]:
+        attrs = block["c"][0] if block["t"] == "Div" else None
+        if attrs and SPLIT in attrs[1]:
+            if dict(attrs[2]).get("data-n") != str(len(parts)):
+                return None
+            parts.append({**doc, "blocks": []})
+        elif parts:
+            parts[-1]["blocks"].append(block)
+        else:
+            return None
+    if len(parts) != len(bodies):
+        return None
+    for part in parts:
+        _unprefix(part["blocks"])
+    return parts
+
+
+def _unprefix(value) -> None:
+    """Undo ``--file-scope``'s file-name prefix on ids and links ("00003.md__x" -> "x")."""
+    if isinstance(value, list):
+        for item in value:
+            _unprefix(item)
+    elif isinstance(value, dict):
+        t = value.get("t")
+        if t in ATTR_INDEX:
+            attrs = value["c"][ATTR_INDEX[t]]
+            attrs[0] = FILE_PREFIX.sub("", attrs[0])
+        if t in ("Link", "Image"):
+            target = value["c"][2]
+            target[0] = FILE_PREFIX.sub("#", target[0]) if target[0].startswith("#") else target[0]
+        for key in ("c", "blocks"):
+            if key in value:
+                _unprefix(value[key])
+
+
+# --- AST to HTML ------------------------------------------------------------------
 
 def to_html(pandoc: Pandoc, ast: dict, source: str | None = None) -> str:
     """An AST fragment to HTML5 (a body fragment, no template)."""
-    return pandoc.run(
-        json.dumps(ast, ensure_ascii=False), "json", "html5",
-        ["--sandbox", "--wrap=none"],
-        source=source,
-    )
+    return pandoc.run(json.dumps(ast, ensure_ascii=False), "json", "html5", HTML_ARGS, source=source)
+
+
+def to_html_many(pandoc: Pandoc, docs: list[dict]) -> list[str]:
+    """Many AST fragments to HTML in one call: each wrapped in a marker div."""
+    texts = [json.dumps(doc, ensure_ascii=False) for doc in docs]
+    keys = [pandoc.key("json", "html5", HTML_ARGS, text) for text in texts]
+    results: list[str | None] = []
+    for key in keys:
+        cached = pandoc.cache_get(key)
+        results.append(None if cached is None else cached[0])
+    missing = [i for i, r in enumerate(results) if r is None]
+    if len(missing) > 1:
+        blocks = []
+        for index in missing:
+            blocks.append({"t": "Div", "c": [[f"{SPLIT}-{index}", [SPLIT], []], docs[index]["blocks"]]})
+        batch = {**docs[missing[0]], "blocks": blocks}
+        output, messages = pandoc._call(json.dumps(batch, ensure_ascii=False), "json", "html5", HTML_ARGS)
+        pieces = _split_html(output, missing) if not messages else None
+        for index, piece in (pieces or {}).items():
+            pandoc.cache_put(keys[index], piece, [])
+            results[index] = piece
+    for index, result in enumerate(results):
+        if result is None:
+            results[index] = pandoc.run(texts[index], "json", "html5", HTML_ARGS)
+    return results  # type: ignore[return-value]
+
+
+def _split_html(output: str, indices: list[int]) -> dict[int, str] | None:
+    pieces: dict[int, str] = {}
+    for element in lxml_html.fragments_fromstring(output) if output.strip() else []:
+        if isinstance(element, str) or element.get("class") != SPLIT:
+            return None
+        index = int(element.get("id").rsplit("-", 1)[1])
+        inner = (element.text or "").lstrip("\n") + "".join(
+            lxml_html.tostring(child, encoding="unicode") for child in element)
+        pieces[index] = inner
+    return pieces if sorted(pieces) == sorted(indices) else None

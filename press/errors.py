@@ -55,6 +55,10 @@ class BookError(Exception):
         self.problems = sorted(set(problems), key=_problem_order)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # Keep the problems when the error crosses a process boundary.
+        return (self.__class__, (self.problems,))
+
 
 def _problem_order(problem: Problem) -> tuple:
     return (problem.path, problem.line or 0, problem.message)

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import stamp
 from .config import Paths, load_config
 from .errors import ContentError, Problem
+from .parallel import Worker, can_fork
 from .progress import Progress
 from .tools import check_pango, pandoc_version
 
@@ -50,26 +51,45 @@ def build(root: Path, targets: list[str], out: Path, strict: bool = False,
 
 
 def _build(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress) -> BuildResult:
+    # The print worker is forked first, before any thread, and imports
+    # WeasyPrint while this process reads the book (see press.parallel).
+    worker = Worker(_warm_up) if "pdf" in targets and can_fork() else None
+    try:
+        return _stages(paths, targets, out, strict, progress, worker)
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _warm_up() -> None:
+    from .editions import pdf  # noqa: F401 - imports WeasyPrint
+
+
+def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress,
+            worker: Worker | None) -> BuildResult:
     # Imported here, not at the top: a no-op rebuild must not pay for them.
     from .apparatus import back_matter
-    from .collect import collect
+    from .collect import collect, load_strings
+    from .editions.cover import cover_png
     from .convert import Pandoc
     from .editions.epub import EpubEdition
     from .editions.html import HtmlEdition
-    from .editions.pdf import PdfEdition
+    from .editions.pdf import PdfEdition, write_print_edition
     from .sources import read_chapters
 
     classes = {"html": HtmlEdition, "pdf": PdfEdition, "epub": EpubEdition}
-    root = paths.root
     with progress.stage("check tools"):
         pandoc_version()
         if "pdf" in targets or "epub" in targets:
             check_pango()
     with progress.stage("configure"):
         config = load_config(paths)
+    if worker is not None:
+        # The cover needs only book.yaml: the worker draws it meanwhile.
+        worker.submit(cover_png, paths, config, load_strings(paths, config.language))
     with progress.stage("read chapters"):
         chapters = read_chapters(paths)
-    pandoc = Pandoc(root / ".cache" / "pandoc")
+    pandoc = Pandoc(paths.root / ".cache" / "pandoc")
     with progress.stage("convert and collect"):
         book = collect(paths, config, chapters, pandoc)
     with progress.stage("apparatus"):
@@ -83,11 +103,18 @@ def _build(paths: Paths, targets: list[str], out: Path, strict: bool, progress: 
             if isinstance(edition, EpubEdition):
                 edition.pandoc = pandoc
         with progress.stage("write editions: " + ", ".join(targets)):
-            # pandoc (EPUB) runs as a subprocess, so it overlaps WeasyPrint's layout.
+            handles = {}
+            if worker is not None:
+                worker.result()  # the cover, now in the cache
+                pdf = next(e for e in editions if e.name == "pdf")
+                handles["pdf"] = worker.submit(write_print_edition, *pdf.job(), stage)
             with ThreadPoolExecutor(len(editions)) as pool:
-                futures = {e.name: pool.submit(e.build, stage) for e in editions}
-                for name, future in futures.items():
-                    result.results[name] = future.result()
+                for edition in editions:
+                    if edition.name not in handles:
+                        handles[edition.name] = pool.submit(_run_edition, edition, stage)
+                for edition in editions:
+                    result.results[edition.name], warnings = handles[edition.name].result()
+                    edition.warnings = list(warnings)
         result.warnings = [
             *(Problem(w.source or "pandoc", None, w.message) for w in pandoc.warnings),
             *(w for e in editions for w in e.warnings),
@@ -100,6 +127,11 @@ def _build(paths: Paths, targets: list[str], out: Path, strict: bool, progress: 
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return result
+
+
+def _run_edition(edition, stage: Path):
+    """Build one edition; return its result and its warnings (from a child process too)."""
+    return edition.build(stage), edition.warnings
 
 
 def publish(stage: Path, out: Path, names: list[str]) -> None:

@@ -44,12 +44,14 @@ def join_names(names: list[str], word: str = "and") -> Markup:
 
 def context(book: Book, **extra) -> dict:
     """What every template sees."""
-    config = book.config
+    return {"book": book, **config_context(book.config, book.strings), **extra}
+
+
+def config_context(config, strings: dict) -> dict:
+    """What a template made from book.yaml alone sees (the cover)."""
     return {
-        "book": book,
         "config": config,
-        "t": book.strings,
-        "authors": join_names([a.name for a in config.authors], book.strings.get("and", "and")),
+        "t": strings,
+        "authors": join_names([a.name for a in config.authors], strings.get("and", "and")),
         "built": build_date(),
-        **extra,
     }

@@ -14,20 +14,23 @@ import io
 import threading
 
 from ..config import Paths
-from ..model import Book
-from ..render import context, environment
-from ..safety import ConfinedFetcher, captured_warnings
+from ..render import config_context, environment
 
 WIDTH_PX = 1600
 _lock = threading.Lock()
 
 
-def cover_html(paths: Paths, book: Book) -> str:
-    return environment(paths).get_template("cover/cover.html.j2").render(context(book))
+def cover_html(paths: Paths, config, strings: dict) -> str:
+    return environment(paths).get_template("cover/cover.html.j2").render(config_context(config, strings))
 
 
-def cover_png(paths: Paths, book: Book) -> bytes:
-    html = cover_html(paths, book)
+def cover_png(paths: Paths, config, strings: dict) -> bytes:
+    """The cover as PNG bytes, from the cache or rendered now.
+
+    The design depends on book.yaml alone, so the print worker renders it
+    while the main process is still reading the chapters.
+    """
+    html = cover_html(paths, config, strings)
     digest = hashlib.sha256(html.encode("utf-8"))
     for path in sorted((paths.styles / "fonts").glob("*")) + [paths.styles / "cover.css"]:
         digest.update(path.read_bytes())
@@ -43,8 +46,12 @@ def cover_png(paths: Paths, book: Book) -> bytes:
 
 def _render(paths: Paths, html: str) -> bytes:
     import pypdfium2
+    # Imported here: WeasyPrint takes half a second to import, and the cover
+    # is usually in the cache.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
+
+    from ..safety import ConfinedFetcher, captured_warnings
 
     fetcher = ConfinedFetcher([paths.root])
     fonts = FontConfiguration()

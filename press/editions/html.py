@@ -112,7 +112,7 @@ class HtmlEdition(Edition):
         index = json.dumps(search_index(pages), ensure_ascii=False, separators=(",", ":"))
         # A script, not a JSON file: fetch() is not allowed on file:// pages.
         (assets / "search-index.js").write_text(f"window.SEARCH_INDEX={index};\n", "utf-8")
-        (assets / "cover.png").write_bytes(cover_png(self.paths, self.book))
+        (assets / "cover.png").write_bytes(cover_png(self.paths, self.book.config, self.book.strings))
 
 
 def _unit_title(unit: Unit, t: dict) -> str:

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pydyf
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-
+from ..config import Paths
 from ..errors import ContentError, Problem
+from ..schema import BookConfig
 from ..render import context, environment
-from ..safety import ConfinedFetcher, captured_warnings
 from . import Edition, EditionResult
 
 STYLESHEETS = ("fonts.css", "base.css", "print.css")
@@ -53,35 +50,57 @@ class PdfEdition(Edition):
                     back_matter=self.back_toc("#"), back_sections=self.back_sections, **(extra or {}))
         )
 
-    def stylesheets(self, fetcher, fonts: FontConfiguration) -> list[CSS]:
-        trim = self.book.config.print
-        sheets = [CSS(filename=str(self.paths.styles / name), url_fetcher=fetcher, font_config=fonts)
-                  for name in STYLESHEETS]
-        # The trim size is the book's, from book.yaml; the rest of @page is in print.css.
-        sheets.append(CSS(string=f"@page {{ size: {trim.trim_width} {trim.trim_height}; }}"))
-        return sheets
-
-    def render(self, html: str):
-        """Lay out the pages; WeasyPrint's warnings become the build's."""
-        fetcher = ConfinedFetcher([self.paths.root])
-        # @font-face rules only load with a FontConfiguration shared by the
-        # stylesheets and the layout (WeasyPrint docs, "Fonts").
-        fonts = FontConfiguration()
-        with captured_warnings("weasyprint") as messages:
-            document = HTML(
-                string=html, base_url=self.paths.root.resolve().as_uri() + "/", url_fetcher=fetcher
-            ).render(stylesheets=self.stylesheets(fetcher, fonts), font_config=fonts)
-        if fetcher.refused:
-            raise ContentError([Problem("print edition", None, f"refused to read {url}") for url in fetcher.refused])
-        self.warnings.extend(Problem("print edition", None, f"WeasyPrint: {m}") for m in messages)
-        return document
+    def job(self) -> tuple:
+        """What the layout needs, small enough to send to the print worker."""
+        return (self.paths, self.book.config, self.print_html(), self.book.units[0].id)
 
     def build(self, stage: Path) -> EditionResult:
-        document = self.render(self.print_html())
-        layout = layout_of(document, self.book.units[0].id)
-        target = stage / f"{self.book.config.slug}.pdf"
-        write_pdf(document, target, layout)
-        return EditionResult(self.name, [target.name], {"pages": layout.page_count, "layout": layout})
+        result, warnings = write_print_edition(*self.job(), stage)
+        self.warnings.extend(warnings)
+        return result
+
+
+def write_print_edition(paths: Paths, config: BookConfig, html: str, start_anchor: str,
+                        stage: Path) -> tuple[EditionResult, list[Problem]]:
+    """Lay out the print HTML and write the PDF; returns the result and the warnings."""
+    document, warnings = render(paths, config, html)
+    layout = layout_of(document, start_anchor)
+    target = stage / f"{config.slug}.pdf"
+    write_pdf(document, target, layout)
+    return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout}), warnings
+
+
+def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts) -> list:
+    from weasyprint import CSS
+
+    sheets = [CSS(filename=str(paths.styles / name), url_fetcher=fetcher, font_config=fonts)
+              for name in STYLESHEETS]
+    # The trim size is the book's, from book.yaml; the rest of @page is in print.css.
+    trim = config.print
+    sheets.append(CSS(string=f"@page {{ size: {trim.trim_width} {trim.trim_height}; }}"))
+    return sheets
+
+
+def render(paths: Paths, config: BookConfig, html: str):
+    """Lay out the pages; WeasyPrint's warnings become the build's."""
+    # WeasyPrint is imported where it is used: the build's main process only
+    # renders the print HTML, the print worker lays it out (press.parallel).
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from ..safety import ConfinedFetcher, captured_warnings
+
+    fetcher = ConfinedFetcher([paths.root])
+    # @font-face rules only load with a FontConfiguration shared by the
+    # stylesheets and the layout (WeasyPrint docs, "Fonts").
+    fonts = FontConfiguration()
+    with captured_warnings("weasyprint") as messages:
+        document = HTML(
+            string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher
+        ).render(stylesheets=stylesheets(paths, config, fetcher, fonts), font_config=fonts)
+    if fetcher.refused:
+        raise ContentError([Problem("print edition", None, f"refused to read {url}") for url in fetcher.refused])
+    return document, [Problem("print edition", None, f"WeasyPrint: {m}") for m in messages]
 
 
 def layout_of(document, start_anchor: str) -> PrintLayout:
@@ -93,6 +112,8 @@ def layout_of(document, start_anchor: str) -> PrintLayout:
 
 
 def write_pdf(document, target: Path, layout: PrintLayout, variant: str | None = "pdf/ua-1") -> None:
+    import pydyf
+
     def finisher(doc, pdf):
         # PDF page labels (ISO 32000-1, 12.4.2) so that viewers show the
         # printed folios: roman for the front matter, arabic from the text.

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Benchmark the build: `make bench` (or `python bench/bench.py --reps 5`).
+
+Measures, in one run, the median wall time and peak memory over several
+repetitions of:
+
+- a clean build of all editions (caches and dist/ removed),
+- a no-op rebuild (nothing changed),
+- a rebuild after editing one chapter,
+
+for the real book and for a synthetic book 20 times its size generated from
+content/, and the floors measured in the same run: a bare pandoc EPUB
+conversion of the concatenated chapters and a bare WeasyPrint render of the
+final print HTML. Machines here are shared and noisy, so results are
+reported as ratios against those floors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+PY = sys.executable
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one command and its children."""
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{stderr}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def measure(label: str, reps: int, prepare, cmd: list[str], **kwargs) -> dict:
+    walls, peaks = [], []
+    for _ in range(reps):
+        prepare()
+        wall, peak = run(cmd, **kwargs)
+        walls.append(wall)
+        peaks.append(peak)
+    return {"label": label, "median": statistics.median(walls), "min": min(walls),
+            "peak": max(peaks), "reps": reps}
+
+
+# --- books ------------------------------------------------------------------
+
+def copy_book(target: Path) -> Path:
+    if target.exists():
+        shutil.rmtree(target)
+    for name in ("content", "templates", "styles"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+def synthetic_book(target: Path, times: int) -> Path:
+    """The real book repeated ``times`` times, ids and parts renamed per copy."""
+    copy_book(target)
+    chapters = target / "content" / "chapters"
+    originals = sorted(chapters.glob("*.md"))
+    texts = {p: p.read_text("utf-8") for p in originals}
+    for p in originals:
+        p.unlink()
+    names = {}
+    for copy in range(1, times + 1):
+        for index, path in enumerate(originals):
+            slug = path.stem.split("-", 1)[1]
+            name = f"{copy * 10 + index:03d}-{slug}-r{copy}.md"
+            names.setdefault(path.name, name)
+            text = texts[path]
+            text = re.sub(r"\{#([A-Za-z][\w:.-]*)", rf"{{#\1-r{copy}", text)
+            text = re.sub(r'anchor: "([^"]+)"', rf'anchor: "\1-r{copy}"', text)
+            text = re.sub(r'part: "([^"]+)"', rf'part: "\1-r{copy}"', text)
+            text = re.sub(r"\]\(#([^)]+)\)", rf"](#\1-r{copy})", text)
+            if "\nkind: part\n" in text:  # part numbers are unique in a book
+                text = re.sub(r'number: "([^"]+)"', rf'number: "\1.{copy}"', text)
+            (chapters / name).write_text(text, "utf-8")
+    emendations = target / "content" / "emendations.yaml"
+    if emendations.is_file():
+        text = emendations.read_text("utf-8")
+        for old, new in names.items():
+            text = text.replace(f"chapters/{old}", f"chapters/{new}")
+        emendations.write_text(text, "utf-8")
+    return target
+
+
+def edit_one_chapter(book: Path) -> None:
+    """Change one sentence of one chapter (a new word each time)."""
+    path = sorted((book / "content" / "chapters").glob("*.md"))[2]
+    text = path.read_text("utf-8")
+    marker = re.search(r" \(edit (\d+)\)", text)
+    count = int(marker.group(1)) + 1 if marker else 1
+    text = re.sub(r" \(edit \d+\)", "", text)
+    text = text.replace("Here are the results.", f"Here are the results. (edit {count})", 1) \
+        if "Here are the results." in text else re.sub(r"(\.)\n", rf". (edit {count})\n", text, count=1)
+    path.write_text(text, "utf-8")
+
+
+# --- floors -----------------------------------------------------------------
+
+def floors(book: Path, work: Path, reps: int) -> dict:
+    sys.path.insert(0, str(REPO))
+    from press.tools import pandoc_path
+
+    work.mkdir(parents=True, exist_ok=True)
+    bodies = []
+    for path in sorted((book / "content" / "chapters").glob("*.md")):
+        bodies.append(path.read_text("utf-8").split("\n---\n", 1)[1])
+    source = work / "all.md"
+    source.write_text("\n\n".join(bodies), "utf-8")
+    pandoc = measure("floor: bare pandoc EPUB", reps, lambda: None,
+                     [pandoc_path(), str(source), "-o", str(work / "bare.epub"), "--metadata", "title=x",
+                      "--metadata", "lang=en"])
+    html = work / "print.html"
+    script = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from pathlib import Path\n"
+        "from press.config import Paths, load_config\n"
+        "from press.sources import read_chapters\n"
+        "from press.collect import collect\n"
+        "from press.convert import Pandoc\n"
+        "from press.apparatus import back_matter\n"
+        "from press.editions.pdf import PdfEdition\n"
+        "p = Paths(Path(%r)); c = load_config(p); b = collect(p, c, read_chapters(p), Pandoc(None))\n"
+        "Path(%r).write_text(PdfEdition(p, b, back_matter(p, b)).print_html(), 'utf-8')\n"
+    ) % (str(REPO), str(book), str(html))
+    subprocess.run([PY, "-c", script], check=True)
+    render = (
+        "from weasyprint import HTML, CSS\n"
+        "from weasyprint.text.fonts import FontConfiguration\n"
+        "f = FontConfiguration()\n"
+        "css = [CSS(filename=%r + '/styles/' + n, font_config=f) for n in ('fonts.css', 'base.css', 'print.css')]\n"
+        "HTML(filename=%r, base_url=%r).write_pdf(%r, stylesheets=css, font_config=f)\n"
+    ) % (str(book), str(html), str(book) + "/", str(work / "bare.pdf"))
+    weasy = measure("floor: bare WeasyPrint render", reps, lambda: None, [PY, "-c", render])
+    return {"pandoc": pandoc, "weasyprint": weasy}
+
+
+# --- scenarios ----------------------------------------------------------------
+
+def scenarios(name: str, book: Path, reps: int) -> list[dict]:
+    out = OUT / f"{name}-dist"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1612137600"}
+    build = [PY, str(REPO / "build.py"), "all", "--root", str(book), "--out", str(out), "--quiet"]
+
+    def clean():
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(book / ".cache", ignore_errors=True)
+
+    rows = [measure(f"{name}: clean build, all editions", reps, clean, build, env=env)]
+    run(build, env=env)
+    rows.append(measure(f"{name}: no-op rebuild", reps, lambda: None, build, env=env))
+    rows.append(measure(f"{name}: rebuild after editing one chapter", reps, lambda: edit_one_chapter(book),
+                        build, env=env))
+    html_only = [PY, str(REPO / "build.py"), "html", "--root", str(book), "--out", str(out), "--quiet"]
+    run(html_only, env=env)
+    rows.append(measure(f"{name}: web edition after editing one chapter", reps,
+                        lambda: edit_one_chapter(book), html_only, env=env))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reps", type=int, default=3, help="repetitions per measurement (median reported)")
+    parser.add_argument("--times", type=int, default=20, help="size of the synthetic book, in copies of the real one")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    report = []
+    for name, book in (("real", copy_book(OUT / "real-book")),
+                       (f"synthetic {args.times}x", synthetic_book(OUT / "synthetic-book", args.times))):
+        floor = floors(book, OUT / f"{name.split()[0]}-floors", args.reps)
+        rows = scenarios(name.split()[0], book, args.reps)
+        base = floor["pandoc"]["median"] + floor["weasyprint"]["median"]
+        report.append((name, floor, rows, base))
+    print(f"\n{'measurement':58} {'median s':>9} {'peak MiB':>9} {'ratio':>7}")
+    for name, floor, rows, base in report:
+        print(f"-- {name} book (floor = pandoc EPUB + WeasyPrint render = {base:.2f} s)")
+        for row in (floor["pandoc"], floor["weasyprint"], *rows):
+            ratio = f"{row['median'] / base:6.2f}x"
+            print(f"{row['label']:58} {row['median']:9.2f} {row['peak']:9.0f} {ratio:>7}")
+        clean = rows[0]["median"] / base
+        noop = rows[1]["median"]
+        print(f"   clean build / floors = {clean:.2f} (target <= 1.30); no-op = {noop:.2f} s (target < 0.5 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
