@@ -7,6 +7,7 @@ take on a filter framework whose releases lag behind pandoc's.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -96,6 +97,11 @@ def Span(inlines: list, classes: list[str], ident: str = "", attrs: list | None 
 
 def RawInline(fmt: str, text: str) -> Node:
     return {"t": "RawInline", "c": [fmt, text]}
+
+
+def clone(value: Any) -> Any:
+    """A deep copy of AST data (JSON round trip: several times faster than deepcopy)."""
+    return json.loads(json.dumps(value))
 
 
 def document(blocks: list, meta: dict | None = None, api: list | None = None) -> dict:

@@ -7,7 +7,6 @@ gathered into one registry and checked, with ``path:line`` for each problem.
 
 from __future__ import annotations
 
-import copy
 import functools
 import re
 from pathlib import Path
@@ -17,6 +16,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import transform
+from .ast import clone
 from .config import Paths, read_text
 from .convert import Pandoc, parse_many, to_html_many
 from .errors import Collector, ContentError
@@ -117,6 +117,7 @@ def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector) -> Non
     blocks = transform.lacunae(blocks, lacuna_note)
     blocks = transform.typography(blocks)
     unit.ast["blocks"] = blocks
+    unit.scan = transform.scan(blocks)
     unit.title = inline_markdown(chapter.meta.title)
     unit.title_text = plain_text(unit.title)
 
@@ -135,7 +136,7 @@ def _register_anchors(book: Book, problems: Collector) -> None:
     """One registry of every id in the book; duplicates are errors."""
     seen: dict[str, Unit] = {}
     for unit in book.units:
-        ids = [unit.id, *transform.ids_in(unit.ast["blocks"])]
+        ids = [unit.id, *unit.scan.ids]
         for ident in ids:
             if ident in seen:
                 other = seen[ident].chapter.shown
@@ -152,7 +153,7 @@ def _register_anchors(book: Book, problems: Collector) -> None:
 def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> None:
     for unit in book.units:
         chapter = unit.chapter
-        for target in transform.links_in(unit.ast["blocks"]):
+        for target in unit.scan.links:
             if target.startswith("#") and target[1:] not in book.anchors:
                 problems.add(
                     chapter.shown, chapter.line_of(target), f"link to '{target}': no such id in the book"
@@ -163,7 +164,7 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> No
                     chapter.line_of(target),
                     f"link to '{target}': link to an id ('#id') or a full URL",
                 )
-        for image in transform.images_in(unit.ast["blocks"]):
+        for image in unit.scan.images:
             src = image["src"]
             line = chapter.line_of(src)
             resolved = (chapter.path.parent / src).resolve()
@@ -179,7 +180,7 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> No
 
 def _print_ast(unit: Unit) -> dict:
     """The AST the HTML is made from: notes as inline spans (see transform.notes_inline)."""
-    blocks = transform.notes_inline(copy.deepcopy(unit.ast["blocks"]))
+    blocks = transform.notes_inline(clone(unit.ast["blocks"]))
     return {**unit.ast, "blocks": blocks, "meta": {}}
 
 

@@ -33,6 +33,7 @@ class Unit:
     parent: "Unit | None" = None  # the part a chapter belongs to
     children: list["Unit"] = field(default_factory=list)
     page_name: str = ""  # the web edition's file for this unit
+    scan: Any = None  # transform.Scan: ids, links and images of the body
 
     @property
     def slug(self) -> str:

@@ -8,6 +8,7 @@ here), shows section numbers, renders editorial lacunae and checks raw HTML.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from .ast import ATTR_INDEX, Node, Span, Str, attr, has_class, iter_nodes, kv, walk
@@ -187,24 +188,23 @@ def heading_ids(blocks: list, prefix: str) -> list:
     return walk(blocks, action)
 
 
-def ids_in(blocks: list) -> list[str]:
-    """Every id declared in a fragment, in document order."""
-    out = []
+@dataclass
+class Scan:
+    """What the collect stage needs to know of a chapter's AST, in one pass."""
+
+    ids: list[str] = field(default_factory=list)  # every id declared, in document order
+    links: list[str] = field(default_factory=list)  # link targets
+    images: list[dict[str, Any]] = field(default_factory=list)  # src and alt of each image
+
+
+def scan(blocks: list) -> Scan:
+    found = Scan()
     for node in iter_nodes(blocks):
-        if node["t"] in ("Header", "Span", "Div", "CodeBlock", "Code", "Image", "Link"):
-            ident = attr(node)[0]
-            if ident:
-                out.append(ident)
-    return out
-
-
-def links_in(blocks: list) -> list[str]:
-    return [node["c"][2][0] for node in iter_nodes(blocks) if node["t"] == "Link"]
-
-
-def images_in(blocks: list) -> list[dict[str, Any]]:
-    return [
-        {"src": node["c"][2][0], "alt": node["c"][1]} for node in iter_nodes(blocks) if node["t"] == "Image"
-    ]
-
-
+        t = node["t"]
+        if t in ATTR_INDEX and attr(node)[0]:
+            found.ids.append(attr(node)[0])
+        if t == "Link":
+            found.links.append(node["c"][2][0])
+        elif t == "Image":
+            found.images.append({"src": node["c"][2][0], "alt": node["c"][1]})
+    return found

@@ -8,7 +8,6 @@ dates, and re-zip the package deterministically.
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import re
@@ -62,7 +61,7 @@ class EpubEdition(Edition):
             blocks.append(_header(1, unit.id, [unit.kind], title, [["epub:type", epub_type]] if epub_type else []))
             if unit.chapter.meta.byline:
                 blocks.append({"t": "Para", "c": [ast.Span([ast.Str(unit.chapter.meta.byline)], ["byline"])]})
-            blocks.extend(copy.deepcopy(unit.ast["blocks"]))
+            blocks.extend(ast.clone(unit.ast["blocks"]))
         for section in self.back_sections:
             blocks.append(_header(1, section.id, [section.kind], [ast.Str(section.title)],
                                   [["epub:type", "backmatter"]]))
