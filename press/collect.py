@@ -16,7 +16,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import transform
-from .ast import clone
+from .ast import clone, iter_nodes, stringify
+from .index import Marker, load_vocabulary
 from .config import Paths, read_text
 from .convert import Pandoc, parse_many, to_html_many
 from .errors import Collector, ContentError
@@ -84,9 +85,13 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     asts = parse_many(pandoc, [(c.shown, c.body) for c in chapters])
     units = [Unit(chapter, ast) for chapter, ast in zip(chapters, asts)]
     note = strings.get("lacuna_note", "The source text is lost here.")
+    vocabulary = load_vocabulary(paths)
+    marker = Marker(vocabulary) if vocabulary else None
     for unit in units:
-        _common_transforms(unit, note, problems)
+        _common_transforms(unit, note, problems, marker)
     book = Book(config, units, strings, load_emendations(paths))
+    book.vocabulary = vocabulary
+    book.index_marks = marker.marks if marker else []
     by_path = {u.chapter.path.resolve(): u for u in units}
     for item in book.emendations:
         unit = by_path.get((paths.content / item["file"]).resolve())
@@ -100,10 +105,11 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
         unit.html = body
         unit.headings = _headings(body)
     _label_anchors(book)
+    book.mark_labels = _mark_labels(book)
     return book
 
 
-def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector) -> None:
+def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector, marker: Marker | None) -> None:
     chapter = unit.chapter
     blocks = unit.ast["blocks"]
     for fragment in transform.unsafe_html(blocks):
@@ -115,6 +121,9 @@ def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector) -> Non
     blocks = transform.heading_ids(blocks, unit.slug)
     blocks = transform.number_sections(blocks)
     blocks = transform.lacunae(blocks, lacuna_note)
+    if marker is not None:
+        # Before typography: forms are matched on the text as typed.
+        blocks = marker.mark_unit(blocks, unit.slug, chapter.line_of)
     blocks = transform.typography(blocks)
     unit.ast["blocks"] = blocks
     unit.scan = transform.scan(blocks)
@@ -212,6 +221,26 @@ def _label_anchors(book: Book) -> None:
             label = heading.number or heading.text
             if heading.id in book.anchors:
                 book.anchors[heading.id] = Locator(heading.id, unit, label)
+
+
+def _mark_labels(book: Book) -> dict[str, str]:
+    """A readable label for every marked spot: its section (I.2.1) or its unit."""
+    kind_labels = book.strings.get("locator_labels", {})
+    labels: dict[str, str] = {}
+    for unit in book.units:
+        base = unit.number or kind_labels.get(unit.kind, unit.title_text)
+        prefix = f"{unit.parent.number}." if unit.parent is not None else ""
+        current = f"{prefix}{base}"
+        for block in unit.ast["blocks"]:
+            if block["t"] == "Header":
+                numbers = [n for n in iter_nodes(block["c"][2]) if n["t"] == "Span" and "secnum" in n["c"][0][1]]
+                if numbers:
+                    current = prefix + stringify(numbers[0]["c"][1])
+                continue
+            for node in iter_nodes(block):
+                if node["t"] == "Span" and node["c"][0][0] and "index-mark" in node["c"][0][1]:
+                    labels[node["c"][0][0]] = current
+    return labels
 
 
 def content_paths(paths: Paths) -> list[Path]:

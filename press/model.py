@@ -82,6 +82,10 @@ class Book:
     emendations: list[dict[str, str]] = field(default_factory=list)
     anchors: dict[str, Locator] = field(default_factory=dict)
     notes: int = 0
+    vocabulary: Any = None  # index.Vocabulary, when content/index.yaml exists
+    index_marks: list = field(default_factory=list)  # index.Mark, in reading order
+    mark_labels: dict[str, str] = field(default_factory=dict)  # mark id -> label on screen
+    warnings: list = field(default_factory=list)  # errors.Problem found by the apparatus
 
     @property
     def top_level(self) -> list[Unit]:

@@ -116,6 +116,7 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
                     result.results[edition.name], warnings = handles[edition.name].result()
                     edition.warnings = list(warnings)
         result.warnings = [
+            *book.warnings,
             *(Problem(w.source or "pandoc", None, w.message) for w in pandoc.warnings),
             *(w for e in editions for w in e.warnings),
         ]

@@ -149,6 +149,34 @@ class FrontMatter(Strict):
         return self
 
 
+class IndexSubEntry(Strict):
+    heading: Text  # as printed under its heading: "boundary with"
+    sort: Text | None = None
+    forms: list[Text] = []  # surface forms that mark it in the text
+    auto: bool = True  # mark the forms automatically
+
+
+class IndexEntry(Strict):
+    heading: Text  # display form: "Castilla, Ramón"
+    sort: Text | None = None  # sort key where the heading would sort wrongly
+    lang: Annotated[str, Field(pattern=LANG)] | None = None  # when not the book's language
+    forms: list[Text] = []
+    auto: bool = True
+    see: Annotated[str, Field(pattern=SLUG)] | None = None  # a pointer only
+    see_also: list[Annotated[str, Field(pattern=SLUG)]] = []
+    sub: dict[Annotated[str, Field(pattern=SLUG)], IndexSubEntry] = {}
+
+    @model_validator(mode="after")
+    def _pointer(self) -> "IndexEntry":
+        if self.see is not None and (self.forms or self.sub):
+            raise ValueError("a 'see' heading is only a pointer: it has no forms and no sub-entries")
+        return self
+
+
+class IndexVocabulary(Strict):
+    entries: dict[Annotated[str, Field(pattern=SLUG)], IndexEntry]
+
+
 class Emendation(Strict):
     """A correction of an obvious slip, shown to readers in an editor's note."""
 

@@ -16,13 +16,16 @@ from ..model import Book
 
 @dataclass
 class BackSection:
-    """Back matter made by the build: a note on the text, later the apparatus."""
+    """Back matter made by the build: a note on the text, the index, ..."""
 
     id: str
     kind: str
     title: str
-    html: Markup
+    html: Markup  # for the web edition
+    epub_html: Markup | None = None  # for the EPUB, when links must differ (#id)
+    paged: Any = None  # apparatus.Paged: rendered in print once pages are known
     page_name: str = ""  # the web edition's file
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -63,9 +63,15 @@ class EpubEdition(Edition):
                 blocks.append({"t": "Para", "c": [ast.Span([ast.Str(unit.chapter.meta.byline)], ["byline"])]})
             blocks.extend(ast.clone(unit.ast["blocks"]))
         for section in self.back_sections:
+            epub_type = section.kind if section.kind in ("index", "bibliography") else "backmatter"
             blocks.append(_header(1, section.id, [section.kind], [ast.Str(section.title)],
-                                  [["epub:type", "backmatter"]]))
-            blocks.extend(self.html_blocks(str(section.html)))
+                                  [["epub:type", epub_type]]))
+            if section.epub_html is not None:
+                # Kept as written (EPUB structural semantics on its elements);
+                # its #id links are pointed at the right files in finish().
+                blocks.append({"t": "RawBlock", "c": ["html", _xhtml(str(section.epub_html))]})
+            else:
+                blocks.extend(self.html_blocks(str(section.html)))
         return ast.document(blocks, api=book.units[0].ast.get("pandoc-api-version"))
 
     def metadata(self) -> dict:
@@ -121,6 +127,12 @@ class EpubEdition(Edition):
                           (self.paths.styles / "epub.css").read_text("utf-8")])
 
 
+def _xhtml(fragment: str) -> str:
+    """Check that a rendered fragment is well-formed XHTML (the EPUB needs it)."""
+    etree.fromstring(f'<div xmlns="{NS["x"]}" xmlns:epub="{NS["epub"]}">{fragment}</div>')
+    return fragment
+
+
 def _header(level: int, ident: str, classes: list[str], inlines: list, attrs: list) -> dict:
     return {"t": "Header", "c": [level, [ident, classes, attrs], inlines]}
 
@@ -132,7 +144,10 @@ def finish(data: bytes, book, back_sections) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     files = {info.filename: source.read(info.filename) for info in source.infolist()}
     ids = _id_files(files)
-    files["EPUB/content.opf"] = _opf(files["EPUB/content.opf"], book)
+    for name in files:
+        if name.startswith("EPUB/text/") and name.endswith(".xhtml"):
+            files[name] = _fix_links(files[name], name.removeprefix("EPUB/"), ids)
+    files["EPUB/content.opf"] = _opf(files["EPUB/content.opf"], book, back_sections)
     files["EPUB/nav.xhtml"] = _nav(files["EPUB/nav.xhtml"], book, back_sections, ids)
     return _zip(files)
 
@@ -147,7 +162,20 @@ def _id_files(files: dict[str, bytes]) -> dict[str, str]:
     return out
 
 
-def _opf(data: bytes, book) -> bytes:
+def _fix_links(data: bytes, name: str, ids: dict[str, str]) -> bytes:
+    """Point "#id" links at the file that holds the id (raw back matter)."""
+
+    def repl(match: re.Match) -> bytes:
+        ident = match.group(1).decode("utf-8")
+        target = ids.get(ident)
+        if target is None or target == name:
+            return match.group(0)
+        return f'href="{target.removeprefix("text/")}#{ident}"'.encode("utf-8")
+
+    return re.sub(rb'href="#([^"]+)"', repl, data)
+
+
+def _opf(data: bytes, book, back_sections) -> bytes:
     root = etree.fromstring(data)
     metadata = root.find("opf:metadata", NS)
     strings = book.strings
@@ -158,7 +186,7 @@ def _opf(data: bytes, book) -> bytes:
 
     existing = {(m.get("property"), m.text) for m in metadata.findall("opf:meta", NS)}
     features = ["tableOfContents", "readingOrder", "structuralNavigation", "alternativeText"]
-    if any(s.kind == "index" for s in ()):
+    if any(s.kind == "index" for s in back_sections):
         features.append("index")
     for feature in features:
         if ("schema:accessibilityFeature", feature) not in existing:

@@ -8,7 +8,8 @@ from pathlib import Path
 from ..config import Paths
 from ..errors import ContentError, Problem
 from ..schema import BookConfig
-from ..render import context, environment
+from ..index import page_ranges
+from ..render import config_context, context, environment
 from . import Edition, EditionResult
 
 STYLESHEETS = ("fonts.css", "base.css", "print.css")
@@ -21,6 +22,10 @@ class PrintLayout:
     page_count: int
     body_start: int  # index of the page where arabic folios start
     anchor_pages: dict[str, int]  # id -> index of the first page it is on
+
+    def folio_number(self, index: int) -> int:
+        """The arabic folio of a body page (the page counter in print.css)."""
+        return index - self.body_start + 1
 
     def folio(self, index: int) -> str:
         """The printed page number of the page at ``index``."""
@@ -42,17 +47,33 @@ def _roman(number: int) -> str:
 class PdfEdition(Edition):
     name = "pdf"
 
-    def print_html(self, extra: dict | None = None) -> str:
+    @property
+    def paged(self) -> list:
+        return [s for s in self.back_sections if s.paged is not None]
+
+    def print_html(self, extra: dict | None = None, stub: bool = False) -> str:
+        """The whole book as one HTML document.
+
+        Paged sections come with placeholder numbers, or, with ``stub``, as
+        their headings alone: the first layout only needs to know where they
+        start, and laying out an index twice is what we avoid.
+        """
         env = environment(self.paths)
         template = env.get_template("print/book.html.j2")
+        config, strings = self.book.config, self.book.strings
+        paged = [{"id": s.id, "kind": s.kind, "title": s.title, "html": ""} if stub
+                 else _paged_dict(self.paths, config, strings, s, PLACEHOLDER) for s in self.paged]
         return template.render(
             context(self.book, href=lambda unit, anchor: f"#{anchor}", sections=True,
-                    back_matter=self.back_toc("#"), back_sections=self.back_sections, **(extra or {}))
+                    back_matter=self.back_toc("#"),
+                    back_sections=[s for s in self.back_sections if s.paged is None],
+                    paged=paged, **(extra or {}))
         )
 
     def job(self) -> tuple:
         """What the layout needs, small enough to send to the print worker."""
-        return (self.paths, self.book.config, self.print_html(), self.book.units[0].id)
+        return (self.paths, self.book.config, self.book.strings, self.print_html(stub=True),
+                self.book.units[0].id, self.paged)
 
     def build(self, stage: Path) -> EditionResult:
         result, warnings = write_print_edition(*self.job(), stage)
@@ -60,14 +81,65 @@ class PdfEdition(Edition):
         return result
 
 
-def write_print_edition(paths: Paths, config: BookConfig, html: str, start_anchor: str,
-                        stage: Path) -> tuple[EditionResult, list[Problem]]:
-    """Lay out the print HTML and write the PDF; returns the result and the warnings."""
+def PLACEHOLDER(entry) -> list[dict]:
+    """Pass one: a number of the right width for each locator."""
+    return [{"id": loc.id, "text": "000"} for loc in entry.locators]
+
+
+def _paged_dict(paths: Paths, config: BookConfig, strings: dict, section, pages) -> dict:
+    from ..apparatus import render_paged
+
+    return {"id": section.id, "kind": section.kind, "title": section.title,
+            "html": render_paged(paths, config, strings, section, pages)}
+
+
+def write_print_edition(paths: Paths, config: BookConfig, strings: dict, html: str, start_anchor: str,
+                        paged: list, stage: Path) -> tuple[EditionResult, list[Problem]]:
+    """Lay out the print HTML and write the PDF; returns the result and the warnings.
+
+    Back matter that cites pages (the index) is laid out after the book: the
+    book is laid out with only its headings (which fixes where it starts and
+    gives the contents its page number), then the back matter alone, with
+    the numbers read from the laid-out pages, and its pages replace the
+    stub's. Nothing is laid out twice (a target-counter() per locator costs
+    more; see bench/bench.py).
+    """
     document, warnings = render(paths, config, html)
     layout = layout_of(document, start_anchor)
+    if paged:
+        first = layout.anchor_pages[paged[0].id]
+        sections = [_paged_dict(paths, config, strings, s, page_references(layout)) for s in paged]
+        env = environment(paths)
+        back_html = env.get_template("print/back.html.j2").render(
+            **config_context(config, strings), paged=sections, first_folio=layout.folio_number(first))
+        back, more = render(paths, config, back_html)
+        warnings += more
+        document = document.copy(document.pages[:first] + back.pages)
+        layout = layout_of(document, start_anchor)
     target = stage / f"{config.slug}.pdf"
     write_pdf(document, target, layout)
     return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout}), warnings
+
+
+def page_references(layout: "PrintLayout"):
+    """``pages(entry)`` for the templates: folios of its locators, ranges merged."""
+
+    def pages(entry) -> list[dict]:
+        folios: dict[int, str] = {}
+        for loc in entry.locators:
+            start = layout.anchor_pages.get(loc.id)
+            if start is None:
+                continue
+            end = layout.anchor_pages.get(loc.end_id, start) if loc.end_id else start
+            for page in range(start, end + 1):
+                folios.setdefault(layout.folio_number(page), loc.id)
+        out = []
+        for text in page_ranges(list(folios)):
+            first = int(text.split("\u2013")[0])
+            out.append({"id": folios[first], "text": text})
+        return out
+
+    return pages
 
 
 def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts) -> list:
