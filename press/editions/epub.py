@@ -191,12 +191,17 @@ def _opf(data: bytes, book, back_sections) -> bytes:
     for feature in features:
         if ("schema:accessibilityFeature", feature) not in existing:
             meta("schema:accessibilityFeature", feature)
-    meta("schema:accessibilitySummary", strings.get(
-        "epub_accessibility_summary",
-        "This publication has a navigable table of contents, headings in a logical order and "
-        "text alternatives for its images. It contains no content that is a hazard."))
-    meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    summary = strings["epub_accessibility_summary"]
+    if "index" in features:
+        summary += " " + strings["epub_accessibility_index"]
+    meta("schema:accessibilitySummary", summary)
+    # pandoc declares both the default and the "opf" prefix for the OPF
+    # namespace, and lxml writes our elements with the prefix: same XML,
+    # but keep the package consistent.
+    for element in metadata:
+        element.tail = "\n    "
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return data.replace(b"<opf:meta ", b"<meta ").replace(b"</opf:meta>", b"</meta>")
 
 
 def _nav(data: bytes, book, back_sections, ids: dict[str, str]) -> bytes:

@@ -1,0 +1,218 @@
+"""The back-of-book index: exact page numbers on a tiny book, links and
+locators on the real book, collation, and the checks that fail --strict."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pypdfium2
+import pytest
+from lxml import etree
+
+from press.errors import EXIT_CONTENT, Problem
+from press.index import Mark, build_index, page_ranges
+
+from .artefacts import XHTML, epub_files, html_pages, pdf_full_page_texts, pdf_page_texts
+
+VOCABULARY = """\
+entries:
+  alpha:
+    heading: "Alpha"
+    forms: ["Alpha"]
+  alpha-beta:
+    heading: "Alpha Beta pact"
+    forms: ["Alpha Beta"]
+  beta:
+    heading: "Beta"
+    forms: ["Beta"]
+    see_also: ["alpha"]
+  gamma:
+    heading: "Gamma"
+    auto: false
+  delta:
+    heading: "Delta"
+    see: "alpha"
+"""
+
+FILLER = "\n\n".join(f"Paragraph {n} of filler text that runs on to make the chapter several pages long, "
+                     "with enough words in it to fill a good part of the page." * 3 for n in range(30))
+
+
+def build_tiny(tiny):
+    tiny.write("content/index.yaml", VOCABULARY)
+    tiny.chapter("01-one.md", "One", "Alpha appears on the first page.", kind="introduction")
+    tiny.chapter("02-two.md", "Two", "Alpha and Beta, and the Alpha Beta pact.", kind="appendix")
+    tiny.chapter("03-three.md", "Three", f"Beta again.\n\n[]{{.index-from key=gamma}}\n\n{FILLER}\n\n"
+                 "[The end]{.index-to key=gamma} of the range.", kind="appendix")
+    return tiny.build("all", "--strict")
+
+
+def index_lines(pdf) -> str:
+    pages = pdf_full_page_texts(pdf)
+    start = max(i for i, t in enumerate(pages) if t.lstrip().startswith("Index"))
+    return " ".join(" ".join(pages[start:]).split())
+
+
+def test_tiny_book_index_has_exact_pages_and_ranges(tiny):
+    assert build_tiny(tiny) == 0
+    pdf = tiny.out / "tiny.pdf"
+    labels = pypdf.PdfReader(str(pdf)).page_labels
+    pages = pdf_full_page_texts(pdf)
+    one = labels[next(i for i, t in enumerate(pages) if "on the first page" in t)]
+    two = labels[next(i for i, t in enumerate(pages) if "and the Alpha Beta pact" in t)]
+    three = labels[next(i for i, t in enumerate(pages) if "Beta again." in t)]
+    end = labels[next(i for i, t in enumerate(pages) if "of the range." in t)]
+    assert (one, two, three) == ("1", "3", "5") and int(end) >= 7
+    text = index_lines(pdf)
+    # Alpha: pages 1 and 3, but not the "Alpha" inside "Alpha Beta" (the longer form wins).
+    assert "Alpha, 1, 3" in text
+    assert "Alpha Beta pact, 3" in text
+    assert "Beta, 3, 5. see also Alpha" in text
+    assert f"Gamma, 5\u2013{end}" in text
+    assert "Delta, see Alpha" in text
+    assert "Gamma" in text.split("Delta")[1] and "Beta" in text.split("Delta")[0]  # A, B, D, G order
+
+
+def test_index_in_web_and_epub_links_to_the_marks(tiny):
+    assert build_tiny(tiny) == 0
+    pages = html_pages(tiny.out / "html")
+    index = next(root for name, root in pages.items() if name.endswith("-index.html"))
+    links = index.xpath("//a[@class='ix-loc']")
+    assert len(links) == 6  # alpha x2, alpha-beta, beta x2, gamma
+    for link in links:
+        page, _, ident = link.get("href").partition("#")
+        target = pages[page].xpath(f"//*[@id='{ident}']")
+        assert target and "index-mark" in target[0].get("class")
+    files = epub_files(tiny.out / "tiny.epub")
+    nav = etree.fromstring(files["EPUB/nav.xhtml"])
+    landmarks = {a.get(f"{{{XHTML['epub']}}}type"): a.get("href")
+                 for a in nav.iterfind(".//x:nav[@id='landmarks']//x:a", XHTML)}
+    assert "index" in landmarks
+    doc = etree.fromstring(files["EPUB/" + landmarks["index"].split("#")[0]])
+    entries = doc.findall(".//*[@epub:type='index-entry']", {"epub": XHTML["epub"]})
+    assert len(entries) == 5
+    for a in doc.iterfind(".//x:a[@epub:type='index-locator']", {**XHTML}):
+        name, _, ident = a.get("href").partition("#")
+        assert f'id="{ident}"'.encode() in files["EPUB/text/" + name]
+    opf = files["EPUB/content.opf"].decode()
+    assert "<meta property=\"schema:accessibilityFeature\">index</meta>" in opf
+
+
+@pytest.mark.parametrize("vocabulary, body, where, message", [
+    ('entries:\n  a:\n    heading: "A"\n    forms: ["Alpha"]\n  z:\n    heading: "Zed"\n    forms: ["Zed"]\n',
+     "Alpha.", "content/index.yaml:5", "index heading 'z' is never found"),
+    ('entries:\n  a:\n    heading: "A"\n    forms: ["Alpha"]\n', "Alpha [here]{.index key=nope}.",
+     "content/chapters/01-one.md:6", "unknown heading 'nope'"),
+    ('entries:\n  a:\n    heading: "A"\n    forms: ["Alpha"]\n    see_also: ["nowhere"]\n', "Alpha.",
+     "content/index.yaml:2", "unknown heading 'nowhere'"),
+    ('entries:\n  a:\n    heading: "A"\n    see: "b"\n  b:\n    heading: "B"\n    see: "a"\n  c:\n'
+     '    heading: "C"\n    forms: ["Alpha"]\n', "Alpha.", "content/index.yaml:2", "go round in a circle"),
+    ('entries:\n  a:\n    heading: "A"\n    forms: ["Alpha"]\n', "Alpha.\n\n[]{.index-from key=a}\n\nMore.",
+     "content/chapters/01-one.md:8", "never closed"),
+], ids=["never-found", "unknown-mark", "unknown-see-also", "see-cycle", "unclosed-range"])
+def test_index_problems_fail_strict_builds_and_warn_otherwise(tiny, capsys, vocabulary, body, where, message):
+    tiny.write("content/index.yaml", vocabulary)
+    tiny.chapter("01-one.md", "One", body, kind="introduction")
+    assert tiny.build("html") == 0
+    assert any(where in line and message in line for line in capsys.readouterr().err.splitlines())
+    assert tiny.build("html", "--strict") == EXIT_CONTENT
+    assert any(line.startswith(f"error: {where}") and message in line for line in capsys.readouterr().err.splitlines())
+
+
+def test_collation_ignores_accents_and_case_and_uses_sort_keys():
+    from press.index import Vocabulary
+    from press.schema import IndexVocabulary
+    from press.yamlsrc import Located
+
+    headings = {"ulloa": ("Ulloa Sotomayor, Alberto", None), "perez": ("Pérez de Cuéllar, Javier", None),
+                "peace": ("peace", None), "paz": ("Paz Soldán, José Gregorio", None),
+                "zarumilla": ("Zarumilla", None), "alvarez": ("Álvarez, Ana", None), "alpha": ("alpha", None),
+                "de-la-torre": ("De la Torre, Raúl", "Torre, Raúl de la"), "eighty": ("80 miles", "eighty miles")}
+    model = IndexVocabulary.model_validate({"entries": {
+        k: {"heading": h, "forms": [k], **({"sort": s} if s else {})} for k, (h, s) in headings.items()}})
+    marks = [Mark(f"ix{i}", k, None, "one") for i, k in enumerate(headings)]
+    index = build_index(Vocabulary(model, Located(None), "index.yaml"), marks, {}, {"one": "x.md"})
+    order = [e.key for g in index.groups for e in g.entries]
+    assert order == ["alpha", "alvarez", "eighty", "paz", "peace", "perez", "de-la-torre", "ulloa", "zarumilla"]
+    assert [g.letter for g in index.groups] == ["A", "E", "P", "T", "U", "Z"]
+
+
+def test_page_ranges_merge_consecutive_pages():
+    assert page_ranges([9, 3, 5, 6, 7, 3, 12, 11]) == ["3", "5\u20137", "9", "11\u201312"]
+
+
+# --- the real book ------------------------------------------------------------
+
+def test_real_book_index_has_well_over_150_headings(real_book):
+    pages = html_pages(real_book / "html")
+    index = next(root for name, root in pages.items() if name.endswith("-index.html"))
+    assert len(index.xpath("//li[@class='index-entry']")) > 150
+
+
+def test_real_book_every_web_and_epub_index_link_resolves(real_book, slug):
+    pages = html_pages(real_book / "html")
+    index = next(root for name, root in pages.items() if name.endswith("-index.html"))
+    links = index.xpath("//a[@class='ix-loc']")
+    assert len(links) > 300
+    for link in links:
+        page, _, ident = link.get("href").partition("#")
+        assert pages[page].xpath(f"//*[@id='{ident}']"), link.get("href")
+    files = epub_files(real_book / f"{slug}.epub")
+    checked = 0
+    for name, data in files.items():
+        for target, ident in re.findall(rb'class="ix-loc" href="([^"#]*)#([^"]+)"', data):
+            checked += 1
+            assert f'id="{ident.decode()}"'.encode() in files["EPUB/text/" + target.decode()]
+    assert checked == len(links)
+
+
+def test_real_book_pdf_index_numbers_point_at_pages_that_carry_the_term(real_book, slug):
+    """Each page number in the PDF index links to its mark: the number is that page's
+    label, and the term (one of its surface forms) is printed on that page."""
+    import yaml
+
+    from .conftest import REPO
+
+    vocabulary = yaml.safe_load((REPO / "content" / "index.yaml").read_text("utf-8"))["entries"]
+    forms = {}
+    for key, entry in vocabulary.items():
+        forms[key] = entry.get("forms", [])
+        for sub_key, sub in entry.get("sub", {}).items():
+            forms[f"{key}/{sub_key}"] = sub.get("forms", [])
+    marks = {}
+    for root in html_pages(real_book / "html").values():
+        for span in root.xpath("//span[contains(@class, 'index-mark')]"):
+            marks[span.get("id")] = span.get("data-index")
+    pdf = real_book / f"{slug}.pdf"
+    reader = pypdf.PdfReader(str(pdf))
+    labels = reader.page_labels
+    destinations = {name: reader.get_destination_page_number(dest)
+                    for name, dest in reader.named_destinations.items()}
+    body = [re.sub(r"[\s\u00ad\u2010-]+", "", t) for t in pdf_page_texts(pdf)]  # without heads and folios
+    document = pypdfium2.PdfDocument(str(pdf))
+    index_start = max(i for i, t in enumerate(pdf_full_page_texts(pdf)) if t.lstrip().startswith("Index"))
+    checked = 0
+    for number in range(index_start, len(reader.pages)):
+        page = reader.pages[number]
+        textpage = document[number].get_textpage()
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            dest = str(annotation.get("/Dest", ""))
+            if not dest.startswith("ix"):
+                continue
+            left, bottom, right, top = (float(v) for v in annotation["/Rect"])
+            shown = textpage.get_text_bounded(left, bottom, right, top).strip()
+            target = destinations[dest]
+            assert shown.split("\u2013")[0] == labels[target], (dest, shown, labels[target])
+            # The term starts on that page (it may run over to the next one).
+            terms = [re.sub(r"[\s-]+", "", f) for f in forms[marks[dest]]]
+            if terms:  # explicit marks may carry no form
+                joined = body[target] + (body[target + 1] if target + 1 < len(body) else "")
+                assert any(t in joined and t[:4] in body[target] for t in terms), (dest, marks[dest], labels[target])
+            checked += 1
+    assert checked > 300
+
+
+def test_problem_lines_for_unknown_keys_are_chapter_lines():
+    assert str(Problem("content/chapters/01-one.md", 6, "x")) == "content/chapters/01-one.md:6: x"
