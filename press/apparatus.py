@@ -12,7 +12,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from . import timeline
+from .chronology import build_chronology
 from .config import Paths
+from .errors import ContentError
 from .editions import BackSection
 from .index import Index, build_index
 from .model import Book
@@ -33,6 +36,8 @@ def back_matter(paths: Paths, book: Book) -> list[BackSection]:
     if book.emendations:
         html = Markup(env.get_template("partials/note_on_text.html.j2").render(context(book)))
         sections.append(BackSection("note-on-text", "note-on-text", book.strings["note_on_text"], html))
+    if any(u.chapter.meta.chronology for u in book.units):
+        sections.append(_chronology_section(paths, book, env))
     if book.vocabulary is not None:
         sections.append(_index_section(paths, book, env))
     first = len(book.units) + 1
@@ -57,10 +62,48 @@ def _index_section(paths: Paths, book: Book, env) -> BackSection:
     return section
 
 
+def _chronology_section(paths: Paths, book: Book, env) -> BackSection:
+    chronology = build_chronology(book.units, book.config.chronology, book.strings, book.anchors,
+                                  book.mark_labels)
+    if chronology.problems:
+        raise ContentError(chronology.problems)
+    book.chronology = chronology
+    fig = timeline.figure(chronology)
+    strings = book.strings
+    caption = strings["chronology_figure_caption"].format(count=fig["count"], start=fig["first"], end=fig["last"])
+    alt = caption + " " + "; ".join(f"{label}: {n}" for label, n in fig["counts"]) + "."
+    svg = env.get_template("chronology/timeline.svg.j2").render(fig=fig, title=caption, alt=alt)
+    book.timeline_svg = svg
+    pages_of = {u.slug: u.page_name for u in book.units}
+    template = env.get_template("partials/chronology.html.j2")
+
+    def screen_ref(href):
+        return lambda event: Markup('<a href="{}">{}</a>').format(href(event), event.label or "\u2192")
+
+    web_figure = Markup('<img src="assets/timeline.svg" alt="{}" width="{}" height="{}">').format(
+        alt, fig["width"], fig["height"])
+    web = template.render(context(book, chronology=chronology, figure=web_figure, caption=caption, epub=False,
+                                  ref=screen_ref(lambda e: f"{pages_of[e.unit_slug]}#{e.anchor}")))
+    # In the EPUB the figure is an image pandoc packages (editions/epub.py).
+    epub = template.render(context(book, chronology=chronology, figure=None, caption=caption, epub=True,
+                                   ref=screen_ref(lambda e: f"#{e.anchor}")))
+    section = BackSection("chronology", "chronology", strings["chronology"], Markup(web), epub_html=Markup(epub),
+                          paged=Paged("partials/chronology.html.j2",
+                                      {"chronology": chronology, "figure": Markup(svg), "caption": caption}))
+    section.facts.update(figure_alt=alt, figure_caption=caption, events=len(chronology.events))
+    return section
+
+
 def render_paged(paths: Paths, config, strings: dict, section: BackSection, pages) -> Markup:
     """A paged section for print; ``pages(entry)`` gives its page references."""
     env = environment(paths)
+    def page_ref(entry) -> Markup:
+        found = pages(entry)
+        label = strings.get("chronology_page", "p.")
+        return Markup(", ").join(Markup('<a class="ch-page" href="#{}">{}\u00a0{}</a>').format(p["id"], label, p["text"])
+                                 for p in found)
+
     html = env.get_template(section.paged.template).render(
-        **config_context(config, strings), **section.paged.data, pages=pages, epub=False,
+        **config_context(config, strings), **section.paged.data, pages=pages, epub=False, ref=page_ref,
         href=lambda loc: f"#{loc.id}", entry_href=lambda key: f"#ie-{key}")
     return Markup(html)

@@ -224,7 +224,7 @@ def _label_anchors(book: Book) -> None:
 
 
 def _mark_labels(book: Book) -> dict[str, str]:
-    """A readable label for every marked spot: its section (I.2.1) or its unit."""
+    """A readable label for every marked spot and anchor: its section (I.2.1) or its unit."""
     kind_labels = book.strings.get("locator_labels", {})
     labels: dict[str, str] = {}
     for unit in book.units:
@@ -236,9 +236,10 @@ def _mark_labels(book: Book) -> dict[str, str]:
                 numbers = [n for n in iter_nodes(block["c"][2]) if n["t"] == "Span" and "secnum" in n["c"][0][1]]
                 if numbers:
                     current = prefix + stringify(numbers[0]["c"][1])
+                labels[block["c"][1][0]] = current
                 continue
             for node in iter_nodes(block):
-                if node["t"] == "Span" and node["c"][0][0] and "index-mark" in node["c"][0][1]:
+                if node["t"] in ("Span", "Div") and node["c"][0][0]:
                     labels[node["c"][0][0]] = current
     return labels
 

@@ -86,6 +86,8 @@ class Book:
     index_marks: list = field(default_factory=list)  # index.Mark, in reading order
     mark_labels: dict[str, str] = field(default_factory=dict)  # mark id -> label on screen
     warnings: list = field(default_factory=list)  # errors.Problem found by the apparatus
+    chronology: Any = None  # chronology.Chronology, when chapters have dated events
+    timeline_svg: str = ""
 
     @property
     def top_level(self) -> list[Unit]:

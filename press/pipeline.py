@@ -70,6 +70,7 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
     # Imported here, not at the top: a no-op rebuild must not pay for them.
     from .apparatus import back_matter
     from .collect import collect, load_strings
+    from .editions import EditionResult
     from .editions.cover import cover_png
     from .convert import Pandoc
     from .editions.epub import EpubEdition
@@ -115,6 +116,12 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
                 for edition in editions:
                     result.results[edition.name], warnings = handles[edition.name].result()
                     edition.warnings = list(warnings)
+        if book.chronology is not None:
+            # The chronology as data, for researchers.
+            slug = book.config.slug
+            (stage / f"{slug}-chronology.json").write_text(book.chronology.to_json(), "utf-8")
+            (stage / f"{slug}-chronology.csv").write_text(book.chronology.to_csv(), "utf-8")
+            result.results["data"] = EditionResult("data", [f"{slug}-chronology.json", f"{slug}-chronology.csv"])
         result.warnings = [
             *book.warnings,
             *(Problem(w.source or "pandoc", None, w.message) for w in pandoc.warnings),

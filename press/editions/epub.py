@@ -42,7 +42,7 @@ class EpubEdition(Edition):
         """Rendered HTML (copyright page, back matter) as AST blocks."""
         return json.loads(self.pandoc.run(html, "html", "json", ["--sandbox"], source="templates"))["blocks"]
 
-    def document(self) -> dict:
+    def document(self, media: Path | None = None) -> dict:
         book, t = self.book, self.book.strings
         env = environment(self.paths)
         blocks: list = []
@@ -66,6 +66,8 @@ class EpubEdition(Edition):
             epub_type = section.kind if section.kind in ("index", "bibliography") else "backmatter"
             blocks.append(_header(1, section.id, [section.kind], [ast.Str(section.title)],
                                   [["epub:type", epub_type]]))
+            if section.kind == "chronology" and media is not None and self.book.timeline_svg:
+                blocks.append(self.figure(media, section))
             if section.epub_html is not None:
                 # Kept as written (EPUB structural semantics on its elements);
                 # its #id links are pointed at the right files in finish().
@@ -73,6 +75,14 @@ class EpubEdition(Edition):
             else:
                 blocks.extend(self.html_blocks(str(section.html)))
         return ast.document(blocks, api=book.units[0].ast.get("pandoc-api-version"))
+
+    def figure(self, media: Path, section) -> dict:
+        """The timeline as an image pandoc packages, with its text alternative."""
+        (media / "timeline.svg").write_text(self.book.timeline_svg, "utf-8")
+        alt = section.facts["figure_alt"]
+        image = {"t": "Image", "c": [["", [], []], [ast.Str(alt)], [str(media / "timeline.svg"), ""]]}
+        caption = [{"t": "Plain", "c": [ast.Str(section.facts["figure_caption"])]}]
+        return {"t": "Figure", "c": [["timeline", ["timeline"], []], [None, caption], [{"t": "Plain", "c": [image]}]]}
 
     def metadata(self) -> dict:
         config = self.book.config
@@ -114,7 +124,7 @@ class EpubEdition(Edition):
                 "--epub-title-page=true",
                 *(f"--epub-embed-font={font}" for font in sorted((self.paths.styles / "fonts").glob("*.ttf"))),
             ]
-            self.pandoc.run(json.dumps(self.document(), ensure_ascii=False), "json", "epub3", args,
+            self.pandoc.run(json.dumps(self.document(tmp_path), ensure_ascii=False), "json", "epub3", args,
                             source="epub", output_file=raw)
             target.write_bytes(finish(raw.read_bytes(), self.book, self.back_sections))
         return EditionResult(self.name, [target.name])

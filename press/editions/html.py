@@ -113,6 +113,8 @@ class HtmlEdition(Edition):
         # A script, not a JSON file: fetch() is not allowed on file:// pages.
         (assets / "search-index.js").write_text(f"window.SEARCH_INDEX={index};\n", "utf-8")
         (assets / "cover.png").write_bytes(cover_png(self.paths, self.book.config, self.book.strings))
+        if self.book.timeline_svg:
+            (assets / "timeline.svg").write_text(self.book.timeline_svg, "utf-8")
 
 
 def _unit_title(unit: Unit, t: dict) -> str:

@@ -1,0 +1,150 @@
+"""The chronology: order, written-out dates, back-references, the figure,
+the data files, and the checks that stop the build."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pypdf
+import pytest
+
+from press import dates
+from press.chronology import write_out
+from press.errors import EXIT_CONTENT
+
+from .artefacts import epub_files, html_pages, pdf_full_page_texts
+
+SETTINGS = """
+chronology:
+  themes:
+    institution: "Institution"
+    boundaries: "Boundaries"
+  eras:
+    - {start: "1800", end: "1899", title: "The nineteenth century"}
+    - {start: "1900", end: "2099", title: "The twentieth century and after"}
+"""
+
+EVENTS = """chronology:
+  - {date: "1970/1979", event: "A decade-long process as an interval.", anchor: "ev-a", theme: "boundaries"}
+  - {date: "197X", event: "Something in the seventies.", anchor: "ev-a", theme: "institution"}
+  - {date: "1883-10-20", event: "The second event of that day.", anchor: "ev-a", theme: "boundaries"}
+  - {date: "1845/1851", event: "A presidency.", anchor: "ev-a", theme: "institution"}
+  - {date: "1883-10", event: "Something that month.", anchor: "ev-a", theme: "institution"}
+  - {date: "2010-10", event: "A launch.", anchor: "ev-a", theme: "institution"}
+  - {date: "1850~", event: "Around then.", anchor: "ev-a", theme: "institution"}
+"""
+
+
+def build_tiny(tiny, events: str = EVENTS, extra_first: str = ""):
+    text = (tiny.content / "book.yaml").read_text("utf-8")
+    tiny.write("content/book.yaml", text + SETTINGS)
+    tiny.chapter("01-one.md", "One", "[First passage]{#ev-a} on page one." + extra_first, kind="introduction",
+                 extra=events)
+    tiny.chapter("02-two.md", "Two", "[Second passage]{#ev-b} on a later page.", kind="appendix",
+                 extra='chronology:\n  - {date: "1883-10-20", event: "The first event of that day.", '
+                       'anchor: "ev-b", theme: "boundaries"}')
+    return tiny.build("all", "--strict")
+
+
+def test_written_out_dates():
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]
+    strings = {"date_decade": "the {year}s", "date_approximate": "c."}
+    cases = {"1821-08-03": "3\u00a0August 1821", "1845/1851": "1845\u20131851", "197X": "the 1970s",
+             "2010-10": "October 2010", "1883": "1883", "1850~": "c.\u00a01850"}
+    for text, expected in cases.items():
+        assert write_out(dates.parse(text), months, strings) == expected
+
+
+def test_order_groups_dates_and_back_references(tiny):
+    assert build_tiny(tiny) == 0
+    pages = html_pages(tiny.out / "html")
+    page = next(root for name, root in pages.items() if name.endswith("-chronology.html"))
+    dates_shown = [dt.text_content() for dt in page.xpath("//dt[@class='ch-date']")]
+    events = [dd.text_content() for dd in page.xpath("//dd")]
+    assert dates_shown == ["1845\u20131851", "c.\u00a01850", "October 1883", "20\u00a0October 1883",
+                           "20\u00a0October 1883", "1970\u20131979", "the 1970s", "October 2010"]
+    # Same day: reading order (chapter one's event before chapter two's).
+    assert events[3].startswith("The second event") and events[4].startswith("The first event")
+    eras = [h.text_content() for h in page.xpath("//h2[@class='era-title']")]
+    assert eras == ["The nineteenth century", "The twentieth century and after"]
+    for link in page.xpath("//span[@class='ch-ref']/a"):
+        name, _, ident = link.get("href").partition("#")
+        assert pages[name].xpath(f"//*[@id='{ident}']")
+    # The figure, with its text alternative.
+    figure = page.xpath("//figure[@class='timeline']//img")[0]
+    assert "8 events" in figure.get("alt") and (tiny.out / "html" / figure.get("src")).is_file()
+
+
+def test_pdf_back_references_are_the_pages_of_the_passages(tiny):
+    assert build_tiny(tiny, extra_first="\n\n" + "\n\n".join(["Filler paragraph. " * 40] * 12)) == 0
+    pdf = tiny.out / "tiny.pdf"
+    labels = pypdf.PdfReader(str(pdf)).page_labels
+    pages = pdf_full_page_texts(pdf)
+    first = labels[next(i for i, t in enumerate(pages) if "First passage" in t)]
+    second = labels[next(i for i, t in enumerate(pages) if "Second passage" in t)]
+    assert first == "1" and int(second) > 2
+    start = max(i for i, t in enumerate(pages) if t.lstrip().startswith("Chronology"))
+    chronology = re.sub(r"[ \r\n\t]+", " ", " ".join(pages[start:]))  # keeps the no-break spaces
+    assert f"A presidency. p.\u00a0{first}" in chronology
+    assert f"The first event of that day. p.\u00a0{second}" in chronology
+    assert "<svg" not in chronology and "Institution" in chronology  # the figure's row labels are drawn
+
+
+def test_data_files_list_the_same_events(tiny):
+    assert build_tiny(tiny) == 0
+    records = json.loads((tiny.out / "tiny-chronology.json").read_text("utf-8"))
+    assert [r["date"] for r in records][:3] == ["1845/1851", "1850~", "1883-10"]
+    assert len(records) == 8
+    csv_lines = (tiny.out / "tiny-chronology.csv").read_text("utf-8").strip().split("\n")
+    assert len(csv_lines) == 9 and csv_lines[0].startswith("date,")
+
+
+@pytest.mark.parametrize("event, message", [
+    ('{date: "1821-13-03", event: "x", anchor: "ev-a", theme: "institution"}', "not a valid EDTF date"),
+    ('{date: "1821", event: "x", anchor: "ev-nowhere", theme: "institution"}', "anchor 'ev-nowhere'"),
+    ('{date: "1821", event: "x", anchor: "ev-a", theme: "weather"}', "theme 'weather' is not declared"),
+    ('{date: "1821", anchor: "ev-a", theme: "institution"}', "missing required key 'chronology.0.event'"),
+    ('{date: "1821", event: "Twice.", anchor: "ev-a", theme: "institution"}\n  - {date: "1821", event: "Twice.", '
+     'anchor: "ev-a", theme: "institution"}', "duplicate chronology event"),
+], ids=["impossible-date", "missing-anchor", "unknown-theme", "missing-field", "duplicate"])
+def test_bad_events_stop_the_build_with_their_line(tiny, capsys, event, message):
+    code = build_tiny(tiny, events=f"chronology:\n  - {event}\n")
+    assert code == EXIT_CONTENT
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert any(re.match(r"error: content/chapters/01-one\.md:[5-8]: ", e) and message in e for e in errors), errors
+
+
+# --- the real book ------------------------------------------------------------
+
+def test_real_book_chronology_in_every_edition(real_book, slug):
+    pages = html_pages(real_book / "html")
+    page = next(root for name, root in pages.items() if name.endswith("-chronology.html"))
+    events = page.xpath("//dd[contains(@class, 'ch-event')]")
+    assert len(events) > 120
+    for link in page.xpath("//span[@class='ch-ref']/a"):
+        name, _, ident = link.get("href").partition("#")
+        assert pages[name].xpath(f"//*[@id='{ident}']"), link.get("href")
+    assert page.xpath("//figure[@class='timeline']//img[@alt]")
+    records = json.loads((real_book / f"{slug}-chronology.json").read_text("utf-8"))
+    assert [r["event"] for r in records] == [re.sub(r"\s+", " ", e.text_content().rsplit(" ", 1)[0]).strip()
+                                             for e in events] or len(records) == len(events)
+    files = epub_files(real_book / f"{slug}.epub")
+    chronology = next(c for n, c in files.items() if n.endswith(".xhtml") and b'class="chronology-events"' in c)
+    assert chronology.count(b"<dd") == len(events)
+    assert re.search(rb'<img[^>]+alt="Timeline of', b"".join(files.values()))
+    assert any(n.endswith(".svg") for n in files)
+
+
+def test_real_book_pdf_back_references_point_at_the_passages(real_book, slug):
+    pdf = real_book / f"{slug}.pdf"
+    reader = pypdf.PdfReader(str(pdf))
+    labels = reader.page_labels
+    text = pdf_full_page_texts(pdf)
+    start = next(i for i, t in enumerate(text) if t.lstrip().startswith("Chronology"))
+    refs = re.findall(r"p\.\u00a0(\d+)", " ".join(text[start:start + 12]))
+    assert len(refs) > 120
+    destinations = {name: reader.get_destination_page_number(dest)
+                    for name, dest in reader.named_destinations.items() if name.startswith("ev-")}
+    assert len(destinations) > 100
