@@ -151,7 +151,57 @@ def floors(book: Path, work: Path, reps: int) -> dict:
     # own work, so the like-for-like floor is measured too.
     tagged = measure("floor: WeasyPrint render, tagged (PDF/UA-1)", reps, lambda: None,
                      [PY, "-c", render, "pdf/ua-1"])
-    return {"pandoc": pandoc, "weasyprint": weasy, "tagged": tagged}
+    index = index_approaches(book, work, html, reps)
+    return {"pandoc": pandoc, "weasyprint": weasy, "tagged": tagged, **index}
+
+
+def index_approaches(book: Path, work: Path, html: Path, reps: int) -> dict:
+    """The print index two ways: target-counter() per locator in one layout,
+    against ours (the book, then the index alone with numbers read from the
+    laid-out pages), both tagged as the edition is."""
+    text = html.read_text("utf-8")
+    if 'class="ix-page"' not in text:
+        return {}
+    counter = work / "print-target-counter.html"
+    css = ('<style>.ix-page::after { content: target-counter(attr(href url), page); }</style></head>')
+    counter.write_text(re.sub(r'(<a class="ix-page" href="#[^"]+">)000(</a>)', r"\1\2", text)
+                       .replace("</head>", css, 1), "utf-8")
+    render = (
+        "import time\n"
+        "from weasyprint import HTML, CSS\n"
+        "from weasyprint.text.fonts import FontConfiguration\n"
+        "t = time.perf_counter()\n"
+        "f = FontConfiguration()\n"
+        "css = [CSS(filename=%r + '/styles/' + n, font_config=f) for n in ('fonts.css', 'base.css', 'print.css')]\n"
+        "HTML(filename=%r, base_url=%r).write_pdf(%r, stylesheets=css, font_config=f, pdf_variant='pdf/ua-1')\n"
+        "print(time.perf_counter() - t)\n"
+    ) % (str(book), str(counter), str(book) + "/", str(work / "counter.pdf"))
+    one_pass = timed("index by target-counter(): layout and write", reps, render)
+    ours = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from pathlib import Path\n"
+        "from press.config import Paths, load_config\n"
+        "from press.sources import read_chapters\n"
+        "from press.collect import collect\n"
+        "from press.convert import Pandoc\n"
+        "from press.apparatus import back_matter\n"
+        "from press.editions.pdf import PdfEdition, write_print_edition\n"
+        "import time, weasyprint\n"
+        "p = Paths(Path(%r)); c = load_config(p); b = collect(p, c, read_chapters(p), Pandoc(p.root / '.cache' / 'pandoc'))\n"
+        "job = PdfEdition(p, b, back_matter(p, b)).job()\n"
+        "t = time.perf_counter(); write_print_edition(*job, Path(%r)); print(time.perf_counter() - t)\n"
+    ) % (str(REPO), str(book), str(work))
+    two_stage = timed("index from laid-out pages (ours): layout and write", reps, ours)
+    return {"index_counter": one_pass, "index_ours": two_stage}
+
+
+def timed(label: str, reps: int, script: str) -> dict:
+    """Time what a script times itself (its last line), imports excluded."""
+    walls = []
+    for _ in range(reps):
+        out = subprocess.run([PY, "-c", script], check=True, capture_output=True, text=True).stdout
+        walls.append(float(out.strip().splitlines()[-1]))
+    return {"label": label, "median": statistics.median(walls), "min": min(walls), "peak": 0, "reps": reps}
 
 
 # --- scenarios ----------------------------------------------------------------
@@ -194,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, floor, rows, base in report:
         tagged_base = floor["pandoc"]["median"] + floor["tagged"]["median"]
         print(f"| **{name} book**: floor = bare pandoc EPUB + bare WeasyPrint = {base:.2f} s | | | |")
-        for row in (floor["pandoc"], floor["weasyprint"], floor["tagged"], *rows):
+        extra = [floor[k] for k in ("index_counter", "index_ours") if k in floor]
+        for row in (floor["pandoc"], floor["weasyprint"], floor["tagged"], *extra, *rows):
             print(f"| {row['label']} | {row['median']:.2f} | {row['peak']:.0f} | {row['median'] / base:.2f}x |")
         clean = rows[0]["median"]
         print(f"| clean build / floor: {clean / base:.2f} (target 1.30); against the tagged floor: "
