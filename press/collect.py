@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import transform
 from .ast import clone, iter_nodes, stringify
 from .index import Marker, load_vocabulary
-from .config import Paths, read_text
+from .config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_many, to_html_many
 from .errors import Collector, ContentError
 from .model import Book, Heading, Locator, Unit
@@ -47,11 +47,7 @@ def load_strings(paths: Paths, language: str) -> dict:
     for name in (language, base, "en"):
         path = paths.templates / "locale" / f"{name}.yaml"
         if path.is_file():
-            shown = paths.show(path)
-            try:
-                return load(read_text(path, shown), shown).data or {}
-            except YAMLProblems as exc:
-                raise ContentError(exc.problems) from None
+            return load_yaml(path, paths.show(path)).data or {}
     return {}
 
 
@@ -59,24 +55,17 @@ def load_emendations(paths: Paths) -> list[dict[str, str]]:
     path = paths.content / "emendations.yaml"
     if not path.is_file():
         return []
-    shown = paths.show(path)
-    try:
-        located = load(read_text(path, shown), shown)
-    except YAMLProblems as exc:
-        raise ContentError(exc.problems) from None
-    model, problems = validate(Emendations, located, shown)
+    model, located, shown = load_model(paths, path, Emendations)
     collector = Collector()
-    collector.extend(problems)
-    if model is not None:
-        for index, item in enumerate(model.emendations):
-            target = paths.content / item.file
-            line = located.line_of(("emendations", index, "corrected"))
-            if not target.resolve().is_relative_to(paths.content.resolve()) or not target.is_file():
-                collector.add(shown, line, f"'{item.file}' is not a file in content/")
-            elif item.corrected not in target.read_text("utf-8"):
-                collector.add(shown, line, f"the corrected text is not in {item.file}")
+    for index, item in enumerate(model.emendations):
+        target = paths.content / item.file
+        line = located.line_of(("emendations", index, "corrected"))
+        if not target.resolve().is_relative_to(paths.content.resolve()) or not target.is_file():
+            collector.add(shown, line, f"'{item.file}' is not a file in content/")
+        elif item.corrected not in target.read_text("utf-8"):
+            collector.add(shown, line, f"the corrected text is not in {item.file}")
     collector.raise_if_any()
-    return [] if model is None else [e.model_dump() for e in model.emendations]
+    return [e.model_dump() for e in model.emendations]
 
 
 def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc) -> Book:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Problem, display_path
-from .schema import BookConfig, validate
-from .yamlsrc import YAMLProblems, load
+from .schema import M, BookConfig, validate
+from .yamlsrc import Located, YAMLProblems, load
 
 
 @dataclass(frozen=True)
@@ -50,16 +50,27 @@ def read_text(path: Path, shown: str) -> str:
         raise ContentError([Problem(shown, line, "the file is not UTF-8 text; save it as UTF-8")]) from None
 
 
-def load_config(paths: Paths) -> BookConfig:
-    shown = paths.show(paths.book_yaml)
-    if not paths.book_yaml.is_file():
-        raise ContentError([Problem(shown, None, "book.yaml is missing: every book needs its metadata")])
+def load_yaml(path: Path, shown: str) -> Located:
+    """A YAML file of the book, or a ContentError naming its line."""
     try:
-        located = load(read_text(paths.book_yaml, shown), shown)
+        return load(read_text(path, shown), shown)
     except YAMLProblems as exc:
         raise ContentError(exc.problems) from None
-    config, problems = validate(BookConfig, located, shown)
+
+
+def load_model(paths: Paths, path: Path, model: type[M]) -> tuple[M, Located, str]:
+    """A YAML file validated against its schema; every problem names its line."""
+    shown = paths.show(path)
+    located = load_yaml(path, shown)
+    value, problems = validate(model, located, shown)
     if problems:
         raise ContentError(problems)
-    assert config is not None
-    return config
+    assert value is not None
+    return value, located, shown
+
+
+def load_config(paths: Paths) -> BookConfig:
+    if not paths.book_yaml.is_file():
+        raise ContentError([Problem(paths.show(paths.book_yaml), None,
+                                    "book.yaml is missing: every book needs its metadata")])
+    return load_model(paths, paths.book_yaml, BookConfig)[0]

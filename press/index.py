@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ast import Node, Span, Str, attr, has_class, kv
-from .config import Paths, read_text
+from .config import Paths, load_model
 from .errors import ContentError, Problem
-from .schema import IndexVocabulary, validate
-from .yamlsrc import Located, YAMLProblems, load
+from .schema import IndexVocabulary
+from .yamlsrc import Located
 
 MARK = "index-mark"
-WORD = re.compile(r"\w")
 RUN_NODES = ("Str", "Space", "SoftBreak")
 SKIP_NODES = ("Code", "Math", "RawInline", "Cite")
 
@@ -68,24 +67,16 @@ def load_vocabulary(paths: Paths) -> Vocabulary | None:
     path = paths.content / "index.yaml"
     if not path.is_file():
         return None
-    shown = paths.show(path)
-    try:
-        located = load(read_text(path, shown), shown)
-    except YAMLProblems as exc:
-        raise ContentError(exc.problems) from None
-    model, problems = validate(IndexVocabulary, located, shown)
-    if problems:
-        raise ContentError(problems)
+    model, located, shown = load_model(paths, path, IndexVocabulary)
     vocabulary = Vocabulary(model, located, shown)
-    seen: dict[str, str] = {}
+    owner: dict[str, str] = {}
     duplicates = []
-    for form, (key, _sub) in vocabulary.forms().items():
-        seen.setdefault(form, key)
     for key, entry in model.entries.items():
-        all_forms = entry.forms + [f for s in entry.sub.values() for f in s.forms]
-        for form in all_forms:
-            if all_forms.count(form) > 1 or seen.get(form, key) != key:
-                duplicates.append(Problem(shown, vocabulary.line_of(key), f"the form '{form}' marks two headings"))
+        for form in entry.forms + [f for sub in entry.sub.values() for f in sub.forms]:
+            if form in owner:
+                duplicates.append(Problem(shown, vocabulary.line_of(key),
+                                          f"the form '{form}' marks two headings ('{owner[form]}' and '{key}')"))
+            owner.setdefault(form, key)
     if duplicates:
         raise ContentError(duplicates)
     return vocabulary

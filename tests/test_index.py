@@ -216,3 +216,11 @@ def test_real_book_pdf_index_numbers_point_at_pages_that_carry_the_term(real_boo
 
 def test_problem_lines_for_unknown_keys_are_chapter_lines():
     assert str(Problem("content/chapters/01-one.md", 6, "x")) == "content/chapters/01-one.md:6: x"
+
+
+def test_a_form_that_marks_two_headings_is_an_error(tiny, capsys):
+    tiny.write("content/index.yaml", 'entries:\n  a:\n    heading: "A"\n    forms: ["Alpha"]\n'
+                                     '  b:\n    heading: "B"\n    forms: ["Alpha"]\n')
+    tiny.chapter("01-one.md", "One", "Alpha.", kind="introduction")
+    assert tiny.build("html") == EXIT_CONTENT
+    assert "error: content/index.yaml:5: the form 'Alpha' marks two headings ('a' and 'b')" in capsys.readouterr().err
