@@ -3,6 +3,8 @@ reproducibility and exit codes, each on a tiny book of its own."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import html as lxml_html
 
@@ -189,3 +191,19 @@ def test_the_real_book_reproduces_byte_for_byte(real_book, tmp_path, monkeypatch
     for page in sorted((real_book / "html").rglob("*")):
         if page.is_file():
             assert (again / "html" / page.relative_to(real_book / "html")).read_bytes() == page.read_bytes(), page
+
+
+def test_links_between_chapters_resolve_in_every_edition(tiny):
+    one_chapter(tiny, "See [the second chapter's section](#far-away).")
+    tiny.chapter("02-end.md", "End", "## Far away {#far-away}\n\nHere.", kind="conclusion")
+    assert tiny.build("all", "--strict") == 0
+    page = lxml_html.parse(str(tiny.out / "html" / "01-intro.html")).getroot()
+    assert page.xpath("//main//a[contains(., 'second chapter')]")[0].get("href") == "02-end.html#far-away"
+    import zipfile
+
+    with zipfile.ZipFile(tiny.out / "tiny.epub") as archive:
+        texts = {n: archive.read(n).decode() for n in archive.namelist() if n.endswith(".xhtml")}
+    source = next(t for t in texts.values() if "the second chapter" in t)
+    href = re.search(r'href="([^"]+)">the second chapter', source).group(1)  # pandoc resolves the file
+    name, _, ident = href.partition("#")
+    assert f'id="{ident}"' in texts["EPUB/text/" + name]

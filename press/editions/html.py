@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -54,6 +56,16 @@ def endnotes(body: str, first_number: int, back_label: str, notes_label: str) ->
     return inner, len(items)
 
 
+def cross_page_links(body: str, page: str, where: dict[str, str]) -> str:
+    """Point "#id" links at the page that holds the id, when it is another page."""
+
+    def repl(match: re.Match) -> str:
+        target = where.get(html_lib.unescape(match.group(1)))
+        return match.group(0) if target in (None, page) else f'href="{target}#{match.group(1)}"'
+
+    return re.sub(r'href="#([^"]+)"', repl, body)
+
+
 class HtmlEdition(Edition):
     name = "html"
 
@@ -70,6 +82,10 @@ class HtmlEdition(Edition):
         for section in self.back_sections:
             pages.append({"unit": None, "file": section.page_name, "title": section.title,
                           "body": section.html, "kind": section.kind, "anchor": section.id, "lang": None})
+        # A "#id" link to another chapter is a link to another page here.
+        where = {ident: loc.unit.page_name for ident, loc in self.book.anchors.items()}
+        for page in pages:
+            page["body"] = Markup(cross_page_links(str(page["body"]), page["file"], where))
         return pages
 
     def build(self, stage: Path) -> EditionResult:
