@@ -226,6 +226,17 @@ class Entry:
     see_also: list[tuple[str, str]] = field(default_factory=list)
     subs: list["Entry"] = field(default_factory=list)
 
+    @property
+    def screen_locators(self) -> list[Locator]:
+        """On screen, one link per section: the first mark in it (print counts pages)."""
+        seen: set[tuple[str, str]] = set()
+        out = []
+        for loc in self.locators:
+            if (loc.unit_slug, loc.label) not in seen:
+                seen.add((loc.unit_slug, loc.label))
+                out.append(loc)
+        return out
+
 
 @dataclass
 class Group:

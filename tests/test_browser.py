@@ -56,6 +56,11 @@ def test_screenshots_for_review(browser, real_book, width, height, name):
     page.goto((real_book / "html" / "04-guidelines.html").as_uri())
     # Nothing overflows sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    text, contents = page.locator("main").bounding_box(), page.locator("nav.side-nav").bounding_box()
+    if name == "desktop":  # the contents beside the text, on its left, the text wider
+        assert contents["x"] < text["x"] and text["width"] > contents["width"]
+    else:  # on a phone the text comes first, the contents after it
+        assert text["y"] < contents["y"]
     target = ARTIFACTS / f"chapter-{name}.png"
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
