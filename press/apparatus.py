@@ -30,12 +30,14 @@ class Paged:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def back_matter(paths: Paths, book: Book) -> list[BackSection]:
+def back_matter(paths: Paths, book: Book, pandoc=None) -> list[BackSection]:
     env = environment(paths)
     sections: list[BackSection] = []
     if book.emendations:
         html = Markup(env.get_template("partials/note_on_text.html.j2").render(context(book)))
         sections.append(BackSection("note-on-text", "note-on-text", book.strings["note_on_text"], html))
+    if book.library is not None:
+        sections.append(_bibliography_section(paths, book, env, pandoc))
     if any(u.chapter.meta.chronology for u in book.units):
         sections.append(_chronology_section(paths, book, env))
     if book.vocabulary is not None:
@@ -59,6 +61,35 @@ def _index_section(paths: Paths, book: Book, env) -> BackSection:
     section = BackSection("index", "index", book.strings["index"], Markup(web), epub_html=Markup(epub),
                           paged=Paged("partials/index.html.j2", {"index": index}))
     section.facts["locators"] = index.locator_count
+    return section
+
+
+def _bibliography_section(paths: Paths, book: Book, env, pandoc) -> BackSection:
+    from .bibliography import build_bibliography
+    from .convert import Pandoc
+
+    pandoc = pandoc or Pandoc(paths.root / ".cache" / "pandoc")
+    bibliography = build_bibliography(pandoc, book.library, book.config.bibliography, book.citer, book.mark_labels)
+    book.warnings.extend(bibliography.problems)
+    strings = book.strings
+    pages_of = {u.slug: u.page_name for u in book.units}
+    template = env.get_template("partials/bibliography.html.j2")
+
+    def screen_ref(href):
+        def ref(entry) -> Markup:
+            links = Markup(", ").join(Markup('<a href="{}">{}</a>').format(href(loc), loc.label or "\u2192")
+                                      for loc in entry.screen_locators)
+            return Markup("{} {}").format(strings["bibliography_cited"], links)
+        return ref
+
+    web = template.render(context(book, bibliography=bibliography, epub=False,
+                                  ref=screen_ref(lambda loc: f"{pages_of[loc.unit_slug]}#{loc.id}")))
+    epub = template.render(context(book, bibliography=bibliography, epub=True,
+                                   ref=screen_ref(lambda loc: f"#{loc.id}")))
+    section = BackSection("bibliography", "bibliography", strings["bibliography"], Markup(web),
+                          epub_html=Markup(epub), paged=Paged("partials/bibliography.html.j2",
+                                                              {"bibliography": bibliography, "style": "cited"}))
+    section.facts["entries"] = sum(len(entries) for _, entries in bibliography.groups)
     return section
 
 
@@ -99,6 +130,11 @@ def render_paged(paths: Paths, config, strings: dict, section: BackSection, page
     env = environment(paths)
     def page_ref(entry) -> Markup:
         found = pages(entry)
+        if section.paged.data.get("style") == "cited":  # "Cited on pp. 4, 9"
+            label = strings["page_plural"] if len(found) > 1 or "\u2013" in found[0]["text"] else strings["page_singular"]
+            numbers = Markup(", ").join(Markup('<a class="ch-page" href="#{}">{}</a>').format(p["id"], p["text"])
+                                        for p in found)
+            return Markup("{} {}\u00a0{}").format(strings["bibliography_cited_print"], label, numbers)
         label = strings.get("chronology_page", "p.")
         return Markup(", ").join(Markup('<a class="ch-page" href="#{}">{}\u00a0{}</a>').format(p["id"], label, p["text"])
                                  for p in found)

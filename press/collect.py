@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from . import transform
 from .ast import clone, iter_nodes, stringify
+from .bibliography import Citer, load_library, render_pandoc_cites
 from .index import Marker, load_vocabulary
 from .config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_many, to_html_many
@@ -76,9 +77,16 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     note = strings.get("lacuna_note", "The source text is lost here.")
     vocabulary = load_vocabulary(paths)
     marker = Marker(vocabulary) if vocabulary else None
+    library = load_library(paths, config.bibliography) if config.bibliography else None
+    citer = Citer(library) if library else None
     for unit in units:
-        _common_transforms(unit, note, problems, marker)
+        _common_transforms(unit, note, problems, marker, citer)
+    if citer is not None:
+        problems.extend(citer.problems)
+        problems.raise_if_any()
+        render_pandoc_cites(pandoc, library, citer.pandoc_cites, units[0].ast.get("pandoc-api-version"))
     book = Book(config, units, strings, load_emendations(paths))
+    book.library, book.citer = library, citer
     book.vocabulary = vocabulary
     book.index_marks = marker.marks if marker else []
     by_path = {u.chapter.path.resolve(): u for u in units}
@@ -98,7 +106,8 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     return book
 
 
-def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector, marker: Marker | None) -> None:
+def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector, marker: Marker | None,
+                       citer: Citer | None) -> None:
     chapter = unit.chapter
     blocks = unit.ast["blocks"]
     for fragment in transform.unsafe_html(blocks):
@@ -110,6 +119,8 @@ def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector, marker
     blocks = transform.heading_ids(blocks, unit.slug)
     blocks = transform.number_sections(blocks)
     blocks = transform.lacunae(blocks, lacuna_note)
+    if citer is not None:
+        blocks = citer.cite_unit(blocks, unit.slug, chapter.shown, chapter.line_of)
     if marker is not None:
         # Before typography: forms are matched on the text as typed.
         blocks = marker.mark_unit(blocks, unit.slug, chapter.line_of)
@@ -149,10 +160,12 @@ def _register_anchors(book: Book, problems: Collector) -> None:
 
 
 def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> None:
+    # The bibliography's entries (ref-KEY) are anchors too, made by the apparatus.
+    entries = {f"ref-{key}" for key in book.library.groups} if book.library else set()
     for unit in book.units:
         chapter = unit.chapter
         for target in unit.scan.links:
-            if target.startswith("#") and target[1:] not in book.anchors:
+            if target.startswith("#") and target[1:] not in book.anchors and target[1:] not in entries:
                 problems.add(
                     chapter.shown, chapter.line_of(target), f"link to '{target}': no such id in the book"
                 )

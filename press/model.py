@@ -87,6 +87,8 @@ class Book:
     mark_labels: dict[str, str] = field(default_factory=dict)  # mark id -> label on screen
     warnings: list = field(default_factory=list)  # errors.Problem found by the apparatus
     chronology: Any = None  # chronology.Chronology, when chapters have dated events
+    library: Any = None  # bibliography.Library, when book.yaml has a bibliography
+    citer: Any = None  # bibliography.Citer: the citations found in the text
     timeline_svg: str = ""
 
     @property

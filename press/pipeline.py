@@ -94,7 +94,7 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
     with progress.stage("convert and collect"):
         book = collect(paths, config, chapters, pandoc)
     with progress.stage("apparatus"):
-        back = back_matter(paths, book)
+        back = back_matter(paths, book, pandoc)
     result = BuildResult(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))

@@ -74,6 +74,15 @@ class ChronologySettings(Strict):
     eras: list[Era] = []
 
 
+class BibliographySettings(Strict):
+    """The bibliography: CSL YAML references and a CSL style, both in content/."""
+
+    references: Text = "references.yaml"
+    style: Text  # a CSL file, e.g. csl/chicago-author-date.csl
+    groups: dict[Annotated[str, Field(pattern=SLUG)], Text] = {}  # custom.group -> heading, in order
+    uncited: list[Text] = []  # entries listed although nothing cites them
+
+
 class BookConfig(Strict):
     title: Text
     subtitle: Text | None = None
@@ -91,6 +100,7 @@ class BookConfig(Strict):
     version: Text = "1.0"
     print: PrintSettings = PrintSettings()
     chronology: ChronologySettings | None = None
+    bibliography: BibliographySettings | None = None
 
     @field_validator("isbn")
     @classmethod

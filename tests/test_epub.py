@@ -69,7 +69,7 @@ def test_one_xhtml_file_per_unit_in_reading_order(epub):
     expected = ["Copyright", "200 years of Peruvian foreign policy", "Part\u00a0I.", "1. Institutionalization",
                 "2. Peruvian foreign policy guidelines", "3. Other positions", "Part\u00a0II.",
                 "1. Consolidating", "2. Old and new guidelines", "Conclusion", "Authors", "A note on the text",
-                "Chronology", "Index"]
+                "Bibliography", "Chronology", "Index"]
     body = [t for t in firsts if not t.startswith(("Contents", "200 Years"))]
     assert len(body) == len(expected)
     for title, start in zip(body, expected):

@@ -84,6 +84,9 @@ class HtmlEdition(Edition):
                           "body": section.html, "kind": section.kind, "anchor": section.id, "lang": None})
         # A "#id" link to another chapter is a link to another page here.
         where = {ident: loc.unit.page_name for ident, loc in self.book.anchors.items()}
+        for section in self.back_sections:
+            for ident in re.findall(r'\bid="([^"]+)"', str(section.html)):
+                where.setdefault(ident, section.page_name)
         for page in pages:
             page["body"] = Markup(cross_page_links(str(page["body"]), page["file"], where))
         return pages

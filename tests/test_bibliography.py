@@ -1,0 +1,166 @@
+"""The bibliography: citations resolved by citeproc, groups, back-references,
+and the checks on citation keys and the references file."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+
+from press.errors import EXIT_CONTENT
+
+from .artefacts import epub_files, html_pages, pdf_full_page_texts
+
+REFERENCES = """\
+references:
+  - id: law-1
+    type: legislation
+    title: Law on the diplomatic career
+    number: "6602"
+    genre: Law
+    jurisdiction: Peru
+    issued: {date-parts: [[1929]]}
+    custom: {group: primary}
+  - id: smith-2020
+    type: book
+    title: A history of treaties
+    author: [{family: Smith, given: Ann}]
+    publisher: Test Press
+    issued: {date-parts: [[2020]]}
+    custom: {group: secondary}
+"""
+
+SETTINGS = """
+bibliography:
+  references: "references.yaml"
+  style: "csl/chicago-author-date.csl"
+  groups:
+    primary: "Primary sources"
+    secondary: "Secondary sources"
+"""
+
+
+def make(tiny, body: str, references: str = REFERENCES, settings: str = SETTINGS):
+    from .conftest import REPO
+
+    text = (tiny.content / "book.yaml").read_text("utf-8")
+    tiny.write("content/book.yaml", text + settings)
+    tiny.write("content/references.yaml", references)
+    for name in ("chicago-author-date.csl", "apa.csl"):
+        tiny.write(f"content/csl/{name}", (REPO / "content" / "csl" / name).read_bytes())
+    tiny.chapter("01-one.md", "One", body, kind="introduction")
+
+
+def test_citations_become_links_to_entries_in_groups(tiny):
+    make(tiny, "The [Law 6602]{.cite key=law-1} was passed.[^1]\n\n[^1]: See [@smith-2020, 12].")
+    assert tiny.build("all", "--strict") == 0
+    pages = html_pages(tiny.out / "html")
+    bib = next(root for name, root in pages.items() if name.endswith("-bibliography.html"))
+    groups = [h.text_content() for h in bib.xpath("//h2[@class='bib-group-title']")]
+    assert groups == ["Primary sources", "Secondary sources"]
+    entries = {li.get("id"): li.text_content() for li in bib.xpath("//li[@class='csl-entry']")}
+    assert "Smith, Ann. 2020. A History of Treaties. Test Press." in entries["ref-smith-2020"]
+    assert "Law No. 6602" in entries["ref-law-1"]
+    chapter = pages["01-one.html"]
+    link = chapter.xpath("//span[@class='citation']/a")[0]
+    assert link.text_content() == "Law\u00a06602" and link.get("href").endswith("-bibliography.html#ref-law-1")
+    # pandoc's own syntax, rendered by citeproc in the book's style, adds nothing else to the sentence.
+    assert "(Smith 2020, 12)" in chapter.xpath("//section[@class='footnotes']")[0].text_content()
+    # Back-references from each entry to the places that cite it.
+    for a in bib.xpath("//span[@class='bib-cited']/a"):
+        name, _, ident = a.get("href").partition("#")
+        assert pages[name].xpath(f"//*[@id='{ident}']")
+
+
+def test_switching_the_style_restyles_every_edition(tiny):
+    make(tiny, "See [@smith-2020] and [the law]{.cite key=law-1}.", settings=SETTINGS.replace("chicago-author-date.csl", "apa.csl"))
+    assert tiny.build("all", "--strict") == 0
+    pages = html_pages(tiny.out / "html")
+    assert "(Smith, 2020)" in pages["01-one.html"].xpath("//main")[0].text_content()
+    bib = next(root for name, root in pages.items() if name.endswith("-bibliography.html"))
+    assert "Smith, A. (2020)." in bib.xpath("//li[@id='ref-smith-2020']")[0].text_content()
+    files = epub_files(tiny.out / "tiny.epub")
+    assert any(b"Smith, A. (2020)." in data for name, data in files.items() if name.endswith(".xhtml"))
+    assert "Smith, A. (2020)." in " ".join(pdf_full_page_texts(tiny.out / "tiny.pdf"))
+
+
+def test_pdf_back_references_are_pages(tiny):
+    make(tiny, "[Law 6602]{.cite key=law-1}.\n\n" + "\n\n".join(["Filler text. " * 60] * 10)
+         + "\n\n[Smith]{.cite key=smith-2020} and [Law 6602]{.cite key=law-1} again.")
+    assert tiny.build("pdf", "--strict") == 0
+    pdf = tiny.out / "tiny.pdf"
+    labels = pypdf.PdfReader(str(pdf)).page_labels
+    pages = pdf_full_page_texts(pdf)
+    last = labels[next(i for i, t in enumerate(pages) if "again." in t)]
+    text = re.sub(r"[ \r\n\t]+", " ", " ".join(pages))
+    assert f"Cited on pp.\u00a01, {last}" in text or f"Cited on pp.\u00a01\u2013{last}" in text
+    assert f"Cited on p.\u00a0{last}" in text
+
+
+def test_unknown_citation_key_stops_the_build_with_its_line(tiny, capsys):
+    make(tiny, "Text.\n\nThe [Law]{.cite key=nope} and [@missing].")
+    assert tiny.build("html") == EXIT_CONTENT
+    err = capsys.readouterr().err
+    assert "error: content/chapters/01-one.md:8: citation of 'nope': no such entry" in err
+    assert "error: content/chapters/01-one.md:8: citation of 'missing': no such entry" in err
+
+
+def test_a_references_file_that_does_not_parse_names_its_line(tiny, capsys):
+    make(tiny, "The [Law]{.cite key=law-1}.", references=REFERENCES.replace("    genre: Law\n", "    genre: [Law\n"))
+    assert tiny.build("html") == EXIT_CONTENT
+    assert re.search(r"error: content/references\.yaml:\d+: YAML syntax error", capsys.readouterr().err)
+
+
+def test_uncited_entry_warns_fails_strict_unless_listed(tiny, capsys):
+    make(tiny, "The [Law]{.cite key=law-1}.")
+    assert tiny.build("html") == 0
+    assert "content/references.yaml:10: reference 'smith-2020' is never cited" in capsys.readouterr().err
+    assert tiny.build("html", "--strict") == EXIT_CONTENT
+    make_listed = SETTINGS + '  uncited: ["smith-2020"]\n'
+    text = (tiny.content / "book.yaml").read_text("utf-8").replace(SETTINGS, make_listed)
+    tiny.write("content/book.yaml", text)
+    assert tiny.build("html", "--strict") == 0
+
+
+# --- the real book ------------------------------------------------------------
+
+EXPECTED = ["novak-namihas-2020", "decree-1821-08-03", "decree-90-1846", "law-6602", "supreme-decree-326-1955",
+            "organic-law-1969", "organic-law-1981", "organic-law-1992", "treaty-ancon-1883", "treaty-lima-1929",
+            "act-execution-1999", "protocol-rio-1942", "brasilia-accords-1998", "act-washington-1925",
+            "ilo-agreements-1992", "agreement-ecuador-2011", "rome-statute-1998", "unclos-1982",
+            "democratic-charter-2001", "declaration-ayacucho-1974", "icj-peru-chile-2014"]
+
+
+def test_real_book_bibliography_has_every_entry_and_back_references_resolve(real_book, slug):
+    pages = html_pages(real_book / "html")
+    bib = next(root for name, root in pages.items() if name.endswith("-bibliography.html"))
+    ids = {li.get("id").removeprefix("ref-") for li in bib.xpath("//li[@class='csl-entry']")}
+    assert set(EXPECTED) <= ids
+    for a in bib.xpath("//span[@class='bib-cited']/a"):
+        name, _, ident = a.get("href").partition("#")
+        assert pages[name].xpath(f"//*[@id='{ident}']"), a.get("href")
+    for name, root in pages.items():
+        for a in root.xpath("//span[@class='citation']/a"):
+            page, _, ident = a.get("href").partition("#")
+            assert pages[page].xpath(f"//*[@id='{ident}']")
+    files = epub_files(real_book / f"{slug}.epub")
+    nav = files["EPUB/nav.xhtml"].decode()
+    assert 'epub:type="bibliography"' in nav
+
+
+def test_real_book_pdf_back_references_point_at_pages_that_cite(real_book, slug):
+    """'Cited on p. N': the page labelled N carries the cited name."""
+    pdf = real_book / f"{slug}.pdf"
+    reader = pypdf.PdfReader(str(pdf))
+    labels = reader.page_labels
+    destinations = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()
+                    if name.startswith("cite")}
+    names = {}
+    for root in html_pages(real_book / "html").values():
+        for span in root.xpath("//span[@class='citation']"):
+            names[span.get("id")] = re.sub(r"[\s\u00ad\u2010-]+", "", span.text_content())
+    body = [re.sub(r"[\s\u00ad\u2010-]+", "", t) for t in pdf_full_page_texts(pdf)]
+    assert len(destinations) > 30
+    for ident, page in destinations.items():
+        assert names[ident][:6] in body[page], (ident, labels[page])  # the name may run over the page
