@@ -164,3 +164,38 @@ def test_real_book_pdf_back_references_point_at_pages_that_cite(real_book, slug)
     assert len(destinations) > 30
     for ident, page in destinations.items():
         assert names[ident][:6] in body[page], (ident, labels[page])  # the name may run over the page
+
+
+def test_real_book_pdf_cited_on_numbers_are_the_pages_of_the_citations(real_book, slug):
+    import pypdfium2
+
+    pdf = real_book / f"{slug}.pdf"
+    reader = pypdf.PdfReader(str(pdf))
+    labels = reader.page_labels
+    destinations = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    text = pdf_full_page_texts(pdf)
+    start = next(i for i, t in enumerate(text) if t.lstrip().startswith("Bibliography"))
+    document = pypdfium2.PdfDocument(str(pdf))
+    checked = 0
+    for number in range(start, start + 4):
+        textpage = document[number].get_textpage()
+        for annotation in reader.pages[number].get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            dest = str(annotation.get("/Dest", ""))
+            if dest.startswith("cite"):
+                left, bottom, right, top = (float(v) for v in annotation["/Rect"])
+                shown = textpage.get_text_bounded(left, bottom, right, top).strip()
+                assert shown.split("\u2013")[0] == labels[destinations[dest]], (dest, shown)
+                checked += 1
+    assert checked >= 39
+
+
+def test_real_book_epub_back_references_resolve(real_book, slug):
+    files = epub_files(real_book / f"{slug}.epub")
+    bib = next(c for n, c in files.items() if n.endswith(".xhtml") and b'class="bib-cited"' in c).decode()
+    links = re.findall(r'<span class="bib-cited">(.*?)</span>', bib)
+    targets = [t for chunk in links for t in re.findall(r'href="([^"]+)"', chunk)]
+    assert len(targets) >= 39
+    for href in targets:
+        name, _, ident = href.partition("#")
+        assert f'id="{ident}"' in files["EPUB/text/" + name].decode()
