@@ -83,6 +83,7 @@ def synthetic_book(target: Path, times: int) -> Path:
             text = re.sub(r"\{#([A-Za-z][\w:.-]*)", rf"{{#\1-r{copy}", text)
             text = re.sub(r'anchor: "([^"]+)"', rf'anchor: "\1-r{copy}"', text)
             text = re.sub(r'part: "([^"]+)"', rf'part: "\1-r{copy}"', text)
+            text = re.sub(r'(event: "[^"]*)"', rf'\1 (copy {copy})"', text)  # duplicates are errors
             text = re.sub(r"\]\(#([^)]+)\)", rf"](#\1-r{copy})", text)
             if "\nkind: part\n" in text:  # part numbers are unique in a book
                 text = re.sub(r'number: "([^"]+)"', rf'number: "\1.{copy}"', text)
@@ -124,19 +125,8 @@ def floors(book: Path, work: Path, reps: int) -> dict:
                      [pandoc_path(), str(source), "-o", str(work / "bare.epub"), "--metadata", "title=x",
                       "--metadata", "lang=en"])
     html = work / "print.html"
-    script = (
-        "import sys; sys.path.insert(0, %r)\n"
-        "from pathlib import Path\n"
-        "from press.config import Paths, load_config\n"
-        "from press.sources import read_chapters\n"
-        "from press.collect import collect\n"
-        "from press.convert import Pandoc\n"
-        "from press.apparatus import back_matter\n"
-        "from press.editions.pdf import PdfEdition\n"
-        "p = Paths(Path(%r)); c = load_config(p); b = collect(p, c, read_chapters(p), Pandoc(None))\n"
-        "Path(%r).write_text(PdfEdition(p, b, back_matter(p, b)).print_html(), 'utf-8')\n"
-    ) % (str(REPO), str(book), str(html))
-    subprocess.run([PY, "-c", script], check=True)
+    subprocess.run([PY, "-c", book_script(book, f"Path({str(html)!r}).write_text(edition.print_html(), 'utf-8')")],
+                   check=True)
     render = (
         "import sys\n"
         "from weasyprint import HTML, CSS\n"
@@ -177,22 +167,30 @@ def index_approaches(book: Path, work: Path, html: Path, reps: int) -> dict:
         "print(time.perf_counter() - t)\n"
     ) % (str(book), str(counter), str(book) + "/", str(work / "counter.pdf"))
     one_pass = timed("index by target-counter(): layout and write", reps, render)
-    ours = (
-        "import sys; sys.path.insert(0, %r)\n"
+    ours = book_script(book, "import time, weasyprint\n"
+                             "from press.editions.pdf import write_print_edition\n"
+                             f"job = edition.job(); t = time.perf_counter()\n"
+                             f"write_print_edition(*job, Path({str(work)!r})); print(time.perf_counter() - t)")
+    two_stage = timed("index from laid-out pages (ours): layout and write", reps, ours)
+    return {"index_counter": one_pass, "index_ours": two_stage}
+
+
+def book_script(book: Path, body: str) -> str:
+    """A Python script that loads the book's model as the build does, then runs ``body``."""
+    return (
+        f"import sys; sys.path.insert(0, {str(REPO)!r})\n"
         "from pathlib import Path\n"
         "from press.config import Paths, load_config\n"
         "from press.sources import read_chapters\n"
         "from press.collect import collect\n"
         "from press.convert import Pandoc\n"
         "from press.apparatus import back_matter\n"
-        "from press.editions.pdf import PdfEdition, write_print_edition\n"
-        "import time, weasyprint\n"
-        "p = Paths(Path(%r)); c = load_config(p); b = collect(p, c, read_chapters(p), Pandoc(p.root / '.cache' / 'pandoc'))\n"
-        "job = PdfEdition(p, b, back_matter(p, b)).job()\n"
-        "t = time.perf_counter(); write_print_edition(*job, Path(%r)); print(time.perf_counter() - t)\n"
-    ) % (str(REPO), str(book), str(work))
-    two_stage = timed("index from laid-out pages (ours): layout and write", reps, ours)
-    return {"index_counter": one_pass, "index_ours": two_stage}
+        "from press.editions.pdf import PdfEdition\n"
+        f"p = Paths(Path({str(book)!r})); c = load_config(p)\n"
+        "pandoc = Pandoc(p.root / '.cache' / 'pandoc')\n"
+        "b = collect(p, c, read_chapters(p), pandoc)\n"
+        "edition = PdfEdition(p, b, back_matter(p, b, pandoc))\n"
+    ) + body + "\n"
 
 
 def timed(label: str, reps: int, script: str) -> dict:

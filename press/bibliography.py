@@ -20,7 +20,7 @@ from .ast import Node, Span, has_class, kv
 from .config import Paths, load_yaml
 from .convert import Pandoc
 from .errors import ContentError, Problem
-from .index import Locator
+from .index import Locator, one_per_section
 
 
 @dataclass
@@ -42,12 +42,7 @@ class Entry:
 
     @property
     def screen_locators(self) -> list[Locator]:
-        seen, out = set(), []
-        for loc in self.locators:
-            if (loc.unit_slug, loc.label) not in seen:
-                seen.add((loc.unit_slug, loc.label))
-                out.append(loc)
-        return out
+        return one_per_section(self.locators)
 
 
 @dataclass

@@ -215,6 +215,17 @@ class Locator:
     pages: tuple[str, ...] = ()  # printed folios, filled from the print layout
 
 
+def one_per_section(locators: list[Locator]) -> list[Locator]:
+    """On screen, one link per section: the first locator in it (print counts pages)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for loc in locators:
+        if (loc.unit_slug, loc.label) not in seen:
+            seen.add((loc.unit_slug, loc.label))
+            out.append(loc)
+    return out
+
+
 @dataclass
 class Entry:
     key: str
@@ -228,14 +239,7 @@ class Entry:
 
     @property
     def screen_locators(self) -> list[Locator]:
-        """On screen, one link per section: the first mark in it (print counts pages)."""
-        seen: set[tuple[str, str]] = set()
-        out = []
-        for loc in self.locators:
-            if (loc.unit_slug, loc.label) not in seen:
-                seen.add((loc.unit_slug, loc.label))
-                out.append(loc)
-        return out
+        return one_per_section(self.locators)
 
 
 @dataclass

@@ -74,3 +74,31 @@ def pdf_margin_texts(path: Path, margins_pt: tuple[float, float] = (54, 61)) -> 
         foot = textpage.get_text_bounded(left=0, bottom=0, right=width, top=margins_pt[1])
         out.append((head.strip(), foot.strip()))
     return out
+
+
+def pdf_internal_links(path: Path, pages: range) -> list[tuple[int, str, str]]:
+    """(page index, destination name, text shown on the link) of the links on ``pages``."""
+    import pypdf
+    import pypdfium2
+
+    reader = pypdf.PdfReader(str(path))
+    document = pypdfium2.PdfDocument(str(path))
+    out = []
+    for number in pages:
+        textpage = document[number].get_textpage()
+        for annotation in reader.pages[number].get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            dest = annotation.get("/Dest")
+            if dest is None:
+                continue
+            left, bottom, right, top = (float(v) for v in annotation["/Rect"])
+            out.append((number, str(dest), textpage.get_text_bounded(left, bottom, right, top).strip()))
+    return out
+
+
+def pdf_destinations(path: Path) -> dict[str, int]:
+    """Named destination -> index of its page."""
+    import pypdf
+
+    reader = pypdf.PdfReader(str(path))
+    return {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}

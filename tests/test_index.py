@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 import pypdf
-import pypdfium2
 import pytest
 from lxml import etree
 
 from press.errors import EXIT_CONTENT, Problem
 from press.index import Mark, build_index, page_ranges
 
-from .artefacts import XHTML, epub_files, html_pages, pdf_full_page_texts, pdf_page_texts
+from .artefacts import (XHTML, epub_files, html_pages, pdf_destinations, pdf_full_page_texts,
+                        pdf_internal_links, pdf_page_texts)
 
 VOCABULARY = """\
 entries:
@@ -185,32 +185,22 @@ def test_real_book_pdf_index_numbers_point_at_pages_that_carry_the_term(real_boo
         for span in root.xpath("//span[contains(@class, 'index-mark')]"):
             marks[span.get("id")] = span.get("data-index")
     pdf = real_book / f"{slug}.pdf"
-    reader = pypdf.PdfReader(str(pdf))
-    labels = reader.page_labels
-    destinations = {name: reader.get_destination_page_number(dest)
-                    for name, dest in reader.named_destinations.items()}
+    labels = pypdf.PdfReader(str(pdf)).page_labels
+    destinations = pdf_destinations(pdf)
     body = [re.sub(r"[\s\u00ad\u2010-]+", "", t) for t in pdf_page_texts(pdf)]  # without heads and folios
-    document = pypdfium2.PdfDocument(str(pdf))
     index_start = max(i for i, t in enumerate(pdf_full_page_texts(pdf)) if t.lstrip().startswith("Index"))
     checked = 0
-    for number in range(index_start, len(reader.pages)):
-        page = reader.pages[number]
-        textpage = document[number].get_textpage()
-        for annotation in page.get("/Annots", []) or []:
-            annotation = annotation.get_object()
-            dest = str(annotation.get("/Dest", ""))
-            if not dest.startswith("ix"):
-                continue
-            left, bottom, right, top = (float(v) for v in annotation["/Rect"])
-            shown = textpage.get_text_bounded(left, bottom, right, top).strip()
-            target = destinations[dest]
-            assert shown.split("\u2013")[0] == labels[target], (dest, shown, labels[target])
-            # The term starts on that page (it may run over to the next one).
-            terms = [re.sub(r"[\s-]+", "", f) for f in forms[marks[dest]]]
-            if terms:  # explicit marks may carry no form
-                joined = body[target] + (body[target + 1] if target + 1 < len(body) else "")
-                assert any(t in joined and t[:4] in body[target] for t in terms), (dest, marks[dest], labels[target])
-            checked += 1
+    for _page, dest, shown in pdf_internal_links(pdf, range(index_start, len(labels))):
+        if not dest.startswith("ix"):
+            continue
+        target = destinations[dest]
+        assert shown.split("\u2013")[0] == labels[target], (dest, shown, labels[target])
+        # The term starts on that page (it may run over to the next one).
+        terms = [re.sub(r"[\s-]+", "", f) for f in forms[marks[dest]]]
+        if terms:  # explicit marks may carry no form
+            joined = body[target] + (body[target + 1] if target + 1 < len(body) else "")
+            assert any(t in joined and t[:4] in body[target] for t in terms), (dest, marks[dest], labels[target])
+        checked += 1
     assert checked > 300
 
 
