@@ -229,11 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=3, help="repetitions per measurement (median reported)")
     parser.add_argument("--times", type=int, default=20, help="size of the synthetic book, in copies of the real one")
+    parser.add_argument("--only", choices=["real", "synthetic"], help="measure one book only")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     report = []
-    for name, book in (("real", copy_book(OUT / "real-book")),
-                       (f"synthetic {args.times}x", synthetic_book(OUT / "synthetic-book", args.times))):
+    books = [("real", lambda: copy_book(OUT / "real-book")),
+             (f"synthetic {args.times}x", lambda: synthetic_book(OUT / "synthetic-book", args.times))]
+    for name, make in books:
+        if args.only and not name.startswith(args.only):
+            continue
+        book = make()
         floor = floors(book, OUT / f"{name.split()[0]}-floors", args.reps)
         rows = scenarios(name.split()[0], book, args.reps)
         base = floor["pandoc"]["median"] + floor["weasyprint"]["median"]

@@ -30,21 +30,39 @@ class Paged:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def back_matter(paths: Paths, book: Book, pandoc=None) -> list[BackSection]:
-    env = environment(paths)
+def plan_back_matter(paths: Paths, book: Book) -> list[BackSection]:
+    """Which back matter the book has, in order: ids, titles, web pages.
+
+    Cheap, so that the print layout of the body can start before the
+    apparatus is built: paged sections are laid out after the body anyway.
+    """
+    strings = book.strings
     sections: list[BackSection] = []
     if book.emendations:
-        html = Markup(env.get_template("partials/note_on_text.html.j2").render(context(book)))
-        sections.append(BackSection("note-on-text", "note-on-text", book.strings["note_on_text"], html))
-    if book.library is not None:
-        sections.append(_bibliography_section(paths, book, env, pandoc))
-    if any(u.chapter.meta.chronology for u in book.units):
-        sections.append(_chronology_section(paths, book, env))
-    if book.vocabulary is not None:
-        sections.append(_index_section(paths, book, env))
+        html = Markup(environment(paths).get_template("partials/note_on_text.html.j2").render(context(book)))
+        sections.append(BackSection("note-on-text", "note-on-text", strings["note_on_text"], html))
+    for kind, present in (("bibliography", book.library is not None),
+                          ("chronology", any(u.chapter.meta.chronology for u in book.units)),
+                          ("index", book.vocabulary is not None)):
+        if present:
+            sections.append(BackSection(kind, kind, strings[kind], Markup(""), paged=Paged("")))
     first = len(book.units) + 1
     for offset, section in enumerate(sections):
         section.page_name = f"{first + offset:02d}-{section.id}.html"
+    return sections
+
+
+def back_matter(paths: Paths, book: Book, pandoc=None) -> list[BackSection]:
+    """The back matter, built: the planned sections with their content."""
+    env = environment(paths)
+    builders = {"bibliography": lambda: _bibliography_section(paths, book, env, pandoc),
+                "chronology": lambda: _chronology_section(paths, book, env),
+                "index": lambda: _index_section(paths, book, env)}
+    sections = []
+    for planned in plan_back_matter(paths, book):
+        section = builders[planned.kind]() if planned.kind in builders else planned
+        section.page_name = planned.page_name
+        sections.append(section)
     return sections
 
 

@@ -68,14 +68,14 @@ def _warm_up() -> None:
 def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress,
             worker: Worker | None) -> BuildResult:
     # Imported here, not at the top: a no-op rebuild must not pay for them.
-    from .apparatus import back_matter
+    from .apparatus import back_matter, plan_back_matter
     from .collect import collect, load_strings
     from .editions import EditionResult
     from .editions.cover import cover_png
     from .convert import Pandoc
     from .editions.epub import EpubEdition
     from .editions.html import HtmlEdition
-    from .editions.pdf import PdfEdition, write_print_edition
+    from .editions.pdf import PdfEdition, finish_print_edition, layout_print_body
     from .sources import read_chapters
 
     classes = {"html": HtmlEdition, "pdf": PdfEdition, "epub": EpubEdition}
@@ -93,6 +93,11 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
     pandoc = Pandoc(paths.root / ".cache" / "pandoc")
     with progress.stage("convert and collect"):
         book = collect(paths, config, chapters, pandoc)
+    if worker is not None and "pdf" in targets:
+        # The body's print layout does not depend on the apparatus: start it now.
+        worker.result()  # the cover, now in the cache
+        planned = PdfEdition(paths, book, plan_back_matter(paths, book))
+        worker.submit(layout_print_body, *planned.body_job())
     with progress.stage("apparatus"):
         back = back_matter(paths, book, pandoc)
     result = BuildResult(out)
@@ -106,9 +111,9 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
         with progress.stage("write editions: " + ", ".join(targets)):
             handles = {}
             if worker is not None:
-                worker.result()  # the cover, now in the cache
+                worker.result()  # the body, laid out
                 pdf = next(e for e in editions if e.name == "pdf")
-                handles["pdf"] = worker.submit(write_print_edition, *pdf.job(), stage)
+                handles["pdf"] = worker.submit(finish_print_edition, *pdf.finish_job(), stage)
             with ThreadPoolExecutor(len(editions)) as pool:
                 for edition in editions:
                     if edition.name not in handles:

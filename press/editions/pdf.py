@@ -75,6 +75,14 @@ class PdfEdition(Edition):
         return (self.paths, self.book.config, self.book.strings, self.print_html(stub=True),
                 self.book.units[0].id, self.paged)
 
+    def body_job(self) -> tuple:
+        """The first half of ``job()``: the book with its paged back matter as headings."""
+        return (self.paths, self.book.config, self.print_html(stub=True))
+
+    def finish_job(self) -> tuple:
+        """The second half: what the paged back matter needs once the body is laid out."""
+        return (self.paths, self.book.config, self.book.strings, self.book.units[0].id, self.paged)
+
     def build(self, stage: Path) -> EditionResult:
         result, warnings = write_print_edition(*self.job(), stage)
         self.warnings.extend(warnings)
@@ -93,6 +101,22 @@ def _paged_dict(paths: Paths, config: BookConfig, strings: dict, section, pages)
             "html": render_paged(paths, config, strings, section, pages)}
 
 
+# In the print worker: the book laid out by layout_print_body(), waiting for
+# finish_print_edition() to add the paged back matter (press/pipeline.py).
+_LAID_OUT: dict = {}
+
+
+def layout_print_body(paths: Paths, config: BookConfig, html: str) -> None:
+    """Lay out the book while the main process builds the apparatus."""
+    _LAID_OUT["body"] = render(paths, config, html)
+
+
+def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_anchor: str, paged: list,
+                         stage: Path) -> tuple[EditionResult, list[Problem]]:
+    document, warnings = _LAID_OUT.pop("body")
+    return _finish(paths, config, strings, document, list(warnings), start_anchor, paged, stage)
+
+
 def write_print_edition(paths: Paths, config: BookConfig, strings: dict, html: str, start_anchor: str,
                         paged: list, stage: Path) -> tuple[EditionResult, list[Problem]]:
     """Lay out the print HTML and write the PDF; returns the result and the warnings.
@@ -105,6 +129,11 @@ def write_print_edition(paths: Paths, config: BookConfig, strings: dict, html: s
     more; see bench/bench.py).
     """
     document, warnings = render(paths, config, html)
+    return _finish(paths, config, strings, document, warnings, start_anchor, paged, stage)
+
+
+def _finish(paths: Paths, config: BookConfig, strings: dict, document, warnings: list, start_anchor: str,
+            paged: list, stage: Path) -> tuple[EditionResult, list[Problem]]:
     layout = layout_of(document, start_anchor)
     if paged:
         first = layout.anchor_pages[paged[0].id]
