@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = scenarios(name.split()[0], book, args.reps)
         base = floor["pandoc"]["median"] + floor["weasyprint"]["median"]
         report.append((name, floor, rows, base))
-    print(f"\n| measurement | median s | peak MiB | ratio to floor |\n|---|---:|---:|---:|")
+    print("\n| measurement | median s | peak MiB | ratio to floor |\n|---|---:|---:|---:|")
     for name, floor, rows, base in report:
         tagged_base = floor["pandoc"]["median"] + floor["tagged"]["median"]
         print(f"| **{name} book**: floor = bare pandoc EPUB + bare WeasyPrint = {base:.2f} s | | | |")

@@ -17,7 +17,7 @@ from .chronology import build_chronology
 from .config import Paths
 from .errors import ContentError
 from .editions import BackSection
-from .index import Index, build_index
+from .index import build_index
 from .model import Book
 from .render import config_context, context, environment
 

@@ -95,10 +95,6 @@ def Span(inlines: list, classes: list[str], ident: str = "", attrs: list | None 
     return {"t": "Span", "c": [[ident, classes, attrs or []], inlines]}
 
 
-def RawInline(fmt: str, text: str) -> Node:
-    return {"t": "RawInline", "c": [fmt, text]}
-
-
 def clone(value: Any) -> Any:
     """A deep copy of AST data (JSON round trip: several times faster than deepcopy)."""
     return json.loads(json.dumps(value))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
@@ -21,11 +20,10 @@ from .bibliography import Citer, load_library, render_pandoc_cites
 from .index import Marker, load_vocabulary
 from .config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_many, to_html_many
-from .errors import Collector, ContentError
+from .errors import Collector
 from .model import Book, Heading, Locator, Unit
-from .schema import BookConfig, Emendations, validate
+from .schema import BookConfig, Emendations
 from .sources import Chapter
-from .yamlsrc import YAMLProblems, load
 
 @functools.cache
 def _inline_md() -> MarkdownIt:
@@ -244,12 +242,3 @@ def _mark_labels(book: Book) -> dict[str, str]:
                 if node["t"] in ("Span", "Div") and node["c"][0][0]:
                     labels[node["c"][0][0]] = current
     return labels
-
-
-def content_paths(paths: Paths) -> list[Path]:
-    """Every input file of the build, for cache keys and the manifest."""
-    out: list[Path] = []
-    for folder in (paths.content, paths.templates, paths.styles):
-        out.extend(p for p in sorted(folder.rglob("*")) if p.is_file())
-    return out
-

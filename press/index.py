@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .ast import Node, Span, Str, attr, has_class, kv
 from .config import Paths, load_model

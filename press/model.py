@@ -69,10 +69,6 @@ class Locator:
     unit: Unit
     label: str  # readable label on screen (section number or title)
 
-    @property
-    def web_href(self) -> str:
-        return f"{self.unit.page_name}#{self.id}"
-
 
 @dataclass
 class Book:
@@ -81,7 +77,6 @@ class Book:
     strings: dict[str, Any]  # the interface words, in the book's language
     emendations: list[dict[str, str]] = field(default_factory=list)
     anchors: dict[str, Locator] = field(default_factory=dict)
-    notes: int = 0
     vocabulary: Any = None  # index.Vocabulary, when content/index.yaml exists
     index_marks: list = field(default_factory=list)  # index.Mark, in reading order
     mark_labels: dict[str, str] = field(default_factory=dict)  # mark id -> label on screen
@@ -95,6 +90,3 @@ class Book:
     def top_level(self) -> list[Unit]:
         """Units in the contents' first level: parts and units outside parts."""
         return [u for u in self.units if u.parent is None]
-
-    def unit_of(self, anchor: str) -> Unit:
-        return self.anchors[anchor].unit

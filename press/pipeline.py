@@ -62,7 +62,8 @@ def _build(paths: Paths, targets: list[str], out: Path, strict: bool, progress: 
 
 
 def _warm_up() -> None:
-    from .editions import pdf  # noqa: F401 - imports WeasyPrint
+    import weasyprint  # noqa: F401 - half a second, spent while the book is read
+    from weasyprint.text.fonts import FontConfiguration  # noqa: F401
 
 
 def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress,

@@ -63,13 +63,3 @@ def _loadable(name: str) -> bool:
     except OSError:
         return False
     return True
-
-
-def versions() -> dict[str, str]:
-    """Versions of the tools that shape the output (for the build manifest)."""
-    import weasyprint
-
-    return {
-        "pandoc": ".".join(map(str, pandoc_version())),
-        "weasyprint": weasyprint.__version__,
-    }

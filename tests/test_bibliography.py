@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pypdf
-import pytest
 
 from press.errors import EXIT_CONTENT
 

@@ -8,7 +8,6 @@ hash of everything that shapes it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import threading
@@ -66,8 +65,3 @@ def _render(paths: Paths, html: str) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
-
-
-@functools.cache
-def cover_size() -> tuple[int, int]:
-    return WIDTH_PX, WIDTH_PX * 3 // 2
