@@ -168,9 +168,10 @@ def index_approaches(book: Path, work: Path, html: Path, reps: int) -> dict:
     ) % (str(book), str(counter), str(book) + "/", str(work / "counter.pdf"))
     one_pass = timed("index by target-counter(): layout and write", reps, render)
     ours = book_script(book, "import time, weasyprint\n"
-                             "from press.editions.pdf import write_print_edition\n"
-                             f"job = edition.job(); t = time.perf_counter()\n"
-                             f"write_print_edition(*job, Path({str(work)!r})); print(time.perf_counter() - t)")
+                             "from press.editions.pdf import finish_print_edition, layout_print_body\n"
+                             "body, rest = edition.body_job(), edition.finish_job(); t = time.perf_counter()\n"
+                             f"layout_print_body(*body); finish_print_edition(*rest, Path({str(work)!r}))\n"
+                             "print(time.perf_counter() - t)")
     two_stage = timed("index from laid-out pages (ours): layout and write", reps, ours)
     return {"index_counter": one_pass, "index_ours": two_stage}
 

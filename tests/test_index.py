@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from lxml import etree
 
-from press.errors import EXIT_CONTENT, Problem
+from press.errors import EXIT_CONTENT
 from press.index import Mark, build_index, page_ranges
 
 from .artefacts import (XHTML, epub_files, html_pages, pdf_destinations, pdf_full_page_texts,
@@ -202,10 +202,6 @@ def test_real_book_pdf_index_numbers_point_at_pages_that_carry_the_term(real_boo
             assert any(t in joined and t[:4] in body[target] for t in terms), (dest, marks[dest], labels[target])
         checked += 1
     assert checked > 300
-
-
-def test_problem_lines_for_unknown_keys_are_chapter_lines():
-    assert str(Problem("content/chapters/01-one.md", 6, "x")) == "content/chapters/01-one.md:6: x"
 
 
 def test_a_form_that_marks_two_headings_is_an_error(tiny, capsys):

@@ -50,13 +50,15 @@ class EpubEdition(Edition):
         blocks.append(_header(1, "copyright", ["unnumbered"], [ast.Str(t["copyright_page"])],
                               [["epub:type", "copyright-page"]]))
         blocks.extend(self.html_blocks(copyright_html))
-        for unit in book.units:
+        # Every unit title through pandoc in one call: a paragraph each.
+        titles = self.html_blocks("".join(f"<p>{unit.title}</p>" for unit in book.units))
+        for unit, title_block in zip(book.units, titles, strict=True):
             number = []
             if unit.kind == "part":
                 number = [ast.Str(f"{t['part']}\u00a0{unit.number}."), {"t": "Space"}]
             elif unit.number:
                 number = [ast.Str(f"{unit.number}."), {"t": "Space"}]
-            title = number + self.html_blocks(f"<p>{unit.title}</p>")[0]["c"]
+            title = number + title_block["c"]
             epub_type = EPUB_TYPES.get(unit.kind)
             blocks.append(_header(1, unit.id, [unit.kind], title, [["epub:type", epub_type]] if epub_type else []))
             if unit.chapter.meta.byline:

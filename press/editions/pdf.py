@@ -70,13 +70,8 @@ class PdfEdition(Edition):
                     paged=paged, **(extra or {}))
         )
 
-    def job(self) -> tuple:
-        """What the layout needs, small enough to send to the print worker."""
-        return (self.paths, self.book.config, self.book.strings, self.print_html(stub=True),
-                self.book.units[0].id, self.paged)
-
     def body_job(self) -> tuple:
-        """The first half of ``job()``: the book with its paged back matter as headings."""
+        """What the first layout needs: the book, its paged back matter as headings."""
         return (self.paths, self.book.config, self.print_html(stub=True))
 
     def finish_job(self) -> tuple:
@@ -84,7 +79,9 @@ class PdfEdition(Edition):
         return (self.paths, self.book.config, self.book.strings, self.book.units[0].id, self.paged)
 
     def build(self, stage: Path) -> EditionResult:
-        result, warnings = write_print_edition(*self.job(), stage)
+        """In this process (no print worker): the same two steps the worker takes."""
+        layout_print_body(*self.body_job())
+        result, warnings = finish_print_edition(*self.finish_job(), stage)
         self.warnings.extend(warnings)
         return result
 
@@ -101,39 +98,28 @@ def _paged_dict(paths: Paths, config: BookConfig, strings: dict, section, pages)
             "html": render_paged(paths, config, strings, section, pages)}
 
 
-# In the print worker: the book laid out by layout_print_body(), waiting for
-# finish_print_edition() to add the paged back matter (press/pipeline.py).
+# The print edition in two steps, so that the print worker (press/parallel.py)
+# can lay out the book while the main process builds the apparatus.
+#
+# Back matter that cites pages (index, chronology, bibliography) is laid out
+# after the book: the book is laid out with that back matter as headings only
+# (which fixes where it starts and gives the contents its page numbers), then
+# the back matter alone, with the numbers read from the laid-out pages, and
+# its pages replace the headings'. Nothing is laid out twice (a
+# target-counter() per locator costs more; see bench/bench.py).
 _LAID_OUT: dict = {}
 
 
 def layout_print_body(paths: Paths, config: BookConfig, html: str) -> None:
-    """Lay out the book while the main process builds the apparatus."""
+    """Step one: lay out the book, its paged back matter as headings."""
     _LAID_OUT["body"] = render(paths, config, html)
 
 
 def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_anchor: str, paged: list,
                          stage: Path) -> tuple[EditionResult, list[Problem]]:
+    """Step two: lay out the paged back matter, splice it in, write the PDF."""
     document, warnings = _LAID_OUT.pop("body")
-    return _finish(paths, config, strings, document, list(warnings), start_anchor, paged, stage)
-
-
-def write_print_edition(paths: Paths, config: BookConfig, strings: dict, html: str, start_anchor: str,
-                        paged: list, stage: Path) -> tuple[EditionResult, list[Problem]]:
-    """Lay out the print HTML and write the PDF; returns the result and the warnings.
-
-    Back matter that cites pages (the index) is laid out after the book: the
-    book is laid out with only its headings (which fixes where it starts and
-    gives the contents its page number), then the back matter alone, with
-    the numbers read from the laid-out pages, and its pages replace the
-    stub's. Nothing is laid out twice (a target-counter() per locator costs
-    more; see bench/bench.py).
-    """
-    document, warnings = render(paths, config, html)
-    return _finish(paths, config, strings, document, warnings, start_anchor, paged, stage)
-
-
-def _finish(paths: Paths, config: BookConfig, strings: dict, document, warnings: list, start_anchor: str,
-            paged: list, stage: Path) -> tuple[EditionResult, list[Problem]]:
+    warnings = list(warnings)
     layout = layout_of(document, start_anchor)
     if paged:
         first = layout.anchor_pages[paged[0].id]
