@@ -1,0 +1,278 @@
+"""The press cover: back, spine and front on one sheet, with bleed and crop marks.
+
+The front panel is the design of the EPUB and web cover image
+(``templates/cover/front.html.j2``, ``styles/cover.css``); the wrap adds the
+back (the book's opening paragraph as blurb, the publishers, the ISBN over
+its EAN-13 barcode) and the spine, whose width follows the interior's page
+count and the paper's thickness in ``book.yaml``. Laid out by WeasyPrint as
+PDF/X-4 (its ``pdf/x-4`` variant), like the press interior.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..config import Paths, load_yaml
+from ..errors import ContentError, Problem
+from ..render import config_context, environment
+from ..schema import BookConfig
+
+STYLESHEETS = ("fonts.css", "cover.css", "cover-wrap.css")
+MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "Q": 0.25}
+MIN_SPINE_TEXT_MM = 6.0  # thinner spines carry no text: a fold that drifts 1 mm would cut it
+SPINE_MARGIN_MM = 11.5  # the spine's text keeps clear of the head and the foot
+
+
+def length_mm(css: str) -> float:
+    """An absolute CSS length from book.yaml (``6in``, ``3mm``) in millimetres."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in|pt|pc|Q)", css.strip())
+    if match is None:
+        raise ValueError(f"not an absolute CSS length: {css!r}")
+    return float(match[1]) * MM_PER[match[2]]
+
+
+def spine_width(page_count: int, pages_per_inch: int) -> float:
+    """The spine's width in mm: the interior's thickness.
+
+    A sheet holds two pages, so an odd count is bound as the next even one.
+    """
+    if page_count < 1 or pages_per_inch < 1:
+        raise ValueError("page count and pages per inch must be positive")
+    even = page_count + page_count % 2
+    return even / pages_per_inch * 25.4
+
+
+@dataclass(frozen=True)
+class CoverSize:
+    """The wrap's geometry in mm; ``width`` and ``height`` are the trimmed sheet."""
+
+    panel: float  # the front's (and the back's) width: the book's trim width
+    spine: float
+    height: float  # the book's trim height
+    bleed: float
+
+    @property
+    def width(self) -> float:
+        return 2 * self.panel + self.spine
+
+
+def cover_size(config: BookConfig, page_count: int) -> CoverSize:
+    trim = config.print
+    return CoverSize(panel=length_mm(trim.trim_width), spine=spine_width(page_count, trim.pages_per_inch),
+                     height=length_mm(trim.trim_height), bleed=length_mm(trim.bleed))
+
+
+# ---------------------------------------------------------------------------
+# The ISBN and its barcode
+
+
+def ean13_check_digit(first12: str) -> int:
+    """GS1 check digit: weights 1, 3, 1, 3 ... from the left (GS1 General Specifications 7.9.1)."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return (10 - total % 10) % 10
+
+
+def checked_isbn_digits(paths: Paths, config: BookConfig) -> str:
+    """The ISBN's 13 digits, its check digit recomputed here.
+
+    book.yaml's schema checks it too; the cover checks again because a
+    barcode that scans as another book is the one mistake a printer cannot
+    see, and ``config`` may not come from the schema.
+    """
+    digits = re.sub(r"[\s-]", "", config.isbn)
+    problem = None
+    if not re.fullmatch(r"97[89]\d{10}", digits):
+        problem = f"isbn: '{config.isbn}' is not an ISBN-13 (13 digits starting 978 or 979); the barcode needs one"
+    elif ean13_check_digit(digits[:12]) != int(digits[12]):
+        problem = (f"isbn: the check digit of '{config.isbn}' should be {ean13_check_digit(digits[:12])}, "
+                   f"not {digits[12]}; the barcode would scan as another book")
+    if problem is not None:
+        shown = paths.show(paths.book_yaml)
+        line = load_yaml(paths.book_yaml, shown).line_of(("isbn",)) if paths.book_yaml.is_file() else None
+        raise ContentError([Problem(shown, line, problem)])
+    return digits
+
+
+def barcode_svg(digits: str) -> Markup:
+    """The EAN-13 symbol of ``digits`` as inline SVG, drawn by python-barcode.
+
+    Nominal size (magnification 100 %: module 0.33 mm, bars 22.85 mm high),
+    guard bars extended, the digits under the bars. The writer's comment is
+    dropped so that the output depends on the digits alone.
+    """
+    from barcode import EAN13
+    from barcode.writer import SVGWriter
+    from lxml import etree
+
+    symbol = EAN13(digits[:12], writer=SVGWriter(), guardbar=True)
+    if symbol.get_fullcode().replace(" ", "")[:13] != digits:  # pragma: no cover - a library bug
+        raise AssertionError(f"python-barcode encoded {symbol.get_fullcode()} for {digits}")
+    out = io.BytesIO()
+    symbol.write(out, options={
+        "module_width": 0.33, "module_height": 22.85,
+        # 11 modules left (3.63 mm); the right's 7 are inside it.
+        "quiet_zone": 3.63, "font_size": 9, "text_distance": 4, "margin_top": 0,
+        "background": "#ffffff", "foreground": "#000000", "compress": False,
+    })
+    svg = etree.fromstring(out.getvalue(), etree.XMLParser(remove_comments=True, resolve_entities=False))
+    # Inline in HTML, a style attribute is read as CSS for HTML, where
+    # ``fill`` is unknown (a warning, an error under --strict): SVG's
+    # presentation attributes say the same thing.
+    for element in svg.iter():
+        for declaration in filter(None, (element.attrib.pop("style", "")).split(";")):
+            name, _, value = declaration.partition(":")
+            element.set(name.strip(), value.strip())
+    svg.set("font-family", "Gentium Book Plus")
+    svg.set("role", "img")
+    svg.set("aria-label", f"EAN-13 {digits}")
+    return Markup(etree.tostring(svg, encoding="unicode"))
+
+
+# ---------------------------------------------------------------------------
+# The blurb
+
+
+def first_paragraph_html(book) -> Markup:
+    """The first body paragraph of the book's first unit, for the back cover.
+
+    Notes, index marks and ids stay in the book: the blurb keeps the words
+    and their emphasis only.
+    """
+    from lxml import html as lxml_html
+
+    for unit in book.units:
+        if not unit.html.strip():
+            continue
+        root = lxml_html.fragment_fromstring(unit.html, create_parent="div")
+        for para in root.iter("p"):
+            if not "".join(para.itertext()).strip():
+                continue
+            for note in para.xpath(".//*[contains(concat(' ', @class, ' '), ' footnote ')]"
+                                   " | .//*[contains(concat(' ', @class, ' '), ' note ')]"):
+                note.drop_tree()
+            for element in para.iter():
+                for attribute in ("id", "class", "href", "data-key", "role"):
+                    element.attrib.pop(attribute, None)
+            for link in para.xpath(".//a"):
+                link.drop_tag()
+            para.attrib.clear()
+            return Markup(lxml_html.tostring(para, encoding="unicode").strip())
+    return Markup("")
+
+
+# ---------------------------------------------------------------------------
+# The sheet
+
+
+def spine_font_pt(spine_mm: float) -> float:
+    """Type on the spine: 45 % of its width, between 7 pt and 11 pt."""
+    return round(min(11.0, max(7.0, spine_mm * 0.45 * 72 / 25.4)), 1)
+
+
+def spine_authors(config: BookConfig, strings: dict) -> Markup:
+    """Surnames on the spine, as libraries shelve the book ("Novak and Namihas")."""
+    from ..render import join_names
+
+    names = [a.sort_name.split(",")[0].strip() if a.sort_name else a.name for a in config.authors]
+    return join_names(names, strings.get("and", "and"))
+
+
+def wrap_html(paths: Paths, config: BookConfig, strings: dict, page_count: int, blurb_html: Markup,
+              font_pt: float | None = None, wrap_title: bool = False) -> str:
+    size = cover_size(config, page_count)
+    digits = checked_isbn_digits(paths, config)
+    rounded = CoverSize(*(round(v, 3) for v in (size.panel, size.spine, size.height, size.bleed)))
+    return environment(paths).get_template("cover/wrap.html.j2").render(
+        **config_context(config, strings), size=rounded, slug=round(SLUG_FACTOR * size.bleed, 3),
+        blurb=Markup(blurb_html), barcode=barcode_svg(digits), spine_authors=spine_authors(config, strings),
+        spine_text=size.spine >= MIN_SPINE_TEXT_MM, spine_margin=SPINE_MARGIN_MM, wrap_title=wrap_title,
+        spine_font_pt=font_pt if font_pt is not None else spine_font_pt(size.spine))
+
+
+# WeasyPrint draws crop marks across the outer half of the CSS bleed: a CSS
+# bleed three times the printer's puts them 1.5 bleeds from the trim, clear
+# of the printed bleed.
+SLUG_FACTOR = 3
+PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS px
+SMALLEST_SPINE_PT = 6.0
+
+
+def write_wrap_cover(paths: Paths, config: BookConfig, strings: dict, page_count: int, blurb_html: Markup,
+                     target: Path) -> list[Problem]:
+    """Write the wrap cover as PDF/X-4 to ``target``; WeasyPrint's warnings are returned."""
+    from ..safety import captured_warnings
+
+    size = cover_size(config, page_count)
+    problems: list[Problem] = []
+    with captured_warnings("weasyprint") as messages:
+        # The title on one line if the type can stay readable (8 pt), else on
+        # two lines, from the full size down to 6 pt.
+        for wrap, smallest in ((False, 8.0), (True, SMALLEST_SPINE_PT)):
+            font_pt = spine_font_pt(size.spine)
+            while True:
+                html = wrap_html(paths, config, strings, page_count, blurb_html, font_pt, wrap)
+                document = _layout(paths, html)
+                overflow = _spine_overflow(document, size)
+                if not overflow or font_pt <= smallest:
+                    break
+                font_pt = round(font_pt - 0.5, 1)
+            if not overflow:
+                break
+        if overflow:
+            problems.append(Problem("cover", None, f"the spine text does not fit a {size.spine:.1f} mm spine "
+                                                   f"even at {font_pt} pt; shorten the title or thicken the book"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        document.write_pdf(target, pdf_variant="pdf/x-4", output_intent="srgb", finisher=_bleed_box(size.bleed))
+    return problems + [Problem("cover", None, f"WeasyPrint: {m}") for m in messages]
+
+
+def _layout(paths: Paths, html: str):
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from ..safety import ConfinedFetcher
+
+    fetcher = ConfinedFetcher([paths.root])
+    fonts = FontConfiguration()  # shared by the stylesheets and the layout, or @font-face is ignored
+    sheets = [CSS(filename=str(paths.styles / name), url_fetcher=fetcher, font_config=fonts)
+              for name in STYLESHEETS]
+    document = HTML(string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher
+                    ).render(stylesheets=sheets, font_config=fonts, pdf_variant="pdf/x-4", output_intent="srgb")
+    if fetcher.refused:
+        raise ContentError([Problem("cover", None, f"refused to read {url}") for url in fetcher.refused])
+    return document
+
+
+def _spine_overflow(document, size: CoverSize) -> bool:
+    """Whether the spine's row is taller than the spine is wide, or longer than the book."""
+    for box in document.pages[0]._page_box.descendants(placeholders=True):
+        element = getattr(box, "element", None)
+        if type(box).__name__ == "TableBox" and element is not None and "spine-text" in element.get("class", ""):
+            return (box.border_height() > size.spine * PX_PER_MM + 0.5
+                    or box.border_width() > (size.height - 2 * SPINE_MARGIN_MM) * PX_PER_MM + 0.5)
+    return False
+
+
+def _bleed_box(bleed_mm: float):
+    """A finisher that sets each page's BleedBox to the printer's bleed.
+
+    WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox, whatever
+    the CSS bleed; ours is the CSS bleed's inner part, where the ground is
+    painted (ISO 32000-1, 14.11.2: the BleedBox is what the printer keeps).
+    """
+    import pydyf
+
+    bleed = bleed_mm * 72 / 25.4
+
+    def finisher(document, pdf) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page" and "TrimBox" in obj:
+                left, top, right, bottom = obj["TrimBox"]
+                obj["BleedBox"] = pydyf.Array([left - bleed, top - bleed, right + bleed, bottom + bleed])
+
+    return finisher
