@@ -120,7 +120,12 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
             line = unit.chapter.located.line_of(("chronology", index))
             event = Event(item.date, item.event, item.anchor, item.theme, unit.slug, unit.chapter.shown, line,
                           len(events))
-            event.parsed = dates.parse(item.date)  # validated by the schema already
+            try:
+                event.parsed = dates.parse(item.date)
+            except ValueError as exc:  # when the build deferred the schema's check
+                problems.append(Problem(unit.chapter.shown, unit.chapter.located.line_of(("chronology", index, "date")),
+                                        str(exc)))
+                continue
             if item.anchor not in anchors or anchors[item.anchor].unit is not unit:
                 problems.append(Problem(unit.chapter.shown, line,
                                         f"chronology anchor '{item.anchor}' is not an id in this chapter"))

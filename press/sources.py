@@ -54,7 +54,7 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
     raise ContentError([Problem(shown, 1, "the front matter is not closed: add a '---' line after it")])
 
 
-def read_chapter(path: Path, paths: Paths) -> Chapter:
+def read_chapter(path: Path, paths: Paths, defer_dates: bool = False) -> Chapter:
     shown = paths.show(path)
     match = FILE_NAME.match(path.name)
     if not match:
@@ -67,14 +67,16 @@ def read_chapter(path: Path, paths: Paths) -> Chapter:
         located = load(yaml_text, shown, line_offset=1)
     except YAMLProblems as exc:
         raise ContentError(exc.problems) from None
-    meta, problems = validate(FrontMatter, located, shown)
+    meta, problems = validate(FrontMatter, located, shown, {"defer_dates": defer_dates})
     if problems:
         raise ContentError(problems)
     assert meta is not None
     return Chapter(path, shown, match.group(2), meta, located, body, body_line)
 
 
-def read_chapters(paths: Paths) -> list[Chapter]:
+def read_chapters(paths: Paths, defer_dates: bool = False) -> list[Chapter]:
+    """Every chapter, validated. ``defer_dates`` leaves the chronology's EDTF
+    dates to press.chronology, which reports a bad one at the same line."""
     files = sorted(p for p in paths.chapters.glob("*") if p.is_file() and not p.name.startswith("."))
     problems = Collector()
     if not files:
@@ -85,7 +87,7 @@ def read_chapters(paths: Paths) -> list[Chapter]:
             problems.add(paths.show(path), None, "only .md files belong in content/chapters/")
             continue
         try:
-            chapters.append(read_chapter(path, paths))
+            chapters.append(read_chapter(path, paths, defer_dates))
         except ContentError as exc:
             problems.extend(exc.problems)
     problems.extend(check_structure(chapters))
