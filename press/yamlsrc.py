@@ -21,6 +21,9 @@ import yaml
 from .errors import Problem
 
 NULLS = {"", "~", "null", "Null", "NULL"}
+# libyaml's parser when PyYAML was built with it (the PyPI wheels are): the
+# same node tree with the same positions, five times faster on index.yaml.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path_ = tuple[str | int, ...]
 
@@ -55,7 +58,7 @@ def load(text: str, source: str, line_offset: int = 0) -> Located:
     keys and tags we do not accept.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
