@@ -70,9 +70,8 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
             worker: Worker | None) -> BuildResult:
     # Imported here, not at the top: a no-op rebuild must not pay for them.
     from .apparatus import back_matter, plan_back_matter
-    from .collect import collect, load_strings
+    from .collect import collect
     from .editions import EditionResult
-    from .editions.cover import cover_png
     from .convert import Pandoc
     from .editions.epub import EpubEdition
     from .editions.html import HtmlEdition
@@ -86,17 +85,15 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
             check_pango()
     with progress.stage("configure"):
         config = load_config(paths)
-    if worker is not None:
-        # The cover needs only book.yaml: the worker draws it meanwhile.
-        worker.submit(cover_png, paths, config, load_strings(paths, config.language))
     with progress.stage("read chapters"):
-        chapters = read_chapters(paths)
+        # EDTF dates are parsed with the chronology, once the print layout runs.
+        chapters = read_chapters(paths, defer_dates="pdf" in targets and worker is not None)
     pandoc = Pandoc(paths.root / ".cache" / "pandoc")
     with progress.stage("convert and collect"):
         book = collect(paths, config, chapters, pandoc)
     if worker is not None and "pdf" in targets:
         # The body's print layout does not depend on the apparatus: start it now.
-        worker.result()  # the cover, now in the cache
+        # The cover is drawn by this process, which has time while the worker lays out.
         planned = PdfEdition(paths, book, plan_back_matter(paths, book))
         worker.submit(layout_print_body, *planned.body_job())
     with progress.stage("apparatus"):

@@ -131,6 +131,7 @@ def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_
         warnings += more
         document = document.copy(document.pages[:first] + back.pages)
         layout = layout_of(document, start_anchor)
+    _PARSED.clear()  # the next build may have other styles
     target = stage / f"{config.slug}.pdf"
     write_pdf(document, target, layout)
     return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout}), warnings
@@ -168,25 +169,44 @@ def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts) -> list:
     return sheets
 
 
+# The stylesheets and fonts of one build, parsed once: the book and its paged
+# back matter are laid out by the same process, one after the other.
+_PARSED: dict = {}
+
+
+def _styles(paths: Paths, config: BookConfig):
+    from weasyprint.text.fonts import FontConfiguration
+
+    from ..safety import ConfinedFetcher
+
+    key = (paths.root, config.print.model_dump_json())
+    if key not in _PARSED:
+        _PARSED.clear()
+        fetcher = ConfinedFetcher([paths.root])
+        # @font-face rules only load with a FontConfiguration shared by the
+        # stylesheets and the layout (WeasyPrint docs, "Fonts").
+        fonts = FontConfiguration()
+        _PARSED[key] = (fetcher, fonts, stylesheets(paths, config, fetcher, fonts))
+    return _PARSED[key]
+
+
 def render(paths: Paths, config: BookConfig, html: str):
     """Lay out the pages; WeasyPrint's warnings become the build's."""
     # WeasyPrint is imported where it is used: the build's main process only
     # renders the print HTML, the print worker lays it out (press.parallel).
     from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
-    from ..safety import ConfinedFetcher, captured_warnings
+    from ..safety import captured_warnings
 
-    fetcher = ConfinedFetcher([paths.root])
-    # @font-face rules only load with a FontConfiguration shared by the
-    # stylesheets and the layout (WeasyPrint docs, "Fonts").
-    fonts = FontConfiguration()
     with captured_warnings("weasyprint") as messages:
+        fetcher, fonts, sheets = _styles(paths, config)
         document = HTML(
             string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=stylesheets(paths, config, fetcher, fonts), font_config=fonts)
+        ).render(stylesheets=sheets, font_config=fonts)
     if fetcher.refused:
-        raise ContentError([Problem("print edition", None, f"refused to read {url}") for url in fetcher.refused])
+        refused, fetcher.refused = list(fetcher.refused), []
+        _PARSED.clear()
+        raise ContentError([Problem("print edition", None, f"refused to read {url}") for url in refused])
     return document, [Problem("print edition", None, f"WeasyPrint: {m}") for m in messages]
 
 
