@@ -227,7 +227,8 @@ def write_wrap_cover(paths: Paths, config: BookConfig, strings: dict, page_count
             problems.append(Problem("cover", None, f"the spine text does not fit a {size.spine:.1f} mm spine "
                                                    f"even at {font_pt} pt; shorten the title or thicken the book"))
         target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(target, pdf_variant="pdf/x-4", output_intent="srgb", finisher=_bleed_box(size.bleed))
+        document.write_pdf(target, pdf_variant="pdf/x-4", output_intent="srgb",
+                           finisher=_finisher(size.bleed, html))
     return problems + [Problem("cover", None, f"WeasyPrint: {m}") for m in messages]
 
 
@@ -258,21 +259,31 @@ def _spine_overflow(document, size: CoverSize) -> bool:
     return False
 
 
-def _bleed_box(bleed_mm: float):
-    """A finisher that sets each page's BleedBox to the printer's bleed.
+def _finisher(bleed_mm: float, html: str):
+    """Fix what WeasyPrint's PDF/X-4 writer leaves: the BleedBox, the XMP DocumentID.
 
     WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox, whatever
-    the CSS bleed; ours is the CSS bleed's inner part, where the ground is
-    painted (ISO 32000-1, 14.11.2: the BleedBox is what the printer keeps).
+    the CSS bleed; ours is the printer's bleed, where the ground is painted
+    (ISO 32000-1, 14.11.2: the BleedBox is what the printer keeps). And it
+    writes a random ``xmpMM:DocumentID`` (uuid4, weasyprint/pdf/metadata.py):
+    ours is derived from the sheet's HTML, so the same book gives the same
+    bytes.
     """
+    import hashlib
+    import uuid
+
     import pydyf
 
     bleed = bleed_mm * 72 / 25.4
+    document_id = f"xmp.did:{uuid.UUID(hashlib.sha256(html.encode('utf-8')).hexdigest()[:32])}".encode()
 
     def finisher(document, pdf) -> None:
         for obj in pdf.objects:
             if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page" and "TrimBox" in obj:
                 left, top, right, bottom = obj["TrimBox"]
                 obj["BleedBox"] = pydyf.Array([left - bleed, top - bleed, right + bleed, bottom + bleed])
+            elif isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/XML":
+                obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, bytes(part))
+                              if isinstance(part, (bytes, bytearray)) else part for part in obj.stream]
 
     return finisher
