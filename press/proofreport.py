@@ -3,7 +3,8 @@
 Four kinds of finding, all about the chapter sources (``content/chapters``):
 
 - **spelling**: words the spelling checker (pyspellchecker, the book's
-  language) does not know, less the project word list
+  language; spans marked ``{lang=xx}`` in another language are skipped)
+  does not know, less the project word list
   (``content/wordlist.txt``) and the names the book already declares (index
   headings and forms, authors, publishers, the references' titles and
   authors, acronyms spelled out in the text);
@@ -142,18 +143,17 @@ def proof_report(paths: Paths, pandoc=None) -> Report:
 
 
 def write_report(report: Report, directory: Path, paths: Paths | None = None) -> list[str]:
-    """Write ``report.html`` and ``report.json`` into ``directory``; return their names."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    """Write ``report.html`` and ``report.json`` into ``directory``; return their names.
+
+    The page is ``templates/proof/report.html.j2`` of the book's folder
+    (``paths``), else of this project.
+    """
+    from .render import environment
 
     directory.mkdir(parents=True, exist_ok=True)
-    if paths is not None and (paths.templates / "proof" / "report.html.j2").is_file():
-        from .render import environment
-
-        env = environment(paths)
-    else:  # the project's own template, for a book folder without one
-        env = Environment(loader=FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),
-                          autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
-                          trim_blocks=True, lstrip_blocks=True)
+    if paths is None or not (paths.templates / "proof" / "report.html.j2").is_file():
+        paths = Paths(Path(__file__).resolve().parent.parent)
+    env = environment(paths)
     groups = [(c, report.of(c)) for c in CATEGORIES]
     html = env.get_template("proof/report.html.j2").render(report=report, groups=groups, counts=report.counts(),
                                                           distinct_words=report.distinct_words())
@@ -393,13 +393,18 @@ def _spelling(paths: Paths, sources: list[Source], declared: dict[str, set[str]]
             if ROMAN.match(word):
                 continue
             lang = source.lang_at(offset)
+            if lang.split("-")[0] != book_lang.lower().split("-")[0]:
+                # pyspellchecker's other dictionaries are word-frequency lists too thin
+                # for proofs (its Spanish one lacks "hace", "hizo", "relaciones"):
+                # text marked as another language is left to the proofreader.
+                continue
             key = (lang, word.casefold())
             if key not in unknown_cache:
                 unknown_cache[key] = _unknown(lang, word)
             verdict = unknown_cache[key]
             if verdict is None:
                 continue
-            message = f"unknown word '{word}'" + (f" ({lang})" if lang != book_lang.lower() else "")
+            message = f"unknown word '{word}'"
             if verdict:
                 message += f"; did you mean '{verdict}'?"
             findings.append(Finding("spelling", source.chapter.shown, source.line(offset), message, word,
@@ -445,7 +450,9 @@ def _unknown(lang: str, word: str) -> str | None:
 # --- typography ----------------------------------------------------------------
 
 # Doubled words and phrases of up to four words: "the the", "also to also to".
-_DOUBLED = re.compile(r"(?<![\w'’-])((?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+)[ \t]+\1(?![\w'’-])", re.I)
+# The repetition may straddle a line break (not a blank line: a new paragraph).
+_DOUBLED = re.compile(r"(?<![\w'’-])((?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+)(?:[ \t]+|[ \t]*\n[ \t]*)\1(?![\w'’-])",
+                      re.I)
 _ALLOWED_DOUBLES = {"had had", "that that"}  # correct English, often on purpose
 _DOUBLE_SPACE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _SPACE_BEFORE = re.compile(r"(?<=[^\s" + HOLE + r"])[ \t]+([,;:.!?])(?!\.\.)(?![0-9])")
@@ -574,10 +581,12 @@ def _name_spellings(sources: list[Source], declared: dict[str, set[str]]) -> lis
                 continue
             occurrences[(source.lang_at(offset), fold(word))].append((source, offset, word))
     authority: dict[tuple[str, str], set[str]] = defaultdict(set)
+    declared_as: dict[tuple[str, str], list[str]] = defaultdict(list)
     for lang, words in declared.items():
-        for word in words:
+        for word in sorted(words):
             if not word.isupper():
                 authority[(lang, fold(word))].add(_shape(word))
+                declared_as[(lang, fold(word))].append(word)
     # A spelling the book declares in any language stands: 'Río de la Plata'
     # (a Spanish heading) beside the 'Rio de Janeiro Protocol'.
     anywhere = {_shape(word) for words in declared.values() for word in words}
@@ -593,7 +602,9 @@ def _name_spellings(sources: list[Source], declared: dict[str, set[str]]) -> lis
                 first.setdefault(_shape(word), len(first))
             best = max(shapes, key=lambda s: (shapes[s], -first[s]))
             right = {best}
-        shown = "/".join(sorted(right))
+        spelled = {_shape(w): w for _, _, w in reversed(found)}  # as first written
+        spelled.update({_shape(w): w for w in declared_as.get(key, ())})
+        shown = "' or '".join(sorted(spelled.get(s, s) for s in right))
         for source, offset, word in found:
             if _shape(word) in right or _shape(word) in anywhere:
                 continue
