@@ -47,6 +47,20 @@ def test_front_matter_error_points_at_the_line(tiny, capsys, front, line, messag
     assert not tiny.out.exists(), "nothing may be written on a failed build"
 
 
+def test_impossible_date_in_a_full_build(tiny, capsys):
+    # A build with the print edition parses the dates after the layout has
+    # started (press.chronology); the error must be the same, at the same line.
+    tiny.write("content/chapters/01-part-one.md", GOOD_PART)
+    tiny.write("content/chapters/02-bad.md",
+               '---\ntitle: "A"\nkind: chapter\nnumber: "1"\npart: "part-one"\nchronology:\n'
+               '  - date: "1821-13-03"\n    event: "x"\n    anchor: "here"\n    theme: "institution"\n'
+               '---\n\n[Text.]{#here}\n')
+    assert tiny.build("all") == EXIT_CONTENT
+    found = errors(capsys)
+    assert any(e.startswith("content/chapters/02-bad.md:7: ") and "not a valid EDTF date" in e for e in found), found
+    assert not tiny.out.exists()
+
+
 def test_duplicate_chapter_number_and_slug(tiny, capsys):
     tiny.write("content/chapters/01-part-one.md", GOOD_PART)
     tiny.chapter("02-first.md", "First", "Text.", number="1", part="part-one")
