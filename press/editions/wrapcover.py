@@ -156,10 +156,10 @@ def first_paragraph_html(book) -> Markup:
                                    " | .//*[contains(concat(' ', @class, ' '), ' note ')]"):
                 note.drop_tree()
             for element in para.iter():
-                for attribute in ("id", "class", "href", "data-key", "role"):
-                    element.attrib.pop(attribute, None)
-            for link in para.xpath(".//a"):
-                link.drop_tag()
+                for attribute in [a for a in element.attrib if a != "lang"]:
+                    del element.attrib[attribute]  # ids, index keys, classes
+            for wrapper in para.xpath(".//a | .//span[not(@lang)]"):
+                wrapper.drop_tag()
             para.attrib.clear()
             return Markup(lxml_html.tostring(para, encoding="unicode").strip())
     return Markup("")
