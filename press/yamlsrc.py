@@ -82,7 +82,7 @@ def _convert(node, path, lines, problems, source, offset):
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in ("tag:yaml.org,2002:str",) and node.tag.startswith("!"):
             problems.append(Problem(source, lines[path], f"YAML tag {node.tag} is not allowed"))
-        if node.style is None and node.value in NULLS:
+        if not node.style and node.value in NULLS:  # libyaml gives plain scalars the style '', PyYAML None
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):

@@ -112,3 +112,12 @@ def test_book_yaml_errors_name_their_line(tiny, capsys):
     isbn_line = text.split("\n").index('isbn: "978-9972-671-78-4"') + 1
     assert any(e.startswith(f"content/book.yaml:{isbn_line}: isbn:") and "not a valid ISBN-13" in e for e in found)
     assert any(e.startswith("content/book.yaml:") and "unknown key 'colour'" in e for e in found)
+
+
+def test_yaml_nulls_and_quoted_text():
+    # libyaml and PyYAML mark plain scalars differently; both must give None
+    # for an empty value, ~ or null, and keep a quoted "null" as text.
+    from press.yamlsrc import load
+
+    data = load('a: null\nb: "null"\nc: ~\nd:\ne: ""\nf: no\n', "x.yaml").data
+    assert data == {"a": None, "b": "null", "c": None, "d": None, "e": "", "f": "no"}
