@@ -97,7 +97,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     problems.raise_if_any()
     htmls = to_html_many(pandoc, [_print_ast(unit) for unit in units])
     for unit, body in zip(units, htmls):
-        unit.html = body
+        unit.html = number_paragraphs(body)
         unit.headings = _headings(body)
     _label_anchors(book)
     book.mark_labels = _mark_labels(book)
@@ -185,6 +185,18 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> No
                 problems.add(chapter.shown, line, f"image '{src}' does not exist")
             if not image["alt"]:
                 problems.add(chapter.shown, line, f"image '{src}' has no text alternative: add [alt text]")
+
+
+def number_paragraphs(body: str) -> str:
+    """``<p data-p="N">``: the paragraphs of a unit, counted in reading order.
+
+    The same count names a paragraph in every edition: a proof's paragraph
+    numbers and change bars, and the print page breaks carried into the
+    EPUB and the web edition (press.pagemarks). Pandoc writes a paragraph
+    as a bare ``<p>``; notes are inline spans here, so they hold none.
+    """
+    count = iter(range(1, body.count("<p>") + 1))
+    return re.sub(r"<p>", lambda m: f'<p data-p="{next(count)}">', body)
 
 
 def _print_ast(unit: Unit) -> dict:

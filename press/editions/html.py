@@ -68,6 +68,7 @@ def cross_page_links(body: str, page: str, where: dict[str, str]) -> str:
 
 class HtmlEdition(Edition):
     name = "html"
+    extra_styles: tuple[str, ...] = ()  # more of styles/, after screen.css (a proof's)
 
     def pages(self) -> list[dict]:
         """Every page in reading order: title, file, body."""
@@ -100,7 +101,7 @@ class HtmlEdition(Edition):
         def href(unit: Unit, anchor: str) -> str:
             return unit.page_name if anchor == unit.id else f"{unit.page_name}#{anchor}"
 
-        common = dict(href=href, back_matter=self.back_toc(""), sections=True)
+        common = dict(href=href, back_matter=self.back_toc(""), sections=True, extra_styles=self.extra_styles)
         pages = self.pages()
         home = {"href": "index.html", "title": self.book.strings["home"]}
         links = [home] + [{"href": p["file"], "title": p["title"]} for p in pages]
@@ -123,7 +124,7 @@ class HtmlEdition(Edition):
         return EditionResult(self.name, ["html"], {"pages": len(pages) + 2})
 
     def _assets(self, assets: Path, pages: list[dict]) -> None:
-        for name in WEB_STYLES:
+        for name in WEB_STYLES + self.extra_styles:
             shutil.copyfile(self.paths.styles / name, assets / name)
         shutil.copytree(self.paths.styles / "fonts", assets / "fonts")
         for name in SCRIPTS:

@@ -15,6 +15,27 @@ from . import Edition, EditionResult
 STYLESHEETS = ("fonts.css", "base.css", "print.css")
 
 
+@dataclass(frozen=True)
+class PrintProfile:
+    """One use of the same pages: the reading PDF, the printer's, a proof.
+
+    Every profile lays out the same text block on the same pages, so that a
+    page number means the same page in all of them; what differs is drawn
+    around it (bleed and crop marks, a proof's stamp and margin).
+    """
+
+    name: str = "reading"
+    suffix: str = ""  # dist/<slug><suffix>.pdf
+    variant: str | None = "pdf/ua-1"  # WeasyPrint's PDF variant
+    stylesheets: tuple[str, ...] = ()  # more of styles/, after print.css
+    css: str = ""  # generated CSS, last
+    output_intent: str | None = None  # PDF/X needs one
+    outer_marks: bool = False  # move .outer-mark boxes to the outer margin of rectos
+
+
+READING = PrintProfile()
+
+
 @dataclass
 class PrintLayout:
     """What the laid-out pages tell the rest of the build."""
@@ -46,6 +67,7 @@ def _roman(number: int) -> str:
 
 class PdfEdition(Edition):
     name = "pdf"
+    profile: PrintProfile = READING
 
     @property
     def paged(self) -> list:
@@ -72,11 +94,12 @@ class PdfEdition(Edition):
 
     def body_job(self) -> tuple:
         """What the first layout needs: the book, its paged back matter as headings."""
-        return (self.paths, self.book.config, self.print_html(stub=True))
+        return (self.paths, self.book.config, self.print_html(stub=True), self.profile)
 
     def finish_job(self) -> tuple:
         """The second half: what the paged back matter needs once the body is laid out."""
-        return (self.paths, self.book.config, self.book.strings, self.book.units[0].id, self.paged)
+        return (self.paths, self.book.config, self.book.strings, self.book.units[0].id, self.paged,
+                self.profile)
 
     def build(self, stage: Path) -> EditionResult:
         """In this process (no print worker): the same two steps the worker takes."""
@@ -110,13 +133,13 @@ def _paged_dict(paths: Paths, config: BookConfig, strings: dict, section, pages)
 _LAID_OUT: dict = {}
 
 
-def layout_print_body(paths: Paths, config: BookConfig, html: str) -> None:
+def layout_print_body(paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING) -> None:
     """Step one: lay out the book, its paged back matter as headings."""
-    _LAID_OUT["body"] = render(paths, config, html)
+    _LAID_OUT["body"] = render(paths, config, html, profile)
 
 
 def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_anchor: str, paged: list,
-                         stage: Path) -> tuple[EditionResult, list[Problem]]:
+                         profile: PrintProfile, stage: Path) -> tuple[EditionResult, list[Problem]]:
     """Step two: lay out the paged back matter, splice it in, write the PDF."""
     document, warnings = _LAID_OUT.pop("body")
     warnings = list(warnings)
@@ -127,13 +150,15 @@ def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_
         env = environment(paths)
         back_html = env.get_template("print/back.html.j2").render(
             **config_context(config, strings), paged=sections, first_folio=layout.folio_number(first))
-        back, more = render(paths, config, back_html)
+        back, more = render(paths, config, back_html, profile)
         warnings += more
         document = document.copy(document.pages[:first] + back.pages)
         layout = layout_of(document, start_anchor)
     _PARSED.clear()  # the next build may have other styles
-    target = stage / f"{config.slug}.pdf"
-    write_pdf(document, target, layout)
+    if profile.outer_marks:
+        mirror_outer_marks(document)
+    target = stage / f"{config.slug}{profile.suffix}.pdf"
+    write_pdf(document, target, layout, profile)
     return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout}), warnings
 
 
@@ -158,14 +183,16 @@ def page_references(layout: "PrintLayout"):
     return pages
 
 
-def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts) -> list:
+def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts, profile: PrintProfile = READING) -> list:
     from weasyprint import CSS
 
     sheets = [CSS(filename=str(paths.styles / name), url_fetcher=fetcher, font_config=fonts)
-              for name in STYLESHEETS]
+              for name in STYLESHEETS + profile.stylesheets]
     # The trim size is the book's, from book.yaml; the rest of @page is in print.css.
     trim = config.print
     sheets.append(CSS(string=f"@page {{ size: {trim.trim_width} {trim.trim_height}; }}"))
+    if profile.css:
+        sheets.append(CSS(string=profile.css, font_config=fonts))
     return sheets
 
 
@@ -174,23 +201,23 @@ def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts) -> list:
 _PARSED: dict = {}
 
 
-def _styles(paths: Paths, config: BookConfig):
+def _styles(paths: Paths, config: BookConfig, profile: PrintProfile):
     from weasyprint.text.fonts import FontConfiguration
 
     from ..safety import ConfinedFetcher
 
-    key = (paths.root, config.print.model_dump_json())
+    key = (paths.root, config.print.model_dump_json(), profile)
     if key not in _PARSED:
         _PARSED.clear()
         fetcher = ConfinedFetcher([paths.root])
         # @font-face rules only load with a FontConfiguration shared by the
         # stylesheets and the layout (WeasyPrint docs, "Fonts").
         fonts = FontConfiguration()
-        _PARSED[key] = (fetcher, fonts, stylesheets(paths, config, fetcher, fonts))
+        _PARSED[key] = (fetcher, fonts, stylesheets(paths, config, fetcher, fonts, profile))
     return _PARSED[key]
 
 
-def render(paths: Paths, config: BookConfig, html: str):
+def render(paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING):
     """Lay out the pages; WeasyPrint's warnings become the build's."""
     # WeasyPrint is imported where it is used: the build's main process only
     # renders the print HTML, the print worker lays it out (press.parallel).
@@ -199,10 +226,11 @@ def render(paths: Paths, config: BookConfig, html: str):
     from ..safety import captured_warnings
 
     with captured_warnings("weasyprint") as messages:
-        fetcher, fonts, sheets = _styles(paths, config)
+        fetcher, fonts, sheets = _styles(paths, config, profile)
         document = HTML(
             string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=sheets, font_config=fonts)
+        ).render(stylesheets=sheets, font_config=fonts, pdf_variant=profile.variant,
+                 output_intent=profile.output_intent)
     if fetcher.refused:
         refused, fetcher.refused = list(fetcher.refused), []
         _PARSED.clear()
@@ -218,7 +246,7 @@ def layout_of(document, start_anchor: str) -> PrintLayout:
     return PrintLayout(len(document.pages), anchor_pages.get(start_anchor, 0), anchor_pages)
 
 
-def write_pdf(document, target: Path, layout: PrintLayout, variant: str | None = "pdf/ua-1") -> None:
+def write_pdf(document, target: Path, layout: PrintLayout, profile: PrintProfile = READING) -> None:
     import pydyf
 
     def finisher(doc, pdf):
@@ -230,4 +258,30 @@ def write_pdf(document, target: Path, layout: PrintLayout, variant: str | None =
         nums.extend([layout.body_start, pydyf.Dictionary({"S": "/D"})])
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
 
-    document.write_pdf(target, finisher=finisher, pdf_variant=variant, pdf_identifier=None)
+    document.write_pdf(target, finisher=finisher, pdf_variant=profile.variant, pdf_identifier=None,
+                       output_intent=profile.output_intent)
+
+
+def mirror_outer_marks(document) -> None:
+    """Move the boxes of ``.outer-mark`` elements to the outer margin of rectos.
+
+    CSS cannot say "the outer side" of an element (only of a page), so a
+    proof's paragraph numbers and change bars are set in the left margin, as
+    on a verso, and moved across the text block on every recto once the
+    pages are laid out. Moving them changes no line and no page break.
+    """
+    for index, page in enumerate(document.pages):
+        if index % 2:  # a verso: the marks are already outside
+            continue
+        box = page._page_box  # WeasyPrint's laid-out page (no public API for this)
+        _mirror(box, box.content_box_x() + box.width / 2)
+
+
+def _mirror(box, middle: float) -> None:
+    element = getattr(box, "element", None)
+    if (element is not None and getattr(box, "element_tag", None) == "span"
+            and "outer-mark" in (element.get("class") or "").split()):
+        box.translate(2 * (middle - box.position_x) - box.margin_width(), 0)  # its text moves with it
+        return
+    for child in box.all_children():
+        _mirror(child, middle)
