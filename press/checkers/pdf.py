@@ -43,7 +43,7 @@ def pdf(editions: Editions, title: str = "", authors: tuple[str, ...] = ()) -> R
     pages = check_structure(editions, shown, result, title, authors)
     words = check_text(editions, shown, result)
     result.summary = (f"PDF: {len(result.errors)} problems ({pages} pages, {fonts} fonts, "
-                      f"{words} words of the web edition looked for)")
+                      f"{words} words of the text looked for)")
     return result
 
 
@@ -144,13 +144,13 @@ def check_text(editions: Editions, shown: str, result: Result) -> int:
                 result.findings.append(Finding(shown, None, f"{len(found)}× {what}: {sample}", page=number))
     if not editions.html.is_dir():
         return 0
-    # The words of the web edition's running text, each looked for in the
+    # The words of the book's units on the web, each looked for in the
     # PDF's text read as letters and digits only (so line-end hyphens, line
     # breaks and running heads do not matter; ﬁ and fi are the same).
-    from .text import html_text
+    from .text import units_text
 
     haystack = normalise(done.stdout)
-    words = sorted({normalise(w) for w in re.findall(r"[^\W\d_]{2,}", html_text(editions.html))} - {""})
+    words = sorted({normalise(w) for w in re.findall(r"[^\W\d_]{2,}", units_text(editions.html))} - {""})
     lost = [w for w in words if w not in haystack]
     if lost:
         result.findings.append(Finding(shown, None, f"{len(lost)} words of the book are not in the PDF's text "

@@ -27,6 +27,16 @@ def html_text(folder: Path) -> str:
     return "\n".join(texts)
 
 
+def units_text(folder: Path) -> str:
+    """The text of the book's units (chapters, parts …) on the web, without the
+    apparatus, whose locators and notes differ by medium by design."""
+    from ..schema import UNIT_KINDS
+
+    kinds = " or ".join(f"contains(concat(' ', @class, ' '), ' kind-{kind} ')" for kind in UNIT_KINDS)
+    return "\n".join(article.text_content() for page in sorted(folder.glob("*.html"))
+                     for article in html.parse(str(page)).getroot().xpath(f"//main//article[{kinds}]"))
+
+
 def html_notes(folder: Path) -> list[str]:
     return [p.text_content() for page in sorted(folder.glob("*.html"))
             for p in html.parse(str(page)).getroot().xpath("//li[@role='doc-endnote']/p")]
