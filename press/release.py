@@ -1,0 +1,185 @@
+"""``build.py release``: build --strict, check, and ship ``dist/release/<slug>-<version>/``.
+
+The release folder holds the PDF, the EPUB, the web edition as a zip, the
+chronology data, the check report (JSON and HTML), a build manifest (a hash
+of every input file, the versions of the tools, fonts and checkers, and
+``SOURCE_DATE_EPOCH``) and ``SHA256SUMS``. Everything in it is a function of
+the commit: the date is ``SOURCE_DATE_EPOCH`` (the environment's, else the
+last commit's), zip entries are sorted with fixed timestamps, JSON keys are
+sorted, so two releases from the same commit are byte-identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+from .config import Paths, load_config
+from .errors import ContentError, Problem, ToolError, display_path
+from .progress import Progress
+
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
+# The toolchain's code: its bytes shape the editions as much as the book's.
+CODE = Path(__file__).resolve().parent
+INPUTS = ("content", "templates", "styles")
+# zip cannot store a date before 1980 (APPNOTE 4.4.6).
+ZIP_EPOCH_MIN = 315532800
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument("--version", dest="release_version", metavar="VERSION",
+                        help="the release's version (default: 'version' in content/book.yaml)")
+    parser.add_argument("--force", action="store_true",
+                        help="release even from a work tree with uncommitted changes")
+
+
+def run(args: argparse.Namespace, progress: Progress) -> int:
+    from .check import CHECKERS, check, print_results
+    from .checkers.repro import epoch_set, source_date_epoch
+    from .pipeline import EDITIONS, build
+
+    root, out = args.root.resolve(), args.out.resolve()
+    config = load_config(Paths(root))
+    version = args.release_version or config.version
+    if not VERSION.match(version):
+        raise ContentError([Problem("VERSION", None, f"'{version}' is not a version: use letters, "
+                                                     "digits, '.', '-', '+' (e.g. 1.0, 2021.1)")])
+    dirty = _uncommitted(root)
+    if dirty and not args.force:
+        raise ContentError([Problem(display_path(root), None,
+                                    f"the work tree has uncommitted changes ({len(dirty)} files, e.g. "
+                                    f"{', '.join(dirty[:3])}): commit them, or release anyway with "
+                                    "--force (make release FORCE=1)")])
+    epoch = source_date_epoch(root)
+    name = f"{config.slug}-{version}"
+    target = out / "release" / name
+    with tempfile.TemporaryDirectory(prefix="press-release-") as tmp, epoch_set(epoch):
+        editions = Path(tmp) / "editions"
+        with progress.stage("build the editions (--strict)"):
+            build(root, list(EDITIONS), editions, strict=True, progress=Progress(quiet=True))
+        results, data = check(root, editions, list(CHECKERS), progress, version=version, reference=editions)
+        print_results(results, editions)
+        if not all(r.passed for r in results):
+            raise ContentError([Problem(r.name, None, r.summary) for r in results if not r.passed])
+        with progress.stage(f"write release/{name}"):
+            staging = Path(tmp) / name
+            staging.mkdir()
+            _assemble(root, editions, staging, config.slug, version, epoch, data, dirty)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.move(str(staging), str(target))
+    progress.note(f"release written: {display_path(target)}")
+    return 0
+
+
+def _uncommitted(root: Path) -> list[str]:
+    """Changed and untracked files (git status --porcelain); not a repository is an error."""
+    done = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ToolError(f"{display_path(root)} is not a git work tree (a release names its commit): "
+                        f"{done.stderr.strip()}")
+    return [line[3:] for line in done.stdout.splitlines() if line.strip()]
+
+
+def _assemble(root: Path, editions: Path, folder: Path, slug: str, version: str, epoch: str,
+              report_data: dict, dirty: list[str]) -> None:
+    from .checkers import report
+
+    for name in (f"{slug}.pdf", f"{slug}.epub", f"{slug}-chronology.json", f"{slug}-chronology.csv"):
+        if (editions / name).is_file():
+            shutil.copyfile(editions / name, folder / name)
+    zip_folder(editions / "html", folder / f"{slug}-web.zip", int(epoch), prefix=f"{slug}-web")
+    report.write(folder, report_data)
+    manifest = build_manifest(root, slug, version, epoch, report_data, dirty)
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True)
+                                          + "\n", "utf-8")
+    sums = [f"{sha256(path)}  {path.name}\n" for path in sorted(folder.iterdir()) if path.is_file()]
+    (folder / "SHA256SUMS").write_text("".join(sums), "utf-8")
+
+
+def zip_folder(folder: Path, archive: Path, epoch: int, prefix: str) -> None:
+    """A deterministic zip: sorted entries, one timestamp, fixed permissions."""
+    stamp = _zip_time(epoch)
+    with zipfile.ZipFile(archive, "w") as zf:
+        files = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
+        for name, path in sorted(files.items()):
+            info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so that the permissions below are read
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+def _zip_time(epoch: int) -> tuple[int, ...]:
+    import time
+
+    return time.gmtime(max(epoch, ZIP_EPOCH_MIN))[:6]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_manifest(root: Path, slug: str, version: str, epoch: str, report_data: dict,
+                   dirty: list[str]) -> dict:
+    from .tools import pandoc_version
+
+    inputs = {}
+    for folder in INPUTS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                inputs[f"{folder}/{path.relative_to(root / folder).as_posix()}"] = sha256(path)
+    for path in sorted(CODE.rglob("*.py")):  # the code; not caches or an editor's swap files
+        if "__pycache__" not in path.parts:
+            inputs[f"press/{path.relative_to(CODE).as_posix()}"] = sha256(path)
+    return {
+        "book": slug,
+        "version": version,
+        "commit": _git(root, "rev-parse", "HEAD"),
+        "uncommitted_changes": dirty,
+        "source_date_epoch": epoch,
+        "tools": {
+            "pandoc": ".".join(map(str, pandoc_version())),
+            "pypandoc-binary": _package("pypandoc-binary"),
+            "weasyprint": _package("weasyprint"),
+            "python": platform.python_version(),
+        },
+        "fonts": font_versions(root / "styles" / "fonts"),
+        "checkers": {c["name"]: c["version"] for c in report_data["checkers"] if c["version"]},
+        "inputs": inputs,
+    }
+
+
+def font_versions(folder: Path) -> dict[str, str]:
+    """Each font's version string (name table, name ID 5), e.g. 'Version 6.200'."""
+    from fontTools.ttLib import TTFont
+
+    versions = {}
+    for path in sorted(folder.glob("*.[ot]tf")):
+        with TTFont(str(path), lazy=True) as font:
+            versions[path.name] = str(font["name"].getDebugName(5) or "unknown")
+    return versions
+
+
+def _package(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                          env={**os.environ, "LC_ALL": "C"})
+    return done.stdout.strip() if done.returncode == 0 else ""
