@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class PrintProfile:
     css: str = ""  # generated CSS, last
     output_intent: str | None = None  # PDF/X needs one
     outer_marks: bool = False  # move .outer-mark boxes to the outer margin of rectos
+    bleed_mm: float = 0.0  # PDF/X: the BleedBox, this far outside the TrimBox
 
 
 READING = PrintProfile()
@@ -257,6 +259,10 @@ def write_pdf(document, target: Path, layout: PrintLayout, profile: PrintProfile
             nums.extend([0, pydyf.Dictionary({"S": "/r"})])
         nums.extend([layout.body_start, pydyf.Dictionary({"S": "/D"})])
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+        if profile.variant == "pdf/x-4":
+            from .wrapcover import fix_pdfx
+
+            fix_pdfx(pdf, profile.bleed_mm, hashlib.sha256(f"{target.name}:{layout.page_count}".encode()).hexdigest())
 
     document.write_pdf(target, finisher=finisher, pdf_variant=profile.variant, pdf_identifier=None,
                        output_intent=profile.output_intent)

@@ -260,30 +260,37 @@ def _spine_overflow(document, size: CoverSize) -> bool:
 
 
 def _finisher(bleed_mm: float, html: str):
+    """The cover's finisher: see ``fix_pdfx``."""
+    import hashlib
+
+    seed = hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+    def finisher(document, pdf) -> None:
+        fix_pdfx(pdf, bleed_mm, seed)
+
+    return finisher
+
+
+def fix_pdfx(pdf, bleed_mm: float, seed: str) -> None:
     """Fix what WeasyPrint's PDF/X-4 writer leaves: the BleedBox, the XMP DocumentID.
 
     WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox, whatever
     the CSS bleed; ours is the printer's bleed, where the ground is painted
     (ISO 32000-1, 14.11.2: the BleedBox is what the printer keeps). And it
     writes a random ``xmpMM:DocumentID`` (uuid4, weasyprint/pdf/metadata.py):
-    ours is derived from the sheet's HTML, so the same book gives the same
-    bytes.
+    ours is derived from ``seed`` (a hash of the document's HTML), so the
+    same book gives the same bytes. Used for the cover and the press interior.
     """
-    import hashlib
     import uuid
 
     import pydyf
 
     bleed = bleed_mm * 72 / 25.4
-    document_id = f"xmp.did:{uuid.UUID(hashlib.sha256(html.encode('utf-8')).hexdigest()[:32])}".encode()
-
-    def finisher(document, pdf) -> None:
-        for obj in pdf.objects:
-            if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page" and "TrimBox" in obj:
-                left, top, right, bottom = obj["TrimBox"]
-                obj["BleedBox"] = pydyf.Array([left - bleed, top - bleed, right + bleed, bottom + bleed])
-            elif isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/XML":
-                obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, bytes(part))
-                              if isinstance(part, (bytes, bytearray)) else part for part in obj.stream]
-
-    return finisher
+    document_id = f"xmp.did:{uuid.UUID(seed[:32])}".encode()
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page" and "TrimBox" in obj:
+            left, top, right, bottom = obj["TrimBox"]
+            obj["BleedBox"] = pydyf.Array([left - bleed, top - bleed, right + bleed, bottom + bleed])
+        elif isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/XML":
+            obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, bytes(part))
+                          if isinstance(part, (bytes, bytearray)) else part for part in obj.stream]
