@@ -7,6 +7,9 @@ repetitions of:
 - a clean build of all editions (caches and dist/ removed),
 - a no-op rebuild (nothing changed),
 - a rebuild after editing one chapter,
+- the web edition alone after editing one chapter, from the command line and
+  in the live preview (``build.py watch``, timed inside its process),
+- the print PDF of the whole book against a proof of its longest chapter,
 
 for the real book and for a synthetic book 20 times its size generated from
 content/, and the floors measured in the same run: a bare pandoc EPUB
@@ -223,7 +226,40 @@ def scenarios(name: str, book: Path, reps: int) -> list[dict]:
     run(html_only, env=env)
     rows.append(measure(f"{name}: web edition after editing one chapter", reps,
                         lambda: edit_one_chapter(book), html_only, env=env))
+    rows.append(watch_rebuild(f"{name}: live preview (watch) after editing one chapter", book, reps, env))
+    rows += proof_rows(name, book, reps, env)
     return rows
+
+
+def watch_rebuild(label: str, book: Path, reps: int, env: dict) -> dict:
+    """The live preview's rebuild after an edit, timed inside its process
+    (what a writer waits for between saving and seeing the page)."""
+    script = (
+        "import sys, time, statistics\n"
+        f"sys.path.insert(0, {str(REPO)!r}); sys.path.insert(0, {str(REPO / 'bench')!r})\n"
+        "from pathlib import Path\nfrom press.watch import Preview\nfrom bench import edit_one_chapter\n"
+        f"book = Path({str(book)!r}); p = Preview(book, out=book / '.cache' / 'bench-watch')\n"
+        "assert p.rebuild()\ntimes = []\n"
+        f"for _ in range({reps}):\n"
+        "    edit_one_chapter(book); t = time.perf_counter(); assert p.rebuild()\n"
+        "    times.append(time.perf_counter() - t)\n"
+        "print(statistics.median(times))\n")
+    out = subprocess.run([PY, "-c", script], check=True, capture_output=True, text=True, env=env).stdout
+    return {"label": label, "median": float(out.strip().splitlines()[-1]), "min": 0, "peak": 0, "reps": reps}
+
+
+def proof_rows(name: str, book: Path, reps: int, env: dict) -> list[dict]:
+    """The whole book's print PDF against a proof of its longest chapter."""
+    out = OUT / f"{name}-proof"
+    chapter = max(sorted((book / "content" / "chapters").glob("*.md")), key=lambda p: p.stat().st_size)
+    slug = chapter.stem.split("-", 1)[1]
+    common = ["--root", str(book), "--out", str(out), "--quiet"]
+    whole = measure(f"{name}: print PDF of the whole book", reps, lambda: None,
+                    [PY, str(REPO / "build.py"), "pdf", *common], env=env)
+    one = measure(f"{name}: proof PDF of one chapter (--chapter {slug})", reps, lambda: None,
+                  [PY, str(REPO / "build.py"), "proof", "--chapter", slug, *common], env=env)
+    one["note"] = f"{one['median'] / whole['median']:.2f} of the whole book's PDF"
+    return [whole, one]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| **{name} book**: floor = bare pandoc EPUB + bare WeasyPrint = {base:.2f} s | | | |")
         extra = [floor[k] for k in ("index_counter", "index_ours") if k in floor]
         for row in (floor["pandoc"], floor["weasyprint"], floor["tagged"], *extra, *rows):
-            print(f"| {row['label']} | {row['median']:.2f} | {row['peak']:.0f} | {row['median'] / base:.2f}x |")
+            ratio = row.get("note") or f"{row['median'] / base:.2f}x"
+            print(f"| {row['label']} | {row['median']:.2f} | {row['peak']:.0f} | {ratio} |")
         clean = rows[0]["median"]
         print(f"| clean build / floor: {clean / base:.2f} (target 1.30); against the tagged floor: "
               f"{clean / tagged_base:.2f}; no-op: {rows[1]['median']:.2f} s (target 0.5 s) | | | |")
