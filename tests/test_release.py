@@ -1,8 +1,7 @@
 """``build.py release``: a tiny book in a temporary git repository.
 
-Ace is left out of these runs (``PRESS_RELEASE_SKIP``-free: the check is
-monkeypatched to the fast checkers) only where a test is about the release
-folder, not the checkers; one test runs the full gate.
+These tests are about the release folder, not the checkers: Ace (seconds in
+Chromium, covered by tests/test_check.py) is left out of the gate here.
 """
 
 from __future__ import annotations
