@@ -173,6 +173,7 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> No
                     chapter.line_of(target),
                     f"link to '{target}': link to an id ('#id') or a full URL",
                 )
+        moved: dict[str, str] = {}
         for image in unit.scan.images:
             src = image["src"]
             line = chapter.line_of(src)
@@ -183,8 +184,17 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> No
                 problems.add(chapter.shown, line, f"image '{src}' is outside content/")
             elif not resolved.is_file():
                 problems.add(chapter.shown, line, f"image '{src}' does not exist")
+            else:
+                # Written relative to the chapter file, as in any Markdown
+                # editor; every edition then finds it from the book's root.
+                shared = "content/" + resolved.relative_to(paths.content.resolve()).as_posix()
+                moved[src] = shared
+                book.images[shared] = resolved
             if not image["alt"]:
                 problems.add(chapter.shown, line, f"image '{src}' has no text alternative: add [alt text]")
+        for node in iter_nodes(unit.ast["blocks"]) if moved else ():
+            if node["t"] == "Image" and node["c"][2][0] in moved:
+                node["c"][2][0] = moved[node["c"][2][0]]
 
 
 def number_paragraphs(body: str) -> str:

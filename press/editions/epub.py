@@ -119,7 +119,7 @@ class EpubEdition(Edition):
             # not load anything (transform.FORBIDDEN_HTML).
             args = [
                 "--split-level=1", "--toc", "--toc-depth=2",
-                f"--resource-path={self.paths.chapters}",
+                f"--resource-path={self.paths.root}",  # images are named from the root (collect)
                 f"--metadata-file={tmp_path / 'meta.yaml'}",
                 f"--epub-cover-image={tmp_path / 'cover.png'}",
                 f"--css={tmp_path / 'book.css'}",

@@ -77,6 +77,8 @@ class HtmlEdition(Edition):
         t = self.book.strings
         for unit in self.book.units:
             body, count = endnotes(unit.html, note, t["back_to_text"], t["notes"])
+            # Images are named from the book's root (content/...); here they are in media/.
+            body = body.replace('src="content/', 'src="media/')
             note += count
             pages.append({"unit": unit, "file": unit.page_name, "title": _unit_title(unit, t),
                           "body": Markup(body), "kind": unit.kind, "anchor": unit.id, "lang": unit.lang})
@@ -124,6 +126,10 @@ class HtmlEdition(Edition):
         return EditionResult(self.name, ["html"], {"pages": len(pages) + 2})
 
     def _assets(self, assets: Path, pages: list[dict]) -> None:
+        for shared, source in sorted(self.book.images.items()):
+            target = assets.parent / "media" / shared.removeprefix("content/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
         for name in WEB_STYLES + self.extra_styles:
             shutil.copyfile(self.paths.styles / name, assets / name)
         shutil.copytree(self.paths.styles / "fonts", assets / "fonts")
