@@ -97,7 +97,9 @@ def _checker(name: str, config, epoch: str, reference: Path | None) -> Callable[
 
 def _plain(markdown: str) -> str:
     """A title as plain text (book.yaml allows inline Markdown)."""
-    return markdown.replace("*", "").replace("_", " ").strip()
+    from .collect import inline_markdown, plain_text
+
+    return plain_text(inline_markdown(markdown)).strip()
 
 
 def print_results(results: list[Result], out: Path, file=None) -> None:
