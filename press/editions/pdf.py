@@ -142,7 +142,14 @@ def layout_print_body(paths: Paths, config: BookConfig, html: str, profile: Prin
 
 def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_anchor: str, paged: list,
                          profile: PrintProfile, stage: Path) -> tuple[EditionResult, list[Problem]]:
-    """Step two: lay out the paged back matter, splice it in, write the PDF."""
+    """Step two: lay out the paged back matter, splice it in, write the PDF.
+
+    The facts include where each page of the units begins in the text
+    (``page_starts``, press.pagemarks), for the EPUB's and the web
+    edition's page markers: read here, from the final pages.
+    """
+    from ..pagemarks import page_starts
+
     document, warnings = _LAID_OUT.pop("body")
     warnings = list(warnings)
     layout = layout_of(document, start_anchor)
@@ -160,8 +167,10 @@ def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_
     if profile.outer_marks:
         mirror_outer_marks(document)
     target = stage / f"{config.slug}{profile.suffix}.pdf"
+    starts = page_starts(document, layout)
     write_pdf(document, target, layout, profile)
-    return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout}), warnings
+    return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout,
+                                                "page_starts": starts}), warnings
 
 
 def page_references(layout: "PrintLayout"):

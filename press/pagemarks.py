@@ -1,0 +1,447 @@
+"""Print page numbers in the EPUB and the web edition.
+
+After the print edition is laid out, the print worker reads where each page
+begins in the text (:func:`page_starts`); the main process then puts a
+marker at that point in the EPUB's XHTML and in the web edition's pages
+(:func:`mark_epub`, :func:`mark_web`), so that a reader can cite "p. 23"
+from any edition, and the EPUB gets a ``page-list`` navigation and the
+``pageBreakSource`` metadata (EPUB Accessibility 1.1, § 4.2; EPUB 3.3,
+D.3.1 "pageBreakSource").
+
+A point of the text is named the same way in every edition, without ids:
+the unit, the paragraph (``data-p``, press.collect.number_paragraphs: the
+body's ``<p>`` elements of a unit in reading order), and the number of
+letters and digits from the start of that paragraph to the page's first
+letter. Counting letters and digits only, the count does not depend on
+what differs between the editions: whitespace and line breaks, the hyphen
+printed at a line's end, soft hyphens, generated text. Notes are not
+counted (a footnote call in print, a note reference in the EPUB and on the
+web), nor are headings (they have ids). Text outside paragraphs (a tight
+list, a table) counts towards the last paragraph before it. A page that
+begins with an element that has an id (a unit's opening, a part's title
+page, a section heading) is named by that id.
+
+Only the pages of the units are marked, the first to the last: the front
+matter and the back matter made by the build (index, chronology, ...) are
+laid out differently in each edition. A page without text (a blank verso
+before a recto opening) is marked at the start of the next page.
+
+The markers are exactly those of the PDF of the same build: without the
+PDF among the targets (``build.py epub``, ``build.py html``), the EPUB and
+the web edition carry no page numbers at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from lxml import etree
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "header"}
+SKIP_CLASSES = {"footnote", "outer-mark"}  # in print: a note's text, a proof's marks (press.proof)
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Where a print page begins in the text: small and picklable (it crosses the worker's pipe)."""
+
+    index: int  # the page's index in the PDF
+    label: str  # its printed number: "23", "xi"
+    unit: str  # the unit's id
+    anchor: str | None = None  # the id of the element the page begins with
+    paragraph: int = 0  # else: the paragraph (data-p; 0 = before the unit's first)
+    offset: int = 0  # letters and digits of that paragraph before the page's first
+
+    @property
+    def marker_id(self) -> str:
+        return f"page-{self.label}"
+
+
+def count(text: str) -> int:
+    """What offsets count: letters and digits (not spaces, hyphens, soft hyphens, punctuation)."""
+    return sum(1 for c in text if c.isalnum())
+
+
+# --- in the print worker: where each laid-out page begins ---------------------
+
+def page_starts(document, layout) -> list[PageStart]:
+    """Where each page of the laid-out ``document`` begins in the units' text.
+
+    WeasyPrint has no public API for this: we walk each page's box tree
+    (``page._page_box``, the layout's result, whose boxes keep their
+    ``element``; text boxes hold the text they print) in reading order,
+    skipping the margin boxes (running heads, folios), the footnote area and
+    pseudo-elements (a footnote call, a list bullet, generated brackets).
+    ``layout.anchor_pages`` gives the first page of every id, so that an
+    element with an id is taken as the page's beginning only on the page
+    where it begins, not where it continues.
+    """
+    walks = []
+    running: dict[tuple[str, int], int] = {}
+    last_paragraph: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        walk = _PageWalk(index, layout.anchor_pages, running, last_paragraph)
+        walk.page(page._page_box)  # WeasyPrint's laid-out page (no public API)
+        walks.append(walk)
+    in_units = [w.index for w in walks if w.in_unit]
+    if not in_units:
+        return []
+    starts = []
+    for walk in walks[in_units[0]:in_units[-1] + 1]:
+        # A page without text (a blank verso) begins where the next one does.
+        found = next((w.point for w in walks[walk.index:] if w.point is not None), None)
+        if found is None:
+            continue
+        unit, anchor, paragraph, offset = found
+        starts.append(PageStart(walk.index, layout.folio(walk.index), unit, anchor, paragraph, offset))
+    return starts
+
+
+class _PageWalk:
+    """One page's boxes in reading order: its first point in a unit, and the counts."""
+
+    def __init__(self, index: int, anchor_pages: dict[str, int], running: dict, last_paragraph: dict):
+        self.index = index
+        self.anchor_pages = anchor_pages
+        self.running = running  # (unit, paragraph) -> letters and digits so far, all pages
+        self.last_paragraph = last_paragraph  # unit -> the last paragraph begun, all pages
+        self.point: tuple[str, str | None, int, int] | None = None
+        self.in_unit = False
+
+    def page(self, page_box) -> None:
+        from weasyprint.formatting_structure import boxes
+
+        for child in page_box.children:
+            if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+                self.outside(child)
+
+    def outside(self, box) -> None:
+        """Above the units: html, body, then main's children (units and back matter)."""
+        tag = box.element_tag or ""
+        if tag in ("html", "body"):
+            for child in box.all_children():
+                self.outside(child)
+        elif tag == "main":
+            for child in box.all_children():
+                element = child.element
+                classes = (element.get("class") or "").split() if element is not None else []
+                ident = element.get("id") if element is not None else None
+                if ident and "back-matter" not in classes and child.element_tag in ("article", "section"):
+                    self.in_unit = True
+                    self.box(child, ident)
+
+    def box(self, box, unit: str) -> None:
+        from weasyprint.formatting_structure import boxes
+
+        tag = box.element_tag or ""
+        if "::" in tag:  # a pseudo-element: generated text, not the book's
+            return
+        if isinstance(box, boxes.TextBox):
+            letters = count(box.text)
+            if letters:
+                key = (unit, self.last_paragraph.get(unit, 0))
+                if self.point is None:
+                    self.point = (unit, None, key[1], self.running.get(key, 0))
+                self.running[key] = self.running.get(key, 0) + letters
+            return
+        element = box.element
+        if element is not None and isinstance(box, boxes.BlockLevelBox):
+            ident = element.get("id")
+            if self.point is None and ident and self.anchor_pages.get(ident) == self.index:
+                self.point = (unit, ident, 0, 0)
+            if tag in HEADINGS:  # named by their ids, not counted
+                return
+            if tag == "p" and element.get("data-p"):
+                self.last_paragraph[unit] = int(element.get("data-p"))
+        if element is not None and not SKIP_CLASSES.isdisjoint((element.get("class") or "").split()):
+            return  # a note's text left in the flow, a proof's margin numbers
+        for child in box.all_children():
+            self.box(child, unit)
+
+
+# --- in the main process: markers in the EPUB and the web edition ---------------
+
+def _local(element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+class Placer:
+    """Puts markers at page starts in one unit's tree (XHTML or HTML).
+
+    ``paragraph(element)`` says which paragraph an element begins (or None),
+    ``skip(element)`` which elements' text is not counted (notes, headings).
+    """
+
+    def __init__(self, paragraph: Callable[[etree._Element], int | None],
+                 skip: Callable[[etree._Element], bool]):
+        self.paragraph = paragraph
+        self.skip = skip
+
+    def slots(self, root) -> list[tuple[int, etree._Element, str, str]]:
+        """Every counted text node in reading order: (paragraph, element, 'text' or 'tail', text)."""
+        out: list = []
+        current = 0
+
+        def walk(element) -> None:
+            nonlocal current
+            if element.text:
+                out.append((current, element, "text", element.text))
+            for child in element:
+                if isinstance(child.tag, str) and not self.skip(child):
+                    number = self.paragraph(child)
+                    if number is not None:
+                        current = number
+                        out.append((current, child, "start", ""))
+                    walk(child)
+                if child.tail:
+                    out.append((current, child, "tail", child.tail))
+
+        walk(root)
+        return out
+
+    def place(self, root, starts: list[PageStart], make: Callable[[PageStart], etree._Element],
+              start_of_paragraph: str = "before") -> list[PageStart]:
+        """Insert a marker for each start (of this unit) into ``root``; return the ones not placed.
+
+        ``start_of_paragraph``: a page that begins with a paragraph gets its
+        marker "before" the ``<p>`` or "inside" it, as its first child.
+        """
+        by_id = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+        slots = self.slots(root)
+        missing = []
+        # Where each marker goes; markers at one point are inserted together, in page order.
+        groups: dict[tuple, list[PageStart]] = {}
+        for start in starts:
+            where = None if start.marker_id in by_id else self._where(start, by_id, slots, start_of_paragraph)
+            if where is None:
+                missing.append(start)
+            else:
+                groups.setdefault(where, []).append(start)
+        # Positions in text last to first, so that splitting a text node
+        # leaves the positions before it valid.
+        elements = [(w, g) for w, g in groups.items() if w[0] != "text"]
+        texts = sorted(((w, g) for w, g in groups.items() if w[0] == "text"), key=lambda item: item[0][1:],
+                       reverse=True)
+        for where, group in elements + texts:
+            markers = [make(s) for s in group]
+            if where[0] == "before":
+                for marker in markers:
+                    where[1].addprevious(marker)
+            elif where[0] == "first":
+                container = where[1]
+                markers[-1].tail = container.text
+                container.text = None
+                for position, marker in enumerate(markers):
+                    container.insert(position, marker)
+            else:
+                _split_insert(slots[where[1]], where[2], markers)
+        return missing
+
+    def _where(self, start: PageStart, by_id: dict, slots: list, start_of_paragraph: str):
+        if start.anchor is not None:
+            element = by_id.get(start.anchor)
+            if element is None:
+                return None
+            # A unit or section: the marker opens it; a heading or a figure: just before it.
+            return ("first" if _local(element) in ("section", "article", "body") else "before", element)
+        if start.offset == 0 and start.paragraph:
+            element = next((e for p, e, kind, _ in slots if kind == "start" and p == start.paragraph), None)
+            if element is not None:
+                return ("before", element) if start_of_paragraph == "before" else ("first", element)
+        return self._in_text(start, slots)
+
+    @staticmethod
+    def _in_text(start: PageStart, slots: list):
+        """The slot and position of the page's first letter, moved to a word's start.
+
+        A page that begins inside a word (hyphenated at the foot of the
+        previous page) gets its marker before the next word, so that the
+        marker does not split a word (read aloud, it would be two).
+        """
+        indices = [i for i, (p, _, kind, _) in enumerate(slots) if p == start.paragraph and kind != "start"]
+        text = "".join(slots[i][3] for i in indices)
+        seen, position = 0, None
+        for position, char in enumerate(text):
+            if char.isalnum():
+                if seen == start.offset:
+                    break
+                seen += 1
+        else:
+            return None
+        if position > 0 and text[position - 1].isalnum():  # inside a word
+            while position < len(text) and not text[position].isspace():
+                position += 1
+            while position < len(text) and text[position].isspace():
+                position += 1
+            if position == len(text):
+                return None
+        for i in indices:  # back to a text node
+            length = len(slots[i][3])
+            if position < length:
+                return ("text", i, position)
+            position -= length
+        return None
+
+
+def _split_insert(slot, position: int, markers: list) -> None:
+    """Insert ``markers`` at ``position`` of one text node (an element's text or tail)."""
+    _, element, kind, _ = slot
+    if kind == "text":
+        current = element.text or ""
+        element.text = current[:position]
+        markers[-1].tail = current[position:] + (markers[-1].tail or "")
+        for index, marker in enumerate(markers):
+            element.insert(index, marker)
+    else:
+        current = element.tail or ""
+        element.tail = current[:position]
+        markers[-1].tail = current[position:] + (markers[-1].tail or "")
+        for marker in reversed(markers):
+            element.addnext(marker)
+
+
+def by_unit(starts: Iterable[PageStart]) -> dict[str, list[PageStart]]:
+    out: dict[str, list[PageStart]] = {}
+    for start in starts:
+        out.setdefault(start.unit, []).append(start)
+    return out
+
+
+# --- the EPUB --------------------------------------------------------------
+
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+
+
+def _epub_skip(element) -> bool:
+    name = _local(element)
+    classes = (element.get("class") or "").split()
+    return (name in HEADINGS or name == "aside" or "footnotes" in classes
+            or "noteref" in (element.get(f"{{{OPS}}}type") or "").split()
+            or (name == "p" and len(element) and "byline" in (element[0].get("class") or "").split()))
+
+
+def epub_placer() -> Placer:
+    """The EPUB's body paragraphs: pandoc writes them in the same order, without data-p."""
+    counter = {"n": 0}
+
+    def paragraph(element) -> int | None:
+        if _local(element) == "p":
+            counter["n"] += 1
+            return counter["n"]
+        return None
+
+    return Placer(paragraph, _epub_skip)
+
+
+def epub_marker(start: PageStart) -> etree._Element:
+    # An empty span: phrasing content, allowed wherever the text is; the label
+    # is its accessible name (DPUB-ARIA 1.1 doc-pagebreak; EPUB SSV "pagebreak").
+    return etree.Element(f"{{{XHTML}}}span", {f"{{{OPS}}}type": "pagebreak", "role": "doc-pagebreak",
+                                               "id": start.marker_id, "aria-label": start.label,
+                                               "title": start.label})
+
+
+def mark_epub(files: dict[str, bytes], starts: list[PageStart], unit_files: dict[str, str],
+              page_list_title: str) -> list[PageStart]:
+    """Markers in the units' XHTML files and the page-list in the nav; returns those not placed.
+
+    ``unit_files``: unit id -> its file (relative to ``EPUB/``). ``files`` is
+    changed in place.
+    """
+    missing = []
+    placed = []
+    for unit, group in by_unit(starts).items():
+        name = unit_files.get(unit)
+        if name is None:
+            missing.extend(group)
+            continue
+        root = etree.fromstring(files["EPUB/" + name])
+        found = root.xpath("//*[@id=$id]", id=unit)
+        if not found:
+            missing.extend(group)
+            continue
+        section = found[0]
+        lost = epub_placer().place(section, group, epub_marker)
+        missing.extend(lost)
+        placed.extend((s, name) for s in group if s not in lost)
+        files["EPUB/" + name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                               doctype="<!DOCTYPE html>")
+    placed.sort(key=lambda item: item[0].index)
+    files["EPUB/nav.xhtml"] = _page_list(files["EPUB/nav.xhtml"], placed, page_list_title)
+    return missing
+
+
+def _page_list(data: bytes, placed: list[tuple[PageStart, str]], title: str) -> bytes:
+    """``<nav epub:type="page-list">`` (EPUB 3.3, 7.4.2.2): a link to every marker, in page order."""
+    root = etree.fromstring(data)
+    body = root.find(f"{{{XHTML}}}body")
+    nav = etree.SubElement(body, f"{{{XHTML}}}nav", {f"{{{OPS}}}type": "page-list", "role": "doc-pagelist",
+                                                      "id": "page-list", "hidden": "hidden"})
+    nav.text = "\n  "
+    heading = etree.SubElement(nav, f"{{{XHTML}}}h2")
+    heading.text = title
+    heading.tail = "\n  "
+    ol = etree.SubElement(nav, f"{{{XHTML}}}ol")
+    ol.tail = "\n"
+    nav.tail = "\n"
+    for start, name in placed:
+        li = etree.SubElement(ol, f"{{{XHTML}}}li")
+        link = etree.SubElement(li, f"{{{XHTML}}}a", href=f"{name}#{start.marker_id}")
+        link.text = start.label
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
+
+
+# --- the web edition ---------------------------------------------------------
+
+def _web_skip(element) -> bool:
+    name = _local(element)
+    classes = (element.get("class") or "").split()
+    return name in HEADINGS or "footnotes" in classes or "noteref" in classes
+
+
+def web_placer() -> Placer:
+    def paragraph(element) -> int | None:
+        value = element.get("data-p") if _local(element) == "p" else None
+        return int(value) if value else None
+
+    return Placer(paragraph, _web_skip)
+
+
+def web_marker_html(start: PageStart, label: str) -> str:
+    """A margin marker: the page number, discreet, citable by its id."""
+    from markupsafe import escape
+
+    name = escape(label.format(page=start.label))
+    return (f'<span class="page-marker" id="{escape(start.marker_id)}" role="doc-pagebreak" '
+            f'aria-label="{name}" title="{name}">{escape(start.label)}</span>')
+
+
+def mark_web(body: str, unit: str, starts: list[PageStart], label: str) -> tuple[str, str, list[PageStart]]:
+    """A unit's web body with its markers: (markers opening the unit, body, starts not placed).
+
+    Markers at the unit's own id open the page's ``<article>`` (the template
+    puts them before the unit's heading); the others go into the body.
+    """
+    from lxml import html as lxml_html
+
+    opening = [s for s in starts if s.anchor == unit]
+    inside = [s for s in starts if s.anchor != unit]
+    if inside:
+        root = lxml_html.fragment_fromstring(body or "<p></p>", create_parent="div")
+
+        def make(start: PageStart):
+            return lxml_html.fragment_fromstring(web_marker_html(start, label))
+
+        missing = web_placer().place(root, inside, make, start_of_paragraph="inside")
+        body = (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
+    else:
+        missing = []
+    return "".join(web_marker_html(s, label) for s in opening), body, missing
+
+
+def marker_ids(html: str) -> list[str]:
+    """The page markers' ids in a page, in order (for tests and checks)."""
+    return re.findall(r'<span class="page-marker" id="([^"]+)"', html)
