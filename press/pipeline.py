@@ -106,6 +106,8 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
         for edition in editions:
             if isinstance(edition, EpubEdition):
                 edition.pandoc = pandoc
+                # Print page numbers come from the PDF of this build, or not at all.
+                edition.awaits_pages = "pdf" in targets
         with progress.stage("write editions: " + ", ".join(targets)):
             handles = {}
             if worker is not None:
@@ -119,6 +121,8 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
                 for edition in editions:
                     result.results[edition.name], warnings = handles[edition.name].result()
                     edition.warnings = list(warnings)
+            if "pdf" in targets:
+                mark_print_pages(editions, result.results["pdf"].facts["page_starts"], stage)
         if book.chronology is not None:
             # The chronology as data, for researchers.
             slug = book.config.slug
@@ -138,6 +142,19 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return result
+
+
+def mark_print_pages(editions: list, pages: list, stage: Path) -> None:
+    """The print page numbers of this build's PDF into the EPUB and the web edition.
+
+    Both were written while the print worker laid out the book; the EPUB
+    waited for this to be packaged (press.pagemarks).
+    """
+    for edition in editions:
+        if edition.name == "epub":
+            edition.write_package(stage, pages)
+        elif edition.name == "html":
+            edition.add_page_marks(pages)
 
 
 def _run_edition(edition, stage: Path):

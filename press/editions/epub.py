@@ -18,8 +18,9 @@ from pathlib import Path
 import yaml
 from lxml import etree
 
-from .. import ast
+from .. import ast, pagemarks
 from ..convert import Pandoc
+from ..errors import Problem
 from ..render import build_date, context, environment
 from . import Edition, EditionResult
 from .cover import cover_png
@@ -36,6 +37,10 @@ EPUB_TYPES = {"introduction": "introduction", "part": "part", "chapter": "chapte
 class EpubEdition(Edition):
     name = "epub"
     pandoc: Pandoc
+    # Set by the pipeline when the PDF of the same build gives the print page
+    # numbers: build() then leaves the package to write_package(), called
+    # with the pages once they are known (press.pagemarks).
+    awaits_pages: bool = False
 
     # --- the document pandoc converts -------------------------------------
     def html_blocks(self, html: str) -> list:
@@ -76,7 +81,7 @@ class EpubEdition(Edition):
                 blocks.append(self.figure(media, section))
             if section.epub_html is not None:
                 # Kept as written (EPUB structural semantics on its elements);
-                # its #id links are pointed at the right files in finish().
+                # its #id links are pointed at the right files in complete().
                 blocks.append({"t": "RawBlock", "c": ["html", _xhtml(str(section.epub_html))]})
             else:
                 blocks.extend(self.html_blocks(str(section.html)))
@@ -132,8 +137,18 @@ class EpubEdition(Edition):
             ]
             self.pandoc.run(json.dumps(self.document(tmp_path), ensure_ascii=False), "json", "epub3", args,
                             source="epub", output_file=raw)
-            target.write_bytes(finish(raw.read_bytes(), self.book, self.back_sections))
+            # What print pages do not change is zipped now (the fonts are
+            # most of the work), the rest in write_package().
+            self._files, self._archive = prepare(raw.read_bytes())
+        if not self.awaits_pages:
+            self.write_package(stage)
         return EditionResult(self.name, [target.name])
+
+    def write_package(self, stage: Path, pages: list | None = None) -> None:
+        """Finish the package and write it; ``pages``: print page starts to mark."""
+        missing = complete(self._files, self.book, self.back_sections, pages)
+        self.warnings.extend(_unplaced(missing))
+        (stage / f"{self.book.config.slug}.epub").write_bytes(self._archive.close(self._files))
 
     def stylesheet(self) -> str:
         fonts = (self.paths.styles / "fonts.css").read_text("utf-8")
@@ -155,17 +170,37 @@ def _header(level: int, ident: str, classes: list[str], inlines: list, attrs: li
 
 # --- finishing the package ------------------------------------------------
 
-def finish(data: bytes, book, back_sections) -> bytes:
-    """Complete the OPF and the nav, then re-zip deterministically."""
+def prepare(data: bytes) -> tuple[dict[str, bytes], "_Archive"]:
+    """pandoc's package unzipped; what the finishing leaves as it is, zipped already."""
     source = zipfile.ZipFile(io.BytesIO(data))
     files = {info.filename: source.read(info.filename) for info in source.infolist()}
+    archive = _Archive()
+    archive.add({name: files.pop(name) for name in list(files) if not _finished(name)})
+    return files, archive
+
+
+def _finished(name: str) -> bool:
+    """Files the finishing changes: the XHTML, the nav, the OPF (and the mimetype, written first)."""
+    return name == "mimetype" or name.startswith("EPUB/text/") or name in ("EPUB/nav.xhtml", "EPUB/content.opf")
+
+
+def complete(files: dict[str, bytes], book, back_sections, pages: list | None = None) -> list:
+    """Links, print page markers, OPF and nav: ``files`` changed in place; the starts not marked."""
     ids = _id_files(files)
     for name in files:
         if name.startswith("EPUB/text/") and name.endswith(".xhtml"):
             files[name] = _fix_links(files[name], name.removeprefix("EPUB/"), ids)
-    files["EPUB/content.opf"] = _opf(files["EPUB/content.opf"], book, back_sections)
+    missing = []
+    if pages:
+        unit_files = {unit.id: ids[unit.id] for unit in book.units if unit.id in ids}
+        missing = pagemarks.mark_epub(files, pages, unit_files, book.strings["page_list"])
+    files["EPUB/content.opf"] = _opf(files["EPUB/content.opf"], book, back_sections, bool(pages))
     files["EPUB/nav.xhtml"] = _nav(files["EPUB/nav.xhtml"], book, back_sections, ids)
-    return _zip(files)
+    return missing
+
+
+def _unplaced(missing: list) -> list[Problem]:
+    return [Problem("epub", None, f"print page {s.label}: no place for its marker in '{s.unit}'") for s in missing]
 
 
 def _id_files(files: dict[str, bytes]) -> dict[str, str]:
@@ -191,7 +226,7 @@ def _fix_links(data: bytes, name: str, ids: dict[str, str]) -> bytes:
     return re.sub(rb'href="#([^"]+)"', repl, data)
 
 
-def _opf(data: bytes, book, back_sections) -> bytes:
+def _opf(data: bytes, book, back_sections, paged: bool = False) -> bytes:
     root = etree.fromstring(data)
     metadata = root.find("opf:metadata", NS)
     strings = book.strings
@@ -204,12 +239,21 @@ def _opf(data: bytes, book, back_sections) -> bytes:
     features = ["tableOfContents", "readingOrder", "structuralNavigation", "alternativeText"]
     if any(s.kind == "index" for s in back_sections):
         features.append("index")
+    if paged:
+        # The print edition's page numbers (schema.org accessibilityFeature
+        # vocabulary: "pageBreakMarkers" replaces "printPageNumbers").
+        features += ["pageBreakMarkers", "pageNavigation"]
     for feature in features:
         if ("schema:accessibilityFeature", feature) not in existing:
             meta("schema:accessibilityFeature", feature)
     summary = strings["epub_accessibility_summary"]
     if "index" in features:
         summary += " " + strings["epub_accessibility_index"]
+    if paged:
+        summary += " " + strings["epub_accessibility_pages"].format(isbn=book.config.isbn)
+        # The print edition the page numbers come from (EPUB 3.3, D.3.1;
+        # EPUB Accessibility 1.1, 4.2): the ISBN of this book's print edition.
+        meta("pageBreakSource", f"urn:isbn:{book.config.isbn_digits}")
     meta("schema:accessibilitySummary", summary)
     # The conformance claim and who made it (EPUB Accessibility 1.1, 2.2 and
     # 2.2.3): the publisher, after `make check` (EPUBCheck, Ace) passes.
@@ -256,16 +300,31 @@ def _nav(data: bytes, book, back_sections, ids: dict[str, str]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    """mimetype first and stored (OCF 3.3 §4.3), fixed timestamps, fixed order."""
-    stamp = build_date()
-    date_time = max((1980, 1, 1, 0, 0, 0), stamp.timetuple()[:6])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        names = ["mimetype"] + sorted(n for n in files if n != "mimetype")
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name])
-    return out.getvalue()
+class _Archive:
+    """The package's zip in two steps (OCF 3.3 §4.3): mimetype first and stored,
+    fixed timestamps, a fixed order: the files ``prepare`` leaves as they are
+    (fonts, images, styles: most of the compression), then the finished ones.
+    """
+
+    def __init__(self):
+        stamp = build_date()
+        self.date_time = max((1980, 1, 1, 0, 0, 0), stamp.timetuple()[:6])
+        self.buffer = io.BytesIO()
+        self.zip = zipfile.ZipFile(self.buffer, "w")
+        self._write("mimetype", b"application/epub+zip")
+
+    def _write(self, name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=self.date_time)
+        info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self.zip.writestr(info, data)
+
+    def add(self, files: dict[str, bytes]) -> None:
+        for name in sorted(files):
+            if name != "mimetype":
+                self._write(name, files[name])
+
+    def close(self, files: dict[str, bytes]) -> bytes:
+        self.add(files)
+        self.zip.close()
+        return self.buffer.getvalue()

@@ -11,6 +11,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from ..errors import Problem
 from ..model import Unit
 from ..render import context, environment
 from . import Edition, EditionResult
@@ -111,19 +112,45 @@ class HtmlEdition(Edition):
             env.get_template("web/home.html.j2").render(
                 context(self.book, page_title="", body_class="home-page", next=links[1], **common)),
             "utf-8")
+        self._written = (out, env, pages, links, common)
         for index, page in enumerate(pages, start=1):
-            html = env.get_template("web/unit.html.j2").render(context(
-                self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
-                unit=page["unit"], body=page["body"], kind=page["kind"], anchor=page["anchor"],
-                lang=page["lang"], prev=links[index - 1],
-                next=links[index + 1] if index + 1 < len(links) else None, **common))
-            (out / page["file"]).write_text(html, "utf-8")
+            self._write_page(index)
         (out / "search.html").write_text(
             env.get_template("web/search.html.j2").render(
                 context(self.book, page_title=self.book.strings["search"], body_class="page-search", **common)),
             "utf-8")
         self._assets(assets, pages)
         return EditionResult(self.name, ["html"], {"pages": len(pages) + 2})
+
+    def _write_page(self, index: int, page_marks: str = "") -> None:
+        out, env, pages, links, common = self._written
+        page = pages[index - 1]
+        html = env.get_template("web/unit.html.j2").render(context(
+            self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
+            unit=page["unit"], body=page["body"], kind=page["kind"], anchor=page["anchor"],
+            lang=page["lang"], prev=links[index - 1], page_marks=Markup(page_marks),
+            next=links[index + 1] if index + 1 < len(links) else None, **common))
+        (out / page["file"]).write_text(html, "utf-8")
+
+    def add_page_marks(self, pages: list) -> None:
+        """Rewrite the units' pages with the print page numbers (press.pagemarks) as margin markers.
+
+        Called after build(), once the print edition of the same build is
+        laid out; the search index keeps the text without them.
+        """
+        from ..pagemarks import by_unit, mark_web
+
+        starts = by_unit(pages)
+        label = self.book.strings["page_marker_label"]
+        for index, page in enumerate(self._written[2], start=1):
+            unit = page["unit"]
+            if unit is None or unit.id not in starts:
+                continue
+            opening, body, missing = mark_web(str(page["body"]), unit.id, starts[unit.id], label)
+            self.warnings.extend(Problem("html", None, f"print page {s.label}: no place for its marker in "
+                                                       f"'{s.unit}'") for s in missing)
+            page["body"] = Markup(body)
+            self._write_page(index, opening)
 
     def _assets(self, assets: Path, pages: list[dict]) -> None:
         for shared, source in sorted(self.book.images.items()):
