@@ -33,7 +33,6 @@ the web edition carry no page numbers at all.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -411,12 +410,17 @@ def web_placer() -> Placer:
 
 
 def web_marker_html(start: PageStart, label: str) -> str:
-    """A margin marker: the page number, discreet, citable by its id."""
+    """A margin marker, citable by its id.
+
+    Empty: the number is shown by the stylesheet (``content: attr(data-page)``)
+    and named by ``aria-label``, so that it is not part of the text: not in a
+    copied quotation, the search index or the text the fidelity check reads.
+    """
     from markupsafe import escape
 
     name = escape(label.format(page=start.label))
-    return (f'<span class="page-marker" id="{escape(start.marker_id)}" role="doc-pagebreak" '
-            f'aria-label="{name}" title="{name}">{escape(start.label)}</span>')
+    return (f'<span class="page-marker" id="{escape(start.marker_id)}" data-page="{escape(start.label)}" '
+            f'role="doc-pagebreak" aria-label="{name}" title="{name}"></span>')
 
 
 def mark_web(body: str, unit: str, starts: list[PageStart], label: str) -> tuple[str, str, list[PageStart]]:
@@ -441,7 +445,3 @@ def mark_web(body: str, unit: str, starts: list[PageStart], label: str) -> tuple
         missing = []
     return "".join(web_marker_html(s, label) for s in opening), body, missing
 
-
-def marker_ids(html: str) -> list[str]:
-    """The page markers' ids in a page, in order (for tests and checks)."""
-    return re.findall(r'<span class="page-marker" id="([^"]+)"', html)
