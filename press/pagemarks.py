@@ -209,11 +209,15 @@ class Placer:
         """
         by_id = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
         slots = self.slots(root)
+        paragraphs: dict[int, list[int]] = {}  # paragraph -> indices of its slots
+        for i, (number, _, kind, _) in enumerate(slots):
+            paragraphs.setdefault(number, []).append(i)
         missing = []
         # Where each marker goes; markers at one point are inserted together, in page order.
         groups: dict[tuple, list[PageStart]] = {}
         for start in starts:
-            where = None if start.marker_id in by_id else self._where(start, by_id, slots, start_of_paragraph)
+            where = (None if start.marker_id in by_id
+                     else self._where(start, by_id, slots, paragraphs.get(start.paragraph, []), start_of_paragraph))
             if where is None:
                 missing.append(start)
             else:
@@ -238,28 +242,26 @@ class Placer:
                 _split_insert(slots[where[1]], where[2], markers)
         return missing
 
-    def _where(self, start: PageStart, by_id: dict, slots: list, start_of_paragraph: str):
+    def _where(self, start: PageStart, by_id: dict, slots: list, indices: list[int], start_of_paragraph: str):
         if start.anchor is not None:
             element = by_id.get(start.anchor)
             if element is None:
                 return None
             # A unit or section: the marker opens it; a heading or a figure: just before it.
             return ("first" if _local(element) in ("section", "article", "body") else "before", element)
-        if start.offset == 0 and start.paragraph:
-            element = next((e for p, e, kind, _ in slots if kind == "start" and p == start.paragraph), None)
-            if element is not None:
-                return ("before", element) if start_of_paragraph == "before" else ("first", element)
-        return self._in_text(start, slots)
+        if start.offset == 0 and start.paragraph and indices and slots[indices[0]][2] == "start":
+            element = slots[indices[0]][1]
+            return ("before", element) if start_of_paragraph == "before" else ("first", element)
+        return self._in_text(start, slots, [i for i in indices if slots[i][2] != "start"])
 
     @staticmethod
-    def _in_text(start: PageStart, slots: list):
+    def _in_text(start: PageStart, slots: list, indices: list[int]):
         """The slot and position of the page's first letter, moved to a word's start.
 
         A page that begins inside a word (hyphenated at the foot of the
         previous page) gets its marker before the next word, so that the
         marker does not split a word (read aloud, it would be two).
         """
-        indices = [i for i, (p, _, kind, _) in enumerate(slots) if p == start.paragraph and kind != "start"]
         text = "".join(slots[i][3] for i in indices)
         seen, position = 0, None
         for position, char in enumerate(text):

@@ -18,6 +18,8 @@ from . import Edition, EditionResult
 from .cover import cover_png
 
 WEB_STYLES = ("fonts.css", "base.css", "screen.css", "web-print.css")
+# Where a page's body and print page markers go in its rendered frame (no HTML holds a NUL).
+_BODY, _MARKS = "\x00body\x00", "\x00page-marks\x00"
 SCRIPTS = ("search.js",)
 
 
@@ -113,6 +115,7 @@ class HtmlEdition(Edition):
                 context(self.book, page_title="", body_class="home-page", next=links[1], **common)),
             "utf-8")
         self._written = (out, env, pages, links, common)
+        self._frames: dict[int, str] = {}
         for index, page in enumerate(pages, start=1):
             self._write_page(index)
         (out / "search.html").write_text(
@@ -123,13 +126,18 @@ class HtmlEdition(Edition):
         return EditionResult(self.name, ["html"], {"pages": len(pages) + 2})
 
     def _write_page(self, index: int, page_marks: str = "") -> None:
+        """Write a page: its frame (everything but the body) is rendered once and kept,
+        so that adding the print page markers rewrites the pages without rendering
+        them again (the contents in every page's side bar are most of the work)."""
         out, env, pages, links, common = self._written
         page = pages[index - 1]
-        html = env.get_template("web/unit.html.j2").render(context(
-            self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
-            unit=page["unit"], body=page["body"], kind=page["kind"], anchor=page["anchor"],
-            lang=page["lang"], prev=links[index - 1], page_marks=Markup(page_marks),
-            next=links[index + 1] if index + 1 < len(links) else None, **common))
+        if index not in self._frames:
+            self._frames[index] = env.get_template("web/unit.html.j2").render(context(
+                self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
+                unit=page["unit"], body=Markup(_BODY), kind=page["kind"], anchor=page["anchor"],
+                lang=page["lang"], prev=links[index - 1], page_marks=Markup(_MARKS),
+                next=links[index + 1] if index + 1 < len(links) else None, **common))
+        html = self._frames[index].replace(_MARKS, page_marks, 1).replace(_BODY, str(page["body"]), 1)
         (out / page["file"]).write_text(html, "utf-8")
 
     def add_page_marks(self, pages: list) -> None:
