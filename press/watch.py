@@ -94,6 +94,8 @@ class Preview:
         self.problems: list[Problem] = []  # of the last build; empty when it succeeded
         self.changed = threading.Condition()
         self._stop = threading.Event()
+        self._watching = threading.Event()  # set once the watcher sees the folders
+        self._building = threading.Lock()  # one build at a time (start() and the watcher)
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
 
@@ -111,6 +113,10 @@ class Preview:
 
     def rebuild(self) -> bool:
         """Build the web edition; True when it succeeded. Never raises a BookError."""
+        with self._building:
+            return self._rebuild()
+
+    def _rebuild(self) -> bool:
         from .pipeline import build
 
         problems: list[Problem] = []
@@ -142,10 +148,16 @@ class Preview:
         from watchfiles import watch
 
         folders = [self.root / name for name in WATCHED if (self.root / name).is_dir()]
-        for changes in watch(*folders, stop_event=self._stop, debounce=self.debounce_ms, rust_timeout=500,
-                             yield_on_timeout=False, raise_interrupt=False):
+        # yield_on_timeout: an empty set comes back every rust_timeout without
+        # changes; the first one says the watch is in place, so that no edit
+        # made after start() returns can be missed.
+        for changes in watch(*folders, stop_event=self._stop, debounce=self.debounce_ms, rust_timeout=200,
+                             yield_on_timeout=True, raise_interrupt=False):
+            self._watching.set()
             if self._stop.is_set():
                 break
+            if not changes:
+                continue
             names = sorted({str(Path(path).relative_to(self.root)) for _, path in changes})
             self.progress.note(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
             self.rebuild()
@@ -153,15 +165,17 @@ class Preview:
     # --- serving ----------------------------------------------------------------
 
     def start(self) -> "Preview":
+        # The watch first: an edit saved during the first build is not lost.
+        watcher = threading.Thread(target=self._watch, name="watch-files", daemon=True)
+        watcher.start()
+        self._watching.wait(timeout=10)
         self.rebuild()
         handler = partial(_Handler, preview=self)
         self._server = ThreadingHTTPServer((self.host, self.requested_port), handler)
         self._server.daemon_threads = True
         server = threading.Thread(target=self._server.serve_forever, name="watch-server", daemon=True)
-        watcher = threading.Thread(target=self._watch, name="watch-files", daemon=True)
+        server.start()
         self._threads = [server, watcher]
-        for thread in self._threads:
-            thread.start()
         return self
 
     def stop(self) -> None:
