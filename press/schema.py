@@ -70,6 +70,16 @@ class PrintSettings(Strict):
     # figure print-on-demand services use). Sets the cover's spine width.
     pages_per_inch: Annotated[int, Field(gt=0)] = 444
     cover_colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#1f3a4d"  # sRGB, the cover's ground
+    # The printed book's own ISBN, when it has one apart from the book's
+    # `isbn`: its barcode is on the cover, and the EPUB's page numbers name it.
+    isbn: Text | None = None
+
+    @field_validator("isbn")
+    @classmethod
+    def _isbn(cls, value: str | None) -> str | None:
+        if value is not None and not isbn13_is_valid(value):
+            raise ValueError(f"'{value}' is not a valid ISBN-13 (check digit or length)")
+        return value
 
 
 class Era(Strict):
@@ -123,6 +133,16 @@ class BookConfig(Strict):
     @property
     def isbn_digits(self) -> str:
         return re.sub(r"[\s-]", "", self.isbn)
+
+    @property
+    def print_isbn(self) -> str:
+        """The print edition's ISBN: ``print.isbn``, else the book's ``isbn``."""
+        return self.print.isbn or self.isbn
+
+    @property
+    def print_isbn_key(self) -> tuple[str, ...]:
+        """Where book.yaml gives it, for messages."""
+        return ("print", "isbn") if self.print.isbn else ("isbn",)
 
 
 class Event(Strict):

@@ -90,3 +90,29 @@ def test_cover_spine_follows_the_page_count(tiny):
     spine = (float(thick.width) - 2 * 6 * 72) / MM
     assert spine == pytest.approx(spine_width(pages, 444), abs=0.05)
     assert float(thick.width) > float(thin.width)
+
+
+def test_a_print_isbn_of_its_own(tiny):
+    # The printed book's ISBN goes on its cover and names the EPUB's page numbers;
+    # the EPUB keeps the book's own identifier.
+    from tests.artefacts import epub_opf, XHTML
+
+    chapters(tiny, count=2)
+    tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8")
+               + 'print:\n  isbn: "978-0-306-40615-7"\n')
+    assert tiny.build("all", "--strict") == 0
+    opf = epub_opf(tiny.out / "tiny.epub")
+    source = opf.xpath("//opf:meta[@property='pageBreakSource']/text()", namespaces=XHTML)
+    assert source == ["urn:isbn:9780306406157"]
+    assert "urn:isbn:9789972671784" in opf.xpath("//dc:identifier/text()", namespaces=XHTML)
+    assert tiny.build("cover") == 0
+    text = pypdf.PdfReader(tiny.out / "tiny-cover.pdf").pages[0].extract_text()
+    assert "ISBN 978-0-306-40615-7" in text and "978-9972" not in text
+
+
+def test_a_wrong_print_isbn_names_its_line(tiny, capsys):
+    chapters(tiny, count=1)
+    tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8")
+               + 'print:\n  isbn: "978-0-306-40615-8"\n')
+    assert tiny.build("cover") == 65
+    assert "content/book.yaml:14: print.isbn: '978-0-306-40615-8' is not a valid ISBN-13" in capsys.readouterr().err

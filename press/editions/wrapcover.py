@@ -84,16 +84,18 @@ def checked_isbn_digits(paths: Paths, config: BookConfig) -> str:
     barcode that scans as another book is the one mistake a printer cannot
     see, and ``config`` may not come from the schema.
     """
-    digits = re.sub(r"[\s-]", "", config.isbn)
+    isbn, key = config.print_isbn, config.print_isbn_key
+    digits = re.sub(r"[\s-]", "", isbn)
+    name = ".".join(key)
     problem = None
     if not re.fullmatch(r"97[89]\d{10}", digits):
-        problem = f"isbn: '{config.isbn}' is not an ISBN-13 (13 digits starting 978 or 979); the barcode needs one"
+        problem = f"{name}: '{isbn}' is not an ISBN-13 (13 digits starting 978 or 979); the barcode needs one"
     elif ean13_check_digit(digits[:12]) != int(digits[12]):
-        problem = (f"isbn: the check digit of '{config.isbn}' should be {ean13_check_digit(digits[:12])}, "
+        problem = (f"{name}: the check digit of '{isbn}' should be {ean13_check_digit(digits[:12])}, "
                    f"not {digits[12]}; the barcode would scan as another book")
     if problem is not None:
         shown = paths.show(paths.book_yaml)
-        line = load_yaml(paths.book_yaml, shown).line_of(("isbn",)) if paths.book_yaml.is_file() else None
+        line = load_yaml(paths.book_yaml, shown).line_of(key) if paths.book_yaml.is_file() else None
         raise ContentError([Problem(shown, line, problem)])
     return digits
 
