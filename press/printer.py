@@ -42,24 +42,15 @@ def press_profile(config) -> PrintProfile:
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
     from .apparatus import back_matter
-    from .collect import collect
-    from .convert import Pandoc
-    from .config import load_config
     from .editions.pdf import PdfEdition
     from .editions.wrapcover import first_paragraph_html, write_wrap_cover
     from .pipeline import publish
-    from .sources import read_chapters
-    from .tools import check_pango, pandoc_version
+    from .prepare import prepare
 
     paths = Paths(args.root.resolve())
     out = args.out.resolve()
-    with progress.stage("check tools"):
-        pandoc_version()
-        check_pango()
-    with progress.stage("read and collect"):
-        config = load_config(paths)
-        pandoc = Pandoc(paths.root / ".cache" / "pandoc")
-        book = collect(paths, config, read_chapters(paths), pandoc)
+    ready = prepare(paths, progress)
+    config, pandoc, book = ready.config, ready.pandoc, ready.book
     with progress.stage("apparatus"):
         back = back_matter(paths, book, pandoc)
     out.parent.mkdir(parents=True, exist_ok=True)

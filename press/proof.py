@@ -21,7 +21,6 @@ import difflib
 import html as html_lib
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -207,25 +206,16 @@ def proof_profile(config, stamp_text: str) -> PrintProfile:
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
     from .apparatus import back_matter
-    from .collect import collect
-    from .config import load_config
-    from .convert import Pandoc
     from .editions.html import HtmlEdition
     from .editions.pdf import PdfEdition
     from .pipeline import publish
+    from .prepare import prepare
     from .proofreport import make_report, write_report
-    from .sources import read_chapters
-    from .tools import check_pango, pandoc_version
 
     paths = Paths(args.root.resolve())
     out = args.out.resolve()
-    with progress.stage("check tools"):
-        pandoc_version()
-        check_pango()
-    with progress.stage("read and collect"):
-        config = load_config(paths)
-        pandoc = Pandoc(paths.root / ".cache" / "pandoc")
-        book = collect(paths, config, read_chapters(paths), pandoc)
+    ready = prepare(paths, progress)
+    config, pandoc, book = ready.config, ready.pandoc, ready.book
     with progress.stage("proof report"):
         report = make_report(paths, book)
     since = args.since or default_since(paths.root)
