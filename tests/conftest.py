@@ -72,6 +72,13 @@ class TinyBook:
         return main([target, "--root", str(self.root), "--out", str(self.out), "--quiet", *flags])
 
 
+def source_date_epoch(value: str = EPOCH):
+    """SOURCE_DATE_EPOCH set for a session-scoped fixture (monkeypatch is per test)."""
+    from press.checkers.repro import epoch_set
+
+    return epoch_set(value)
+
+
 @pytest.fixture
 def tiny(tmp_path, monkeypatch) -> TinyBook:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -82,15 +89,8 @@ def tiny(tmp_path, monkeypatch) -> TinyBook:
 def real_book(tmp_path_factory) -> Path:
     """The real book, built once with --strict; returns the output folder."""
     out = tmp_path_factory.mktemp("real") / "dist"
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
+    with source_date_epoch():
         code = main(["all", "--root", str(REPO), "--out", str(out), "--quiet", "--strict"])
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
     assert code == 0, "the real book must build with --strict"
     return out
 

@@ -11,7 +11,6 @@ those artefacts as they are (``--no-build``).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import zipfile
@@ -24,7 +23,7 @@ from press.checkers.repro import reproducibility
 from press.cli import main
 from press.errors import EXIT_CONTENT
 
-from .conftest import EPOCH, REPO, TinyBook
+from .conftest import EPOCH, REPO, TinyBook, source_date_epoch
 
 SLUG = "tiny"
 BODY = """\
@@ -49,15 +48,8 @@ def tiny_dist(tmp_path_factory) -> Path:
     """
     book = TinyBook(tmp_path_factory.mktemp("check") / "book")
     book.chapter("01-intro.md", "Introduction", BODY, kind="introduction")
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
+    with source_date_epoch():
         assert book.build("all", "--strict") == 0
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
     return book.out
 
 

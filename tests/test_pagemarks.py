@@ -169,21 +169,12 @@ def tiny_book(tiny, notes: bool = True) -> None:
 
 @pytest.fixture(scope="module")
 def tiny_built(tmp_path_factory):
-    import os
+    from .conftest import TinyBook, source_date_epoch
 
-    from .conftest import EPOCH, TinyBook
-
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
+    with source_date_epoch():
         book = TinyBook(tmp_path_factory.mktemp("pagemarks") / "book")
         tiny_book(book)
         assert book.build("all", "--strict") == 0
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
     return book
 
 
