@@ -88,18 +88,37 @@ def load_library(paths: Paths, settings) -> Library:
     return Library(shown, path, style, groups, lines)
 
 
+@dataclass
+class Citations:
+    """The citations of one unit: what they cite, and the keys that are in no entry."""
+
+    cited: list[tuple[str, str, str]] = field(default_factory=list)  # (key, citation id, unit slug)
+    problems: list[Problem] = field(default_factory=list)
+
+
 class Citer:
-    """Turns the citations of each unit into links to their entries, and records them."""
+    """Turns the citations of each unit into links to their entries; gathers the book's.
+
+    Citation ids are numbered per unit (``cite-<slug>-<n>``), so that a
+    unit's citations depend on that unit alone and an unchanged unit's work
+    can be reused after another chapter is edited (press.collect).
+    """
 
     def __init__(self, library: Library):
         self.library = library
-        self.counter = 0
-        self.cited: list[tuple[str, str, str]] = []  # (key, citation id, unit slug)
+        self.cited: list[tuple[str, str, str]] = []  # the book's, in reading order (see add)
         self.problems: list[Problem] = []
-        self.pandoc_cites: list[Node] = []  # Cite nodes, rendered later by citeproc
+        self._unit = Citations()
 
-    def cite_unit(self, blocks: list, slug: str, shown: str, line_of) -> list:
-        return self._walk(blocks, slug, shown, line_of, inside=False)
+    def cite_unit(self, blocks: list, slug: str, shown: str, line_of) -> tuple[list, Citations]:
+        self._unit = Citations()
+        blocks = self._walk(blocks, slug, shown, line_of, inside=False)
+        return blocks, self._unit
+
+    def add(self, citations: Citations) -> None:
+        """Count a unit's citations in the book's (units in reading order)."""
+        self.cited.extend(citations.cited)
+        self.problems.extend(citations.problems)
 
     def _walk(self, value, slug, shown, line_of, inside: bool):
         if isinstance(value, list):
@@ -117,12 +136,11 @@ class Citer:
 
     def _record(self, key: str, slug: str, shown: str, line) -> str | None:
         if key not in self.library.groups:
-            self.problems.append(Problem(shown, line, f"citation of '{key}': no such entry in "
-                                                      f"{self.library.shown}"))
+            self._unit.problems.append(Problem(shown, line, f"citation of '{key}': no such entry in "
+                                                            f"{self.library.shown}"))
             return None
-        self.counter += 1
-        ident = f"cite{self.counter}"
-        self.cited.append((key, ident, slug))
+        ident = f"cite-{slug}-{len(self._unit.cited) + 1}"
+        self._unit.cited.append((key, ident, slug))
         return ident
 
     def _span(self, node: Node, slug, shown, line_of, inside: bool) -> Node:
@@ -142,21 +160,35 @@ class Citer:
             ident = self._record(citation["citationId"], slug, shown, line_of("@" + citation["citationId"]))
             if ident:
                 ids.append(ident)
-        self.pandoc_cites.append(node)
         return Span([node], ["citation"], ids[0] if ids else "", [["data-cite", node["c"][0][0]["citationId"]]])
 
 
-def render_pandoc_cites(pandoc: Pandoc, library: Library, cites: list[Node], api) -> None:
-    """Give pandoc-syntax citations their text, in the book's style (one citeproc call)."""
+def pandoc_cites(value) -> list[Node]:
+    """pandoc-syntax citations (Cite nodes) in reading order, as Citer walks them
+    (not inside another Cite), so that the same call finds the same nodes in a copy."""
+    if isinstance(value, list):
+        return [cite for item in value for cite in pandoc_cites(item)]
+    if not isinstance(value, dict):
+        return []
+    if value.get("t") == "Cite":
+        return [value]
+    return pandoc_cites(value["c"]) if "c" in value else []
+
+
+def render_pandoc_cites(pandoc: Pandoc, library: Library, cites: list[Node], api) -> list[list]:
+    """The text of pandoc-syntax citations in the book's style, in one citeproc call.
+
+    Returns each citation's inlines (for ``cite["c"][1]``) and changes nothing:
+    the citations are rendered together (citeproc may disambiguate one by
+    another), and the caller puts the text into its own copy of each unit.
+    """
     if not cites:
-        return
+        return []
     doc = {"pandoc-api-version": api, "meta": {"suppress-bibliography": {"t": "MetaBool", "c": True}},
            "blocks": [{"t": "Para", "c": [cite]} for cite in cites]}
     out = pandoc.run(json.dumps(doc, ensure_ascii=False), "json", "json",
                      ["--citeproc", f"--bibliography={library.path}", f"--csl={library.style}"], source="citations")
-    rendered = json.loads(out)["blocks"]
-    for cite, block in zip(cites, rendered):
-        cite["c"][1] = block["c"][0]["c"][1]
+    return [block["c"][0]["c"][1] for block in json.loads(out)["blocks"]]
 
 
 def render_entries(pandoc: Pandoc, library: Library, keys: list[str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
@@ -16,11 +17,12 @@ from markupsafe import Markup
 
 from . import transform
 from .ast import clone, iter_nodes, stringify
-from .bibliography import Citer, load_library, render_pandoc_cites
+from .bibliography import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
 from .index import Marker, load_vocabulary
 from .config import Paths, load_model, load_yaml
-from .convert import Pandoc, parse_many, to_html_many
-from .errors import Collector
+from .convert import Pandoc, parse_logged, to_html_logged
+from .errors import Collector, Problem
+from .memo import Memo, digest
 from .model import Book, Heading, Locator, Unit
 from .schema import BookConfig, Emendations
 from .sources import Chapter
@@ -67,66 +69,179 @@ def load_emendations(paths: Paths) -> list[dict[str, str]]:
     return [e.model_dump() for e in model.emendations]
 
 
+# Each unit's work, remembered between builds of the live preview (press.memo).
+UNIT_WORK = Memo("unit work")
+UNIT_OUTPUT = Memo("unit output")
+
+
+@dataclass(frozen=True)
+class UnitWork:
+    """The common transforms of one unit: a function of that unit alone (and of
+    the book-wide inputs in its key: the lacuna note, the index vocabulary, the
+    bibliography's keys), so an unchanged unit's work is reused after an edit
+    elsewhere. Nothing here is changed after it is made (see press.memo)."""
+
+    key: str
+    ast: dict  # after the common transforms; pandoc-syntax citations not yet rendered
+    scan: transform.Scan
+    problems: list[Problem]  # raw HTML that must not reach an edition
+    marks: list  # index.Mark, in reading order
+    citations: Citations | None
+    cites: list  # the pandoc-syntax citations (Cite nodes in ast), for citeproc
+    messages: list[str]  # pandoc's warnings when it parsed the body
+    title: Markup
+    title_text: str
+
+
+@dataclass(frozen=True)
+class UnitOutput:
+    """A unit's final AST and HTML: its work, its citations' rendered text and its images' paths."""
+
+    ast: dict
+    html: str
+    headings: list[Heading]
+    sections: list[tuple[str, str | None]]  # (id, the section number it is in; None: before any)
+    messages: list[str]  # pandoc's warnings when it wrote the HTML
+
+
 def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc) -> Book:
     strings = load_strings(paths, config.language)
     problems = Collector()
-    asts = parse_many(pandoc, [(c.shown, c.body) for c in chapters])
-    units = [Unit(chapter, ast) for chapter, ast in zip(chapters, asts)]
     note = strings.get("lacuna_note", "The source text is lost here.")
     vocabulary = load_vocabulary(paths)
     marker = Marker(vocabulary) if vocabulary else None
     library = load_library(paths, config.bibliography) if config.bibliography else None
     citer = Citer(library) if library else None
-    for unit in units:
-        _common_transforms(unit, note, problems, marker, citer)
+    works = _unit_works(chapters, pandoc, note, marker, citer)
+    units = []
+    for chapter, work in zip(chapters, works):
+        unit = Unit(chapter, work.ast, title=work.title, title_text=work.title_text, scan=work.scan)
+        units.append(unit)
+        problems.extend(work.problems)
+    renderings: list[list] = [[] for _ in units]
     if citer is not None:
+        for work in works:
+            citer.add(work.citations)
         problems.extend(citer.problems)
         problems.raise_if_any()
-        render_pandoc_cites(pandoc, library, citer.pandoc_cites, units[0].ast.get("pandoc-api-version"))
+        renderings = _render_citations(pandoc, library, works)
     book = Book(config, units, strings, load_emendations(paths))
     book.library, book.citer = library, citer
     book.vocabulary = vocabulary
-    book.index_marks = marker.marks if marker else []
+    book.index_marks = [mark for work in works for mark in work.marks]
     by_path = {u.chapter.path.resolve(): u for u in units}
     for item in book.emendations:
         unit = by_path.get((paths.content / item["file"]).resolve())
         item["file_title"] = unit.title_text if unit else item["file"]
     _structure(book)
     _register_anchors(book, problems)
-    _check_links_and_images(book, paths, problems)
+    moves = _check_links_and_images(book, paths, problems)
     problems.raise_if_any()
-    htmls = to_html_many(pandoc, [_print_ast(unit) for unit in units])
-    for unit, body in zip(units, htmls):
-        unit.html = number_paragraphs(body)
-        unit.headings = _headings(body)
+    outputs = _unit_outputs(works, renderings, moves, pandoc)
+    for unit, output in zip(units, outputs):
+        unit.ast, unit.html, unit.headings = output.ast, output.html, output.headings
     _label_anchors(book)
-    book.mark_labels = _mark_labels(book)
+    book.mark_labels = _mark_labels(book, [output.sections for output in outputs])
     return book
 
 
-def _common_transforms(unit: Unit, lacuna_note: str, problems: Collector, marker: Marker | None,
-                       citer: Citer | None) -> None:
-    chapter = unit.chapter
-    blocks = unit.ast["blocks"]
-    for fragment in transform.unsafe_html(blocks):
-        problems.add(
-            chapter.shown,
-            chapter.line_of(fragment.strip().split("\n")[0]),
-            "raw HTML or attributes that run scripts, embed frames or forms, or load files are not allowed in a chapter (use Markdown images)",
-        )
-    blocks = transform.heading_ids(blocks, unit.slug)
+def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
+                citer: Citer | None) -> list[UnitWork]:
+    """Each unit's work, remembered or done (the bodies not remembered are parsed in one pandoc call)."""
+    shared = digest(note, marker.fingerprint() if marker else None,
+                    [citer.library.shown, sorted(citer.library.groups)] if citer else None)
+    keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
+    remember = UNIT_WORK.use(pandoc.cache_dir)
+    works: list[UnitWork | None] = [UNIT_WORK.get(key) if remember else None for key in keys]
+    for chapter, work in zip(chapters, works):
+        if work is not None:
+            pandoc.note(work.messages, chapter.shown)  # as a cached parse would
+    missing = [i for i, work in enumerate(works) if work is None]
+    parsed = parse_logged(pandoc, [(chapters[i].shown, chapters[i].body) for i in missing])
+    for index, (ast, messages) in zip(missing, parsed):
+        works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer)
+        UNIT_WORK.put(keys[index], works[index])
+    if remember:
+        UNIT_WORK.retain(keys)
+    return works  # type: ignore[return-value]
+
+
+def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacuna_note: str,
+               marker: Marker | None, citer: Citer | None) -> UnitWork:
+    """The common transforms of one unit's freshly parsed AST."""
+    blocks = ast["blocks"]
+    problems = [
+        Problem(chapter.shown, chapter.line_of(fragment.strip().split("\n")[0]),
+                "raw HTML or attributes that run scripts, embed frames or forms, or load files are not allowed "
+                "in a chapter (use Markdown images)")
+        for fragment in transform.unsafe_html(blocks)
+    ]
+    blocks = transform.heading_ids(blocks, chapter.slug)
     blocks = transform.number_sections(blocks)
     blocks = transform.lacunae(blocks, lacuna_note)
+    citations = None
     if citer is not None:
-        blocks = citer.cite_unit(blocks, unit.slug, chapter.shown, chapter.line_of)
+        blocks, citations = citer.cite_unit(blocks, chapter.slug, chapter.shown, chapter.line_of)
+    marks: list = []
     if marker is not None:
         # Before typography: forms are matched on the text as typed.
-        blocks = marker.mark_unit(blocks, unit.slug, chapter.line_of)
+        blocks, marks = marker.mark_unit(blocks, chapter.slug, chapter.line_of)
     blocks = transform.typography(blocks)
-    unit.ast["blocks"] = blocks
-    unit.scan = transform.scan(blocks)
-    unit.title = inline_markdown(chapter.meta.title)
-    unit.title_text = plain_text(unit.title)
+    ast["blocks"] = blocks
+    title = inline_markdown(chapter.meta.title)
+    cites = pandoc_cites(blocks) if citer is not None else []
+    return UnitWork(key, ast, transform.scan(blocks), problems, marks, citations, cites, messages, title,
+                    plain_text(title))
+
+
+def _render_citations(pandoc: Pandoc, library, works: list[UnitWork]) -> list[list]:
+    """The rendered text of each unit's pandoc-syntax citations (one citeproc call for the book)."""
+    cites = [work.cites for work in works]
+    flat = [cite for unit_cites in cites for cite in unit_cites]
+    rendered = render_pandoc_cites(pandoc, library, flat, works[0].ast.get("pandoc-api-version"))
+    out, start = [], 0
+    for unit_cites in cites:
+        out.append(rendered[start:start + len(unit_cites)])
+        start += len(unit_cites)
+    return out
+
+
+def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dict[str, str]],
+                  pandoc: Pandoc) -> list[UnitOutput]:
+    """Each unit's final AST and HTML, remembered or made (the HTML in one pandoc call)."""
+    keys = [digest(work.key, rendered, sorted(moved.items()))
+            for work, rendered, moved in zip(works, renderings, moves)]
+    remember = UNIT_OUTPUT.use(pandoc.cache_dir)
+    outputs: list[UnitOutput | None] = [UNIT_OUTPUT.get(key) if remember else None for key in keys]
+    for output in outputs:
+        if output is not None:
+            pandoc.note(output.messages, None)  # as a cached conversion would
+    missing = [i for i, output in enumerate(outputs) if output is None]
+    asts = [_final_ast(works[i].ast, renderings[i], moves[i]) for i in missing]
+    htmls = to_html_logged(pandoc, [_print_ast(ast) for ast in asts])
+    for index, ast, (body, messages) in zip(missing, asts, htmls):
+        body = number_paragraphs(body)
+        outputs[index] = UnitOutput(ast, body, _headings(body), _sections(ast["blocks"]), messages)
+        UNIT_OUTPUT.put(keys[index], outputs[index])
+    if remember:
+        UNIT_OUTPUT.retain(keys)
+    return outputs  # type: ignore[return-value]
+
+
+def _final_ast(ast: dict, rendered: list, moved: dict[str, str]) -> dict:
+    """A unit's AST with its citations' text and its images' paths from the book's root.
+
+    The unit's work is not changed: a unit with either gets a copy.
+    """
+    if not rendered and not moved:
+        return ast
+    ast = clone(ast)
+    for cite, inlines in zip(pandoc_cites(ast["blocks"]), rendered, strict=True):
+        cite["c"][1] = inlines
+    for node in iter_nodes(ast["blocks"]) if moved else ():
+        if node["t"] == "Image" and node["c"][2][0] in moved:
+            node["c"][2][0] = moved[node["c"][2][0]]
+    return ast
 
 
 def _structure(book: Book) -> None:
@@ -157,9 +272,11 @@ def _register_anchors(book: Book, problems: Collector) -> None:
             book.anchors[ident] = Locator(ident, unit, unit.title_text)
 
 
-def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> None:
+def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> list[dict[str, str]]:
+    """Check links and images; return each unit's images' paths from the book's root (src -> path)."""
     # The bibliography's entries (ref-KEY) are anchors too, made by the apparatus.
     entries = {f"ref-{key}" for key in book.library.groups} if book.library else set()
+    moves = []
     for unit in book.units:
         chapter = unit.chapter
         for target in unit.scan.links:
@@ -192,9 +309,8 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> No
                 book.images[shared] = resolved
             if not image["alt"]:
                 problems.add(chapter.shown, line, f"image '{src}' has no text alternative: add [alt text]")
-        for node in iter_nodes(unit.ast["blocks"]) if moved else ():
-            if node["t"] == "Image" and node["c"][2][0] in moved:
-                node["c"][2][0] = moved[node["c"][2][0]]
+        moves.append(moved)
+    return moves
 
 
 def number_paragraphs(body: str) -> str:
@@ -209,10 +325,10 @@ def number_paragraphs(body: str) -> str:
     return re.sub(r"<p>", lambda m: f'<p data-p="{next(count)}">', body)
 
 
-def _print_ast(unit: Unit) -> dict:
+def _print_ast(ast: dict) -> dict:
     """The AST the HTML is made from: notes as inline spans (see transform.notes_inline)."""
-    blocks = transform.notes_inline(clone(unit.ast["blocks"]))
-    return {**unit.ast, "blocks": blocks, "meta": {}}
+    blocks = transform.notes_inline(clone(ast["blocks"]))
+    return {**ast, "blocks": blocks, "meta": {}}
 
 
 def _headings(body: str) -> list[Heading]:
@@ -245,22 +361,32 @@ def _label_anchors(book: Book) -> None:
                 book.anchors[heading.id] = Locator(heading.id, unit, label)
 
 
-def _mark_labels(book: Book) -> dict[str, str]:
+def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> dict[str, str]:
     """A readable label for every marked spot and anchor: its section (I.2.1) or its unit."""
     kind_labels = book.strings.get("locator_labels", {})
     labels: dict[str, str] = {}
-    for unit in book.units:
+    for unit, unit_sections in zip(book.units, sections):
         base = unit.number or kind_labels.get(unit.kind, unit.title_text)
         prefix = f"{unit.parent.number}." if unit.parent is not None else ""
-        current = f"{prefix}{base}"
-        for block in unit.ast["blocks"]:
-            if block["t"] == "Header":
-                numbers = [n for n in iter_nodes(block["c"][2]) if n["t"] == "Span" and "secnum" in n["c"][0][1]]
-                if numbers:
-                    current = prefix + stringify(numbers[0]["c"][1])
-                labels[block["c"][1][0]] = current
-                continue
-            for node in iter_nodes(block):
-                if node["t"] in ("Span", "Div") and node["c"][0][0]:
-                    labels[node["c"][0][0]] = current
+        for ident, number in unit_sections:
+            labels[ident] = prefix + (base if number is None else number)
     return labels
+
+
+def _sections(blocks: list) -> list[tuple[str, str | None]]:
+    """Every heading and every span or div with an id, with the number of the
+    section it is in (None before the first numbered heading): the unit's
+    part of the labels, which the book completes with the unit's own number."""
+    out: list[tuple[str, str | None]] = []
+    current = None
+    for block in blocks:
+        if block["t"] == "Header":
+            numbers = [n for n in iter_nodes(block["c"][2]) if n["t"] == "Span" and "secnum" in n["c"][0][1]]
+            if numbers:
+                current = stringify(numbers[0]["c"][1])
+            out.append((block["c"][1][0], current))
+            continue
+        for node in iter_nodes(block):
+            if node["t"] in ("Span", "Div") and node["c"][0][0]:
+                out.append((node["c"][0][0], current))
+    return out

@@ -53,6 +53,11 @@ class Pandoc:
     def run(self, text: str, fmt: str, to: str, args: list[str], source: str | None = None,
             output_file: Path | None = None) -> str:
         """Run pandoc once (or take the cached result); return its output."""
+        return self.run_logged(text, fmt, to, args, source, output_file)[0]
+
+    def run_logged(self, text: str, fmt: str, to: str, args: list[str], source: str | None = None,
+                   output_file: Path | None = None) -> tuple[str, list[str]]:
+        """``run``, returning pandoc's warnings too (already noted), for callers that keep them."""
         key = self.key(fmt, to, args, text)
         cached = self.cache_get(key) if output_file is None else None
         if cached is not None:
@@ -62,7 +67,7 @@ class Pandoc:
             if output_file is None:
                 self.cache_put(key, result, messages)
         self.note(messages, source)
-        return result or ""
+        return result or "", messages
 
     def _call(self, source, fmt: str, to: str, args: list[str], output_file: Path | None = None,
               files: bool = False) -> tuple[str, list[str]]:
@@ -129,29 +134,38 @@ def parse_markdown(pandoc: Pandoc, body: str, source: str) -> dict:
 
 
 def parse_many(pandoc: Pandoc, items: list[tuple[str, str]]) -> list[dict]:
-    """Many chapter bodies (source, body) to ASTs, in one pandoc call.
+    """Many chapter bodies (source, body) to ASTs, in one pandoc call (see parse_logged)."""
+    return [doc for doc, _ in parse_logged(pandoc, items)]
 
-    Each body is its own file and ``--file-scope`` parses files separately
-    (footnote labels and open fences cannot leak from one chapter to the
-    next); a marker div heads each file so the result can be cut apart. If
-    the markers do not come back exactly, or pandoc warns (a warning must
-    name its chapter), the chapters are converted one by one instead.
+
+def parse_logged(pandoc: Pandoc, items: list[tuple[str, str]]) -> list[tuple[dict, list[str]]]:
+    """Many chapter bodies (source, body) to ASTs, each with pandoc's warnings for it.
+
+    The chapters not in the cache go to pandoc in one call. Each body is its
+    own file and ``--file-scope`` parses files separately (footnote labels
+    and open fences cannot leak from one chapter to the next); a marker div
+    heads each file so the result can be cut apart. If the markers do not
+    come back exactly, or pandoc warns (a warning must name its chapter), the
+    chapters are converted one by one instead. Warnings are noted under
+    their chapter whether or not they come from the cache, so that a build
+    reports the same warnings with a warm cache as with a cold one.
     """
     keys = [pandoc.key(READER, "json", PARSE_ARGS, body) for _, body in items]
-    results: list[dict | None] = []
-    for key in keys:
+    results: list[tuple[dict, list[str]] | None] = []
+    for (source, _), key in zip(items, keys):
         cached = pandoc.cache_get(key)
-        results.append(None if cached is None else json.loads(cached[0]))
+        results.append(None if cached is None else (json.loads(cached[0]), cached[1]))
         if cached is not None:
-            pandoc.note(cached[1], None)
+            pandoc.note(cached[1], source)
     missing = [i for i, r in enumerate(results) if r is None]
     if len(missing) > 1:
         for index, doc in zip(missing, _parse_batch(pandoc, [items[i][1] for i in missing]) or []):
             pandoc.cache_put(keys[index], json.dumps(doc), [])
-            results[index] = doc
+            results[index] = (doc, [])
     for index, result in enumerate(results):
         if result is None:
-            results[index] = parse_markdown(pandoc, items[index][1], items[index][0])
+            text, messages = pandoc.run_logged(items[index][1], READER, "json", PARSE_ARGS, source=items[index][0])
+            results[index] = (json.loads(text), messages)
     return results  # type: ignore[return-value]
 
 
@@ -210,13 +224,21 @@ def to_html(pandoc: Pandoc, ast: dict, source: str | None = None) -> str:
 
 
 def to_html_many(pandoc: Pandoc, docs: list[dict]) -> list[str]:
-    """Many AST fragments to HTML in one call: each wrapped in a marker div."""
+    """Many AST fragments to HTML in one call (see to_html_logged)."""
+    return [html for html, _ in to_html_logged(pandoc, docs)]
+
+
+def to_html_logged(pandoc: Pandoc, docs: list[dict]) -> list[tuple[str, list[str]]]:
+    """Many AST fragments to HTML in one call, each wrapped in a marker div;
+    each with pandoc's warnings for it, noted whether or not they come from the cache."""
     texts = [json.dumps(doc, ensure_ascii=False) for doc in docs]
     keys = [pandoc.key("json", "html5", HTML_ARGS, text) for text in texts]
-    results: list[str | None] = []
+    results: list[tuple[str, list[str]] | None] = []
     for key in keys:
         cached = pandoc.cache_get(key)
-        results.append(None if cached is None else cached[0])
+        results.append(cached)
+        if cached is not None:
+            pandoc.note(cached[1], None)
     missing = [i for i, r in enumerate(results) if r is None]
     if len(missing) > 1:
         blocks = []
@@ -227,10 +249,10 @@ def to_html_many(pandoc: Pandoc, docs: list[dict]) -> list[str]:
         pieces = _split_html(output, missing) if not messages else None
         for index, piece in (pieces or {}).items():
             pandoc.cache_put(keys[index], piece, [])
-            results[index] = piece
+            results[index] = (piece, [])
     for index, result in enumerate(results):
         if result is None:
-            results[index] = pandoc.run(texts[index], "json", "html5", HTML_ARGS)
+            results[index] = pandoc.run_logged(texts[index], "json", "html5", HTML_ARGS)
     return results  # type: ignore[return-value]
 
 

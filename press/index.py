@@ -84,7 +84,13 @@ def load_vocabulary(paths: Paths) -> Vocabulary | None:
 # --- marking ------------------------------------------------------------------
 
 class Marker:
-    """Marks the surface forms in a unit's AST and collects explicit marks."""
+    """Marks the surface forms in a unit's AST and collects explicit marks.
+
+    Mark ids are numbered per unit (``ix-<slug>-<n>``), not through the book:
+    a unit's marks then depend on that unit alone, so the collect stage can
+    reuse an unchanged unit's marked AST after another chapter is edited
+    (press.collect). Slugs are unique in the book, so the ids are too.
+    """
 
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
@@ -94,16 +100,23 @@ class Marker:
         alternatives = sorted(forms, key=len, reverse=True)
         self.pattern = re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(f) for f in alternatives) + r")(?!\w)") if forms else None
-        self.counter = 0
-        self.marks: list[Mark] = []
         self.langs = {k: e.lang for k, e in vocabulary.model.entries.items()}
+        self.counter = 0
+        self.marks: list[Mark] = []  # of the unit being marked
 
-    def next_id(self) -> str:
+    def fingerprint(self) -> list:
+        """What marking depends on besides the unit: the forms and the headings' languages."""
+        return [sorted([form, key, sub] for form, (key, sub) in self.forms.items()), sorted(self.langs.items())]
+
+    def next_id(self, slug: str) -> str:
         self.counter += 1
-        return f"ix{self.counter}"
+        return f"ix-{slug}-{self.counter}"
 
-    def mark_unit(self, blocks: list, unit_slug: str, line_of) -> list:
-        return [self._block(block, unit_slug, line_of) for block in blocks]
+    def mark_unit(self, blocks: list, unit_slug: str, line_of) -> tuple[list, list[Mark]]:
+        """The unit's blocks with its marks, and the marks in reading order."""
+        self.counter, self.marks = 0, []
+        blocks = [self._block(block, unit_slug, line_of) for block in blocks]
+        return blocks, self.marks
 
     def _block(self, block: Node, slug: str, line_of) -> Node:
         t = block["t"]
@@ -150,7 +163,7 @@ class Marker:
         key = kv(node).get("key", "")
         entry, _, sub = key.partition("/")
         kind = "spot" if has_class(node, "index") else ("from" if has_class(node, "index-from") else "to")
-        ident = attr(node)[0] or self.next_id()
+        ident = attr(node)[0] or self.next_id(slug)
         attr(node)[0] = ident
         attr(node)[1] = [MARK, *(c for c in attr(node)[1] if c not in ("index", "index-from", "index-to"))]
         attr(node)[2] = [["data-index", key]]
@@ -178,7 +191,7 @@ class Marker:
         for match in matches:
             out.extend(_slice(run, starts, position, match.start()))
             key, sub = self.forms[match.group(0)]
-            ident = self.next_id()
+            ident = self.next_id(slug)
             attrs = [["data-index", key if sub is None else f"{key}/{sub}"]]
             if self.langs.get(key) and sub is None:
                 attrs.append(["lang", self.langs[key]])

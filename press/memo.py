@@ -1,0 +1,70 @@
+"""Remembered results of pure work, keyed by a digest of everything they depend on.
+
+The live preview (``build.py watch``) rebuilds the web edition after every
+save, and a save changes one chapter: most of the book's work (each unit's
+transforms and HTML, the apparatus sections, the web pages' frames) would
+come out the same as last time. A ``Memo`` keeps those results in this
+process, under a key that digests all of their inputs, so that an unchanged
+unit costs a dictionary look-up and a changed one is done again. A result
+is the same whether it was remembered or made, so the editions are
+byte-identical with a warm or a cold memo (tests/test_incremental.py).
+
+Remembered values are shared between builds: whoever takes one must not
+change it (copy first, as ``press.ast.clone`` does).
+
+A memo serves one cache folder at a time (the book's ``.cache/``): it is
+the in-memory face of that folder, so a build with no cache folder
+(``Pandoc(None)``) remembers nothing, and a build with another folder (a
+copy of the book, a test) starts empty, as the pandoc cache would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+
+def digest(*parts: Any) -> str:
+    """A stable digest of JSON-able parts (keys sorted, so dict order does not matter)."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Memo:
+    """Results of one kind of work, by key; holds at most what the latest build used."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._folder: Path | None = None
+        self._entries: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self.hits = 0  # since the memo began to serve its folder (for tests and profiles)
+
+    def use(self, folder: Path | None) -> bool:
+        """Serve ``folder`` (None: remember nothing); True when there is a memo to use."""
+        with self._lock:
+            if folder != self._folder:
+                self._folder, self._entries, self.hits = folder, {}, 0
+            return folder is not None
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            value = self._entries.get(key)
+            self.hits += value is not None
+            return value
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            if self._folder is not None:
+                self._entries[key] = value
+
+    def retain(self, keys) -> None:
+        """Forget every entry but ``keys`` (those of the latest build): memory
+        stays about one book's worth however many edits the preview sees."""
+        keep = set(keys)
+        with self._lock:
+            self._entries = {k: v for k, v in self._entries.items() if k in keep}
+

@@ -1,0 +1,137 @@
+"""Incremental rebuilds: what the live preview remembers between builds
+(press.memo) never shows in the editions.
+
+A build with warm memos after an edit must give, byte for byte, what a cold
+build of the same sources gives (same SOURCE_DATE_EPOCH), and must find the
+same problems, at the same path:line. The cold build runs on a copy of the
+book in another folder: a memo serves one cache folder, so that copy starts
+with nothing remembered and no pandoc cache.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from press import collect
+from press.errors import ContentError
+from press.pipeline import build
+from press.watch import Preview
+
+from .conftest import EPOCH, REPO
+
+TARGETS = ["html", "epub"]  # the EPUB is made from the units' ASTs, the web edition from their HTML
+
+
+def copy_book(target: Path) -> Path:
+    for name in ("content", "templates", "styles"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def edit(book: Path, name: str, old: str, new: str) -> None:
+    path = book / "content" / name
+    text = path.read_text("utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def new_index_form(book: Path) -> None:
+    """Marks in chapters whose text did not change."""
+    edit(book, "index.yaml", 'forms: ["Africa"]', 'forms: ["Africa", "Peruvian Chancellery"]')
+
+
+def edits(book: Path) -> None:
+    """A sentence, a pandoc-syntax citation, a chapter's title (every page's contents) and an image."""
+    chapters = sorted((book / "content" / "chapters").glob("*.md"))
+    text = chapters[2].read_text("utf-8")
+    chapters[2].write_text(re.sub(r"\.\n", ". An added sentence on the Treaty of Ancón.\n", text, count=1), "utf-8")
+    text = chapters[3].read_text("utf-8")
+    chapters[3].write_text(re.sub(r"\.\n", ". As argued elsewhere [@unasur-treaty-2008, 12-14].\n", text, count=1),
+                           "utf-8")
+    edit(book, f"chapters/{chapters[4].name}", 'title: "Other positions', 'title: "New positions')
+    (book / "content" / "figures").mkdir(exist_ok=True)
+    (book / "content" / "figures" / "figure.png").write_bytes(_png())
+    text = chapters[5].read_text("utf-8")
+    chapters[5].write_text(text.rstrip("\n") + "\n\n![A figure](../figures/figure.png)\n", "utf-8")
+
+
+def _png() -> bytes:
+    """A 1×1 PNG."""
+    import base64
+
+    return base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def test_a_warm_rebuild_after_edits_equals_a_cold_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    warm = copy_book(tmp_path / "warm")
+    build(warm, TARGETS, warm / "dist")  # fills the memos
+    new_index_form(warm)
+    build(warm, TARGETS, warm / "dist")  # every unit marked again
+    edits(warm)
+    hits = collect.UNIT_WORK.hits
+    build(warm, TARGETS, warm / "dist")
+    units = len(list((warm / "content" / "chapters").glob("*.md")))
+    # The four edited chapters are done again; the others are remembered.
+    assert collect.UNIT_WORK.hits - hits == units - 4, "this test would prove nothing"
+    cold = copy_book(tmp_path / "cold")
+    new_index_form(cold)
+    edits(cold)
+    build(cold, TARGETS, cold / "dist")
+    assert collect.UNIT_WORK.hits == 0  # a cold build indeed
+    warm_files, cold_files = files(warm / "dist"), files(cold / "dist")
+    assert set(warm_files) == set(cold_files)
+    for name in warm_files:
+        assert warm_files[name] == cold_files[name], name
+    page = (warm / "dist" / "html" / "01-opening.html").read_text("utf-8")
+    assert "New positions" in page  # the contents of an unedited page follow the edited title
+
+
+def test_a_warm_rebuild_finds_the_same_problems_as_a_cold_one(tmp_path, monkeypatch):
+    """A reference removed from the library: the unchanged chapter that cites it is
+    reported, with its line, though its text did not change."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    warm = copy_book(tmp_path / "warm")
+    build(warm, ["html"], warm / "dist")
+    problems = []
+    for book in (warm, copy_book(tmp_path / "cold")):
+        edit(book, "references.yaml", "- id: unasur-treaty-2008", "- id: unasur-treaty-2008-removed")
+        with pytest.raises(ContentError) as caught:
+            build(book, ["html"], book / "dist")
+        problems.append([str(p) for p in caught.value.problems])
+    assert problems[0] == problems[1]
+    assert any(re.match(r"content/chapters/08-old-and-new-guidelines\.md:\d+: citation of 'unasur-treaty-2008'", p)
+               for p in problems[0]), problems[0]
+
+
+def test_the_preview_shows_an_edit_and_recovers_from_a_broken_one(tmp_path, monkeypatch):
+    """The live preview's rebuilds with remembered work: an edit shows, a broken link
+    is reported at its line, and fixing it gives the pages of a cold build."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    book = copy_book(tmp_path / "book")
+    preview = Preview(book, out=tmp_path / "preview")
+    assert preview.rebuild()
+    chapter = sorted((book / "content" / "chapters").glob("*.md"))[2]
+    original = chapter.read_text("utf-8")
+    chapter.write_text(original.rstrip("\n") + "\n\nSee [nowhere](#no-such-id).\n", "utf-8")
+    assert not preview.rebuild()
+    line = len(chapter.read_text("utf-8").rstrip("\n").split("\n"))
+    assert [str(p) for p in preview.problems] == [
+        f"content/chapters/{chapter.name}:{line}: link to '#no-such-id': no such id in the book"]
+    chapter.write_text(original.rstrip("\n") + "\n\nA new closing sentence.\n", "utf-8")
+    assert preview.rebuild()
+    page = (tmp_path / "preview" / "html" / f"03-{chapter.stem.split('-', 1)[1]}.html").read_text("utf-8")
+    assert "A new closing sentence." in page
+    cold = copy_book(tmp_path / "cold")
+    (cold / "content" / "chapters" / chapter.name).write_text(chapter.read_text("utf-8"), "utf-8")
+    build(cold, ["html"], tmp_path / "cold-dist")
+    assert files(tmp_path / "preview" / "html") == files(tmp_path / "cold-dist" / "html")
