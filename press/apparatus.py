@@ -18,6 +18,7 @@ from .config import Paths
 from .errors import ContentError
 from .editions import BackSection
 from .index import build_index
+from .memo import Memo, digest, template_reads, templates_digest
 from .model import Book
 from .render import config_context, context, environment
 
@@ -54,7 +55,7 @@ def plan_back_matter(paths: Paths, book: Book) -> list[BackSection]:
 
 def back_matter(paths: Paths, book: Book, pandoc=None) -> list[BackSection]:
     """The back matter, built: the planned sections with their content."""
-    env = environment(paths)
+    env = _Renderer(paths, book, pandoc.cache_dir if pandoc is not None else None)
     builders = {"bibliography": lambda: _bibliography_section(paths, book, env, pandoc),
                 "chronology": lambda: _chronology_section(paths, book, env),
                 "index": lambda: _index_section(paths, book, env)}
@@ -63,7 +64,66 @@ def back_matter(paths: Paths, book: Book, pandoc=None) -> list[BackSection]:
         section = builders[planned.kind]() if planned.kind in builders else planned
         section.page_name = planned.page_name
         sections.append(section)
+    env.done()
     return sections
+
+
+# Rendered apparatus sections, remembered between builds of the live preview.
+RENDERED = Memo("apparatus")
+
+
+class _Renderer:
+    """Renders the apparatus templates; a rendering is remembered (press.memo)
+    under a digest of everything the template can read.
+
+    The sections are rebuilt as models on every build (that is cheap, and it
+    is where their checks run); rendering a long index or chronology is not
+    cheap, and after most edits it gives the same text as last time. The key
+    holds the section's model (``repr`` of its dataclasses covers every
+    field), the web pages' names (the links), the interface strings, the
+    configuration and the templates' text. A template that reads anything
+    else (``book``, ``built``: jinja2.meta finds the names it reads, through
+    its includes) is rendered every time instead.
+    """
+
+    ACCOUNTED = {"config", "t", "authors"}  # from book.yaml and the strings, both in the key
+
+    def __init__(self, paths: Paths, book: Book, folder):
+        self.env = environment(paths)
+        self.book = book
+        self.remember = RENDERED.use(folder)
+        self.keys: list[str] = []
+        self.reads: dict[str, set[str] | None] = {}
+        self.base = digest(templates_digest(paths.templates), book.config.model_dump_json(), repr(book.strings),
+                           [[u.slug, u.page_name] for u in book.units]) if self.remember else ""
+
+    def get_template(self, name: str):
+        return self.env.get_template(name)
+
+    def render(self, name: str, model: str, variables: dict, with_context: bool = True) -> str:
+        """``name`` rendered with ``variables`` (and the book's context). ``model``
+        is the ``repr`` of the data behind the variables that are neither plain
+        values (text, numbers, None) nor functions of the web pages' names."""
+        if self.remember and name not in self.reads:
+            self.reads[name] = template_reads(self.env, name)
+        reads = self.reads.get(name)
+        usable = reads is not None and reads <= set(variables) | (self.ACCOUNTED if with_context else set())
+        if usable:
+            plain = {k: v for k, v in variables.items() if v is None or isinstance(v, (str, int, float))}
+            key = digest(self.base, name, model, repr(sorted(plain.items())), with_context)
+            self.keys.append(key)
+            remembered = RENDERED.get(key)
+            if remembered is not None:
+                return remembered
+        values = context(self.book, **variables) if with_context else variables
+        text = self.env.get_template(name).render(values)
+        if usable:
+            RENDERED.put(key, text)
+        return text
+
+    def done(self) -> None:
+        if self.remember:
+            RENDERED.retain(self.keys)
 
 
 def _index_section(paths: Paths, book: Book, env) -> BackSection:
@@ -71,11 +131,11 @@ def _index_section(paths: Paths, book: Book, env) -> BackSection:
     index = build_index(book.vocabulary, book.index_marks, book.mark_labels, shown)
     book.warnings.extend(index.problems)
     pages_of = {u.slug: u.page_name for u in book.units}
-    template = env.get_template("partials/index.html.j2")
+    name, model = "partials/index.html.j2", repr(index)
     common = dict(index=index, pages=None, entry_href=lambda key: f"#ie-{key}")
-    web = template.render(context(book, href=lambda loc: f"{pages_of[loc.unit_slug]}#{loc.id}", epub=False,
-                                  **common))
-    epub = template.render(context(book, href=lambda loc: f"#{loc.id}", epub=True, **common))
+    web = env.render(name, model, dict(href=lambda loc: f"{pages_of[loc.unit_slug]}#{loc.id}", epub=False,
+                                       **common))
+    epub = env.render(name, model, dict(href=lambda loc: f"#{loc.id}", epub=True, **common))
     section = BackSection("index", "index", book.strings["index"], Markup(web), epub_html=Markup(epub),
                           paged=Paged("partials/index.html.j2", {"index": index}))
     section.facts["locators"] = index.locator_count
@@ -91,7 +151,7 @@ def _bibliography_section(paths: Paths, book: Book, env, pandoc) -> BackSection:
     book.warnings.extend(bibliography.problems)
     strings = book.strings
     pages_of = {u.slug: u.page_name for u in book.units}
-    template = env.get_template("partials/bibliography.html.j2")
+    name, model = "partials/bibliography.html.j2", repr(bibliography)
 
     def screen_ref(href):
         def ref(entry) -> Markup:
@@ -100,10 +160,10 @@ def _bibliography_section(paths: Paths, book: Book, env, pandoc) -> BackSection:
             return Markup("{} {}").format(strings["bibliography_cited"], links)
         return ref
 
-    web = template.render(context(book, bibliography=bibliography, epub=False,
-                                  ref=screen_ref(lambda loc: f"{pages_of[loc.unit_slug]}#{loc.id}")))
-    epub = template.render(context(book, bibliography=bibliography, epub=True,
-                                   ref=screen_ref(lambda loc: f"#{loc.id}")))
+    web = env.render(name, model, dict(bibliography=bibliography, epub=False,
+                                       ref=screen_ref(lambda loc: f"{pages_of[loc.unit_slug]}#{loc.id}")))
+    epub = env.render(name, model, dict(bibliography=bibliography, epub=True,
+                                        ref=screen_ref(lambda loc: f"#{loc.id}")))
     section = BackSection("bibliography", "bibliography", strings["bibliography"], Markup(web),
                           epub_html=Markup(epub), paged=Paged("partials/bibliography.html.j2",
                                                               {"bibliography": bibliography, "style": "cited"}))
@@ -121,21 +181,22 @@ def _chronology_section(paths: Paths, book: Book, env) -> BackSection:
     strings = book.strings
     caption = strings["chronology_figure_caption"].format(count=fig["count"], start=fig["first"], end=fig["last"])
     alt = caption + " " + "; ".join(f"{label}: {n}" for label, n in fig["counts"]) + "."
-    svg = env.get_template("chronology/timeline.svg.j2").render(fig=fig, title=caption, alt=alt)
+    svg = env.render("chronology/timeline.svg.j2", repr(fig), dict(fig=fig, title=caption, alt=alt),
+                     with_context=False)
     book.timeline_svg = svg
     pages_of = {u.slug: u.page_name for u in book.units}
-    template = env.get_template("partials/chronology.html.j2")
+    name, model = "partials/chronology.html.j2", repr(chronology)
 
     def screen_ref(href):
         return lambda event: Markup('<a href="{}">{}</a>').format(href(event), event.label or "\u2192")
 
     web_figure = Markup('<img src="assets/timeline.svg" alt="{}" width="{}" height="{}">').format(
         alt, fig["width"], fig["height"])
-    web = template.render(context(book, chronology=chronology, figure=web_figure, caption=caption, epub=False,
-                                  ref=screen_ref(lambda e: f"{pages_of[e.unit_slug]}#{e.anchor}")))
+    web = env.render(name, model, dict(chronology=chronology, figure=web_figure, caption=caption, epub=False,
+                                       ref=screen_ref(lambda e: f"{pages_of[e.unit_slug]}#{e.anchor}")))
     # In the EPUB the figure is an image pandoc packages (editions/epub.py).
-    epub = template.render(context(book, chronology=chronology, figure=None, caption=caption, epub=True,
-                                   ref=screen_ref(lambda e: f"#{e.anchor}")))
+    epub = env.render(name, model, dict(chronology=chronology, figure=None, caption=caption, epub=True,
+                                        ref=screen_ref(lambda e: f"#{e.anchor}")))
     section = BackSection("chronology", "chronology", strings["chronology"], Markup(web), epub_html=Markup(epub),
                           paged=Paged("partials/chronology.html.j2",
                                       {"chronology": chronology, "figure": Markup(svg), "caption": caption}))

@@ -68,3 +68,32 @@ class Memo:
         with self._lock:
             self._entries = {k: v for k, v in self._entries.items() if k in keep}
 
+
+def templates_digest(folder: Path) -> str:
+    """The names and text of every file under ``folder``: a changed template renders anew."""
+    sha = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            sha.update(str(path.relative_to(folder)).encode("utf-8") + b"\0")
+            sha.update(hashlib.sha256(path.read_bytes()).digest())
+    return sha.hexdigest()
+
+
+def template_reads(env, name: str, seen: set[str] | None = None) -> set[str] | None:
+    """The context variables a Jinja template reads, with the templates it
+    includes, imports or extends (jinja2.meta); None when it names one only at
+    run time. A rendering can be remembered under a key that holds these."""
+    from jinja2 import meta
+
+    seen = set() if seen is None else seen
+    if name in seen:
+        return set()
+    seen.add(name)
+    tree = env.parse(env.loader.get_source(env, name)[0])
+    names = set(meta.find_undeclared_variables(tree))
+    for other in meta.find_referenced_templates(tree):
+        found = template_reads(env, other, seen) if other is not None else None
+        if found is None:
+            return None
+        names |= found
+    return names
