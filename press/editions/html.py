@@ -12,6 +12,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from ..errors import Problem
+from ..memo import Memo, digest, template_reads, templates_digest
 from ..model import Unit
 from ..render import context, environment
 from . import Edition, EditionResult
@@ -116,8 +117,11 @@ class HtmlEdition(Edition):
             "utf-8")
         self._written = (out, env, pages, links, common)
         self._frames: dict[int, str] = {}
+        self._frame_keys = _frame_keys(self.paths, self.book, env, common, pages, links)
         for index, page in enumerate(pages, start=1):
             self._write_page(index)
+        if self._frame_keys is not None:
+            FRAMES.retain(self._frame_keys)
         (out / "search.html").write_text(
             env.get_template("web/search.html.j2").render(
                 context(self.book, page_title=self.book.strings["search"], body_class="page-search", **common)),
@@ -131,12 +135,17 @@ class HtmlEdition(Edition):
         them again (the contents in every page's side bar are most of the work)."""
         out, env, pages, links, common = self._written
         page = pages[index - 1]
-        if index not in self._frames:
+        key = self._frame_keys[index - 1] if self._frame_keys is not None else None
+        if index not in self._frames and key is not None:
+            self._frames[index] = FRAMES.get(key)
+        if self._frames.get(index) is None:
             self._frames[index] = env.get_template("web/unit.html.j2").render(context(
                 self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
                 unit=page["unit"], body=Markup(_BODY), kind=page["kind"], anchor=page["anchor"],
                 lang=page["lang"], prev=links[index - 1], page_marks=Markup(_MARKS),
                 next=links[index + 1] if index + 1 < len(links) else None, **common))
+            if key is not None:
+                FRAMES.put(key, self._frames[index])
         html = self._frames[index].replace(_MARKS, page_marks, 1).replace(_BODY, str(page["body"]), 1)
         (out / page["file"]).write_text(html, "utf-8")
 
@@ -176,6 +185,38 @@ class HtmlEdition(Edition):
         (assets / "cover.png").write_bytes(cover_png(self.paths, self.book.config, self.book.strings))
         if self.book.timeline_svg:
             (assets / "timeline.svg").write_text(self.book.timeline_svg, "utf-8")
+
+
+# Page frames, remembered between builds of the live preview (press.memo):
+# the contents in every page's side bar make rendering them most of the web
+# edition's work, and an edit inside a chapter changes none of them.
+FRAMES = Memo("web page frames")
+FRAME_VARIABLES = {"book", "config", "t", "authors", "page_title", "body_class", "unit", "body", "kind", "anchor",
+                   "lang", "prev", "page_marks", "next", "href", "back_matter", "sections", "extra_styles"}
+
+
+def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[dict]) -> list[str] | None:
+    """A key for each page's frame: a digest of everything the page templates show.
+
+    That is the page's own title, kind, anchor, language, unit header and
+    prev/next links, and the navigation every page shares: each unit's id,
+    page, kind, number, title, language, byline, part and sections, the back
+    matter's entries, plus book.yaml, the interface strings and the
+    templates' text. The frame templates read the book only through those
+    (``book.top_level``: the contents); templates that read another name
+    (``built``, say: jinja2.meta tells) are rendered every time (None).
+    """
+    reads = template_reads(env, "web/unit.html.j2")
+    if reads is None or not reads <= FRAME_VARIABLES or not FRAMES.use(paths.root / ".cache"):
+        return None
+    navigation = [[u.id, u.page_name, u.kind, u.number, str(u.title), u.lang, u.chapter.meta.byline,
+                   u.parent.id if u.parent is not None else None,
+                   [[h.id, h.level, h.number, str(h.title)] for h in u.headings]] for u in book.units]
+    shared = digest(templates_digest(paths.templates), book.config.model_dump_json(), repr(book.strings),
+                    navigation, common["back_matter"], common["sections"], list(common["extra_styles"]))
+    return [digest(shared, page["unit"].id if page["unit"] is not None else None, page["title"], page["kind"],
+                   page["anchor"], page["lang"], links[index - 1], links[index + 1] if index + 1 < len(links) else None)
+            for index, page in enumerate(pages, start=1)]
 
 
 def _unit_title(unit: Unit, t: dict) -> str:
