@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import memo
 from .config import Paths, read_text
 from .errors import Collector, ContentError, Problem
 from .schema import FrontMatter, validate
@@ -62,7 +63,7 @@ def read_chapter(path: Path, paths: Paths, defer_dates: bool = False) -> Chapter
             [Problem(shown, None, "chapter files are named NN-slug.md (two digits, lowercase slug)")]
         )
     text = read_text(path, shown)
-    remembered = _READ.get(path)
+    remembered = _READ.get(path) if memo.enabled() else None
     if remembered is not None and remembered[0] == (text, shown, defer_dates):
         return remembered[1]
     yaml_text, body, body_line = split_front_matter(text, shown)
@@ -75,16 +76,18 @@ def read_chapter(path: Path, paths: Paths, defer_dates: bool = False) -> Chapter
         raise ContentError(problems)
     assert meta is not None
     chapter = Chapter(path, shown, match.group(2), meta, located, body, body_line)
-    _READ[path] = ((text, shown, defer_dates), chapter)
+    if memo.enabled():
+        _READ[path] = ((text, shown, defer_dates), chapter)
     return chapter
 
 
 # The last good reading of each chapter file, by path, with what it was read
 # from: the live preview reads the whole book after every save, and parsing
 # and validating the front matter of a long book costs a few tenths of a
-# second. A Chapter depends on nothing but its file's text, its shown path and
-# defer_dates (the schema is code); it is frozen, and no stage changes its
-# front matter, so it can be handed out again. One entry per file.
+# second. A Chapter depends on nothing but its file's text, its shown path
+# and defer_dates (the schema is code); it is frozen, and no stage changes
+# its front matter, so it can be handed out again. One entry per file, kept
+# only in a process that builds more than once (press.memo).
 _READ: dict[Path, tuple[tuple[str, str, bool], Chapter]] = {}
 
 

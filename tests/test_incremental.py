@@ -16,14 +16,23 @@ from pathlib import Path
 
 import pytest
 
-from press import collect
+from press import collect, memo
 from press.errors import ContentError
 from press.pipeline import build
 from press.watch import Preview
 
 from .conftest import EPOCH, REPO
 
-TARGETS = ["html", "epub"]  # the EPUB is made from the units' ASTs, the web edition from their HTML
+TARGETS = ["html", "epub"]
+
+
+@pytest.fixture(autouse=True)
+def remembering():
+    """Builds in this process remember their work, as in the live preview."""
+    memo.remember_between_builds()
+    yield
+    memo.remember_between_builds(False)
+  # the EPUB is made from the units' ASTs, the web edition from their HTML
 
 
 def copy_book(target: Path) -> Path:

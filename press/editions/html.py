@@ -206,8 +206,10 @@ def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[d
     (``book.top_level``: the contents); templates that read another name
     (``built``, say: jinja2.meta tells) are rendered every time (None).
     """
+    if not FRAMES.use(paths.root / ".cache"):
+        return None
     reads = template_reads(env, "web/unit.html.j2")
-    if reads is None or not reads <= FRAME_VARIABLES or not FRAMES.use(paths.root / ".cache"):
+    if reads is None or not reads <= FRAME_VARIABLES:
         return None
     navigation = [[u.id, u.page_name, u.kind, u.number, str(u.title), u.lang, u.chapter.meta.byline,
                    u.parent.id if u.parent is not None else None,
