@@ -94,6 +94,7 @@ class Citations:
 
     cited: list[tuple[str, str, str]] = field(default_factory=list)  # (key, citation id, unit slug)
     problems: list[Problem] = field(default_factory=list)
+    pandoc: list[Node] = field(default_factory=list)  # pandoc-syntax citations (Cite nodes), for citeproc
 
 
 class Citer:
@@ -160,12 +161,13 @@ class Citer:
             ident = self._record(citation["citationId"], slug, shown, line_of("@" + citation["citationId"]))
             if ident:
                 ids.append(ident)
+        self._unit.pandoc.append(node)
         return Span([node], ["citation"], ids[0] if ids else "", [["data-cite", node["c"][0][0]["citationId"]]])
 
 
 def pandoc_cites(value) -> list[Node]:
     """pandoc-syntax citations (Cite nodes) in reading order, as Citer walks them
-    (not inside another Cite), so that the same call finds the same nodes in a copy."""
+    (not inside another Cite): the nodes of ``Citations.pandoc`` in a copy of the unit."""
     if isinstance(value, list):
         return [cite for item in value for cite in pandoc_cites(item)]
     if not isinstance(value, dict):

@@ -189,7 +189,7 @@ def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacun
     blocks = transform.typography(blocks)
     ast["blocks"] = blocks
     title = inline_markdown(chapter.meta.title)
-    cites = pandoc_cites(blocks) if citer is not None else []
+    cites = citations.pandoc if citations is not None else []
     return UnitWork(key, ast, transform.scan(blocks), problems, marks, citations, cites, messages, title,
                     plain_text(title))
 
