@@ -15,9 +15,12 @@ Explicit marks cover what matching cannot see:
 from __future__ import annotations
 
 import functools
+import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .ast import Node, Span, Str, attr, has_class, kv
 from .config import Paths, load_model
@@ -286,10 +289,50 @@ def _collator():
     return Collator()
 
 
+class SortKeys:
+    """pyuca sort keys, kept in ``<cache>/collation.json`` between builds.
+
+    A key depends only on the text and pyuca's table (its version is in the
+    file), and the headings of an index change rarely: a build whose
+    headings all have a kept key does not load the table, which is a third of
+    a second of every one-shot build. ``cache`` None: keys are computed.
+    """
+
+    def __init__(self, cache: Path | None):
+        from importlib.metadata import version
+
+        self.path = cache / "collation.json" if cache is not None else None
+        self.version = version("pyuca")
+        self.keys: dict[str, tuple] = {}
+        self.new = False
+        try:
+            data = json.loads(self.path.read_text("utf-8")) if self.path else {}
+        except (OSError, ValueError):
+            data = {}
+        if data.get("pyuca") == self.version:
+            self.keys = {text: tuple(key) for text, key in data.get("keys", {}).items()}
+
+    def __call__(self, text: str) -> tuple:
+        key = self.keys.get(text)
+        if key is None:
+            key = self.keys[text] = tuple(_collator().sort_key(text))
+            self.new = True
+        return key
+
+    def save(self) -> None:
+        if self.path is None or not self.new:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"pyuca": self.version, "keys": self.keys}, ensure_ascii=False), "utf-8")
+        os.replace(tmp, self.path)
+
+
 def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str],
-                shown: dict[str, str]) -> Index:
-    """Entries with their locators, checked; ``labels`` maps a mark id to its label."""
-    collator = _collator()
+                shown: dict[str, str], cache: Path | None = None) -> Index:
+    """Entries with their locators, checked; ``labels`` maps a mark id to its label;
+    ``cache``: the folder that keeps sort keys between builds (SortKeys)."""
+    sort_key = SortKeys(cache)
     entries_model = vocabulary.model.entries
     problems: list[Problem] = []
     by_key: dict[tuple[str, str | None], list[Locator]] = {}
@@ -315,9 +358,6 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
     for (key, _sub), start in open_ranges.items():
         problems.append(Problem(shown[start.unit_slug], start.line, f"index range for '{key}' is never closed (index-to)"))
 
-    def sort_key(text: str) -> tuple:
-        return collator.sort_key(text)
-
     entries: list[Entry] = []
     for key, model in entries_model.items():
         line = vocabulary.line_of(key)
@@ -341,6 +381,7 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
         entries.append(entry)
     problems.extend(_see_cycles(entries_model, vocabulary))
     entries.sort(key=lambda e: sort_key(e.sort_key))
+    sort_key.save()
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
         groups.setdefault(letter_of(entry.sort_key), []).append(entry)
