@@ -53,6 +53,18 @@ class Era:
     end: int
     events: list[Event] = field(default_factory=list)
 
+    @property
+    def by_date(self) -> list[tuple[str, list[Event]]]:
+        """The events under their dates as written, each date once: in a
+        description list a term is named once, its events are its details."""
+        groups: list[tuple[str, list[Event]]] = []
+        for event in self.events:
+            if groups and groups[-1][0] == event.written:
+                groups[-1][1].append(event)
+            else:
+                groups.append((event.written, [event]))
+        return groups
+
 
 @dataclass
 class Chronology:

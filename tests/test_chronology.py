@@ -65,8 +65,11 @@ def test_order_groups_dates_and_back_references(tiny):
     dates_shown = [dt.text_content() for dt in page.xpath("//dt[@class='ch-date']")]
     events = [dd.text_content() for dd in page.xpath("//dd")]
     assert dates_shown == ["1845\u20131851", "c.\u00a01850", "October 1883", "20\u00a0October 1883",
-                           "20\u00a0October 1883", "1970\u20131979", "the 1970s", "October 2010"]
-    # Same day: reading order (chapter one's event before chapter two's).
+                           "1970\u20131979", "the 1970s", "October 2010"]
+    # Same day: one date (a term of the list is named once), its events in
+    # reading order (chapter one's event before chapter two's).
+    same_day = page.xpath("//dt[@class='ch-date'][. = '20\u00a0October 1883']/following-sibling::dd")
+    assert [dd.text_content()[:16] for dd in same_day] == ["The second event", "The first event "]
     assert events[3].startswith("The second event") and events[4].startswith("The first event")
     eras = [h.text_content() for h in page.xpath("//h2[@class='era-title']")]
     assert eras == ["The nineteenth century", "The twentieth century and after"]
@@ -122,8 +125,11 @@ def test_bad_events_stop_the_build_with_their_line(tiny, capsys, event, message)
 def test_real_book_chronology_in_every_edition(real_book, slug):
     pages = html_pages(real_book / "html")
     page = next(root for name, root in pages.items() if name.endswith("-chronology.html"))
-    shown = [dt.text_content() for dt in page.xpath("//dt[@class='ch-date']")]
+    # Each event's date as shown: its own term's (one term for events of one date).
+    shown = [dd.xpath("preceding-sibling::dt[1]")[0].text_content()
+             for dd in page.xpath("//dd[contains(@class, 'ch-event')]")]
     assert len(shown) > 120
+    assert len(set(page.xpath("//dl/div/dt/text()"))) == len(page.xpath("//dl/div/dt")), "a date named twice"
     for link in page.xpath("//span[@class='ch-ref']/a"):
         name, _, ident = link.get("href").partition("#")
         assert pages[name].xpath(f"//*[@id='{ident}']"), link.get("href")
