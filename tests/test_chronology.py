@@ -171,3 +171,20 @@ def test_real_book_pdf_back_references_point_at_the_passages(real_book, slug):
         assert passages[dest][:12] in body[target], (dest, labels[target])
         checked += 1
     assert checked > 120
+
+
+def test_many_events_of_one_date_span_pages(tiny):
+    # More events of one date than a page holds: the date's group must break
+    # across pages (WeasyPrint cannot split a grid: the layout once crashed).
+    anchors = " ".join(f"[Passage {n}]{{#ev-{n}}}." for n in range(90))
+    events = "chronology:\n" + "".join(
+        f'  - {{date: "1990", event: "Event number {n} of that busy year, told at some length '
+        f'so that it takes two lines of the column.", anchor: "ev-{n}", theme: "boundaries"}}\n'
+        for n in range(90))
+    text = (tiny.content / "book.yaml").read_text("utf-8")
+    tiny.write("content/book.yaml", text + SETTINGS)
+    tiny.chapter("01-one.md", "One", anchors, kind="introduction", extra=events)
+    assert tiny.build("pdf", "--strict") == 0
+    texts = pdf_page_texts(tiny.out / "tiny.pdf")
+    pages = [i for i, t in enumerate(texts) if "Event number" in t]
+    assert len(pages) >= 3 and "Event number 89" in texts[pages[-1]]
