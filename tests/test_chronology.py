@@ -89,7 +89,9 @@ def test_pdf_back_references_are_the_pages_of_the_passages(tiny):
     first = labels[next(i for i, t in enumerate(pages) if "First passage" in t)]
     second = labels[next(i for i, t in enumerate(pages) if "Second passage" in t)]
     assert first == "1" and int(second) > 2
-    start = max(i for i, t in enumerate(pages) if t.lstrip().startswith("Chronology"))
+    # Where the chronology starts: its destination (text order on a page
+    # puts the floated dates before the heading).
+    start = pdf_destinations(pdf)["chronology"]
     chronology = re.sub(r"[ \r\n\t]+", " ", " ".join(pages[start:]))  # keeps the no-break spaces
     assert f"A presidency. p.\u00a0{first}" in chronology
     assert f"The first event of that day. p.\u00a0{second}" in chronology
@@ -159,9 +161,8 @@ def test_real_book_pdf_back_references_point_at_the_passages(real_book, slug):
     labels = pypdf.PdfReader(str(pdf)).page_labels
     destinations = pdf_destinations(pdf)
     body = [re.sub(r"[\s\u00ad\u2010-]+", "", t) for t in pdf_page_texts(pdf)]
-    text = pdf_full_page_texts(pdf)
-    start = next(i for i, t in enumerate(text) if t.lstrip().startswith("Chronology"))
-    end = next(i for i, t in enumerate(text) if t.lstrip().startswith("Index") and i > start)
+    start, end = destinations["chronology"], destinations["index"]
+    assert start < end
     checked = 0
     for _page, dest, shown in pdf_internal_links(pdf, range(start, end)):
         if not dest.startswith("ev-"):
