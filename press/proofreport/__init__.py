@@ -1,0 +1,190 @@
+"""The proof report: what a proofreader should look at, each with ``path:line``.
+
+Four kinds of finding, all about the chapter sources (``content/chapters``):
+
+- **spelling**: words the spelling checker (pyspellchecker, the book's
+  language; spans marked ``{lang=xx}`` in another language are skipped)
+  does not know, less the project word list
+  (``content/wordlist.txt``) and the names the book already declares (index
+  headings and forms, authors, publishers, the references' titles and
+  authors, acronyms spelled out in the text);
+- **typography**: what the build's own typography cannot fix. The build
+  curls quotes (pandoc's ``smart``) and puts en dashes in number ranges
+  (``transform.typography``), so a straight quote or a ``1845-1851`` in the
+  source is *not* a finding: the report looks at the text *after* that
+  conversion and reports what is still wrong there, at the source line it
+  comes from: a quotation mark pandoc could not pair (it turns every pair
+  into a quotation, so a lone ``"`` prints as a stray “ or ”), a straight
+  quote left in a title (titles go through markdown-it, which leaves an
+  unpaired quote straight), and a hyphen in a number range the transform
+  does not recognise (``1990s-2000s``, ``1,000-2,000``). Doubled words
+  (``the the``, ``also to also to``), doubled spaces and a space before
+  punctuation are read in the source itself: Markdown hides a doubled space
+  in print, but it is a slip all the same and usually marks an edit gone
+  wrong;
+- **consistency**: the same word spelled two ways once case and accents are
+  folded (``Pérez``/``Perez``; the declared spelling, else the more common
+  one, is taken as right), and an acronym used before the text spells it
+  out (``Long Name (ABC)``);
+- **apparatus**: the problems the collect stage and the apparatus report
+  (index headings never found, unknown citations, chronology anchors that
+  are not ids of their chapter), reused rather than re-implemented.
+
+The report never changes the source: it tells.
+"""
+
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..config import Paths, load_config
+from ..errors import ContentError, Problem
+from ..sources import Chapter
+
+from .source import CATEGORIES, Finding, read_source
+from .spelling import declared_words, check_spelling
+from .typography import converted_text, doubled_words, spacing, title_quotes
+from .consistency import acronym_definitions, acronyms_before_definition, name_spellings
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    title: str = ""
+
+    def of(self, category: str) -> list[Finding]:
+        return [f for f in self.findings if f.category == category]
+
+    def counts(self) -> dict[str, int]:
+        return {category: len(self.of(category)) for category in CATEGORIES}
+
+    def distinct_words(self) -> int:
+        """Unknown words counted once however often they occur."""
+        return len({f.text.casefold() for f in self.of("spelling")})
+
+    def summary(self, limit: int = 20) -> str:
+        counts = self.counts()
+        if not self.findings:
+            return "proof report: no findings"
+        lines = [f"proof report: {len(self.findings)} finding(s)"]
+        for category in CATEGORIES:
+            extra = f" ({self.distinct_words()} distinct words)" if category == "spelling" and counts[category] else ""
+            lines.append(f"  {category}: {counts[category]}{extra}")
+        lines.extend(str(f) for f in self.findings[:limit])
+        if len(self.findings) > limit:
+            lines.append(f"... and {len(self.findings) - limit} more in the report")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        data = {"title": self.title, "counts": self.counts(), "distinct_unknown_words": self.distinct_words(),
+                "findings": [asdict(f) for f in self.findings]}
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+# --- entry points ------------------------------------------------------------
+
+
+def make_report(paths: Paths, book) -> Report:
+    """The report on a collected book (``press.collect.collect``)."""
+    chapters = [unit.chapter for unit in book.units]
+    asts = [unit.ast for unit in book.units]
+    apparatus = [*book.warnings, *_apparatus_checks(book)]
+    return _report(paths, book.config, chapters, asts, apparatus, book.vocabulary)
+
+
+def proof_report(paths: Paths, pandoc=None) -> Report:
+    """Configure, read, collect and report; a book that does not collect
+    (an unknown citation, a link to no id) still gets its source checks,
+    with the collect stage's errors as apparatus findings.
+
+    A broken ``book.yaml`` or front matter raises ContentError: without
+    them there are no chapters to read.
+    """
+    from ..collect import collect
+    from ..convert import Pandoc
+    from ..index import load_vocabulary
+    from ..sources import read_chapters
+
+    config = load_config(paths)
+    chapters = read_chapters(paths)
+    pandoc = pandoc or Pandoc(paths.root / ".cache" / "pandoc")
+    try:
+        book = collect(paths, config, chapters, pandoc)
+    except ContentError as exc:
+        try:
+            vocabulary = load_vocabulary(paths)
+        except ContentError:
+            vocabulary = None
+        return _report(paths, config, chapters, None, exc.problems, vocabulary)
+    return make_report(paths, book)
+
+
+def write_report(report: Report, directory: Path, paths: Paths | None = None) -> list[str]:
+    """Write ``report.html`` and ``report.json`` into ``directory``; return their names.
+
+    The page is ``templates/proof/report.html.j2`` of the book's folder
+    (``paths``), else of this project.
+    """
+    from ..render import environment
+
+    directory.mkdir(parents=True, exist_ok=True)
+    if paths is None or not (paths.templates / "proof" / "report.html.j2").is_file():
+        paths = Paths(Path(__file__).resolve().parents[2])  # this project
+    env = environment(paths)
+    groups = [(c, report.of(c)) for c in CATEGORIES]
+    html = env.get_template("proof/report.html.j2").render(report=report, groups=groups, counts=report.counts(),
+                                                          distinct_words=report.distinct_words())
+    (directory / "report.html").write_text(html, "utf-8")
+    (directory / "report.json").write_text(report.to_json(), "utf-8")
+    return ["report.html", "report.json"]
+
+
+def _report(paths: Paths, config, chapters: list[Chapter], asts: list[dict] | None,
+            apparatus: Iterable[Problem], vocabulary) -> Report:
+    sources = [read_source(c, c.meta.lang or config.language) for c in chapters]
+    declared = declared_words(paths, config, vocabulary)
+    acronyms = acronym_definitions(sources)
+    findings: list[Finding] = []
+    findings += check_spelling(paths, sources, declared, set(acronyms), config.language)
+    findings += doubled_words(sources) + spacing(sources) + title_quotes(chapters)
+    if asts is not None:
+        findings += converted_text(sources, asts)
+    findings += name_spellings(sources, declared)
+    findings += acronyms_before_definition(sources, acronyms)
+    findings += [Finding("apparatus", p.path, p.line, p.message) for p in sorted(set(apparatus), key=_order)]
+    findings.sort(key=lambda f: (CATEGORIES.index(f.category), *_order(f)))
+    return Report(findings, config.title)
+
+
+def _order(item) -> tuple:
+    return (item.path, item.line or 0, item.message)
+
+
+# --- apparatus -----------------------------------------------------------------
+
+
+def _apparatus_checks(book) -> list[Problem]:
+    """The index's and the chronology's checks, run on the collected book.
+
+    They are the apparatus stage's own functions (press.index.build_index,
+    press.chronology.build_chronology), which are pure: the report gets the
+    same problems whether or not the apparatus was built (``book.warnings``
+    is filled only by ``apparatus.back_matter``, and a chronology problem
+    there is an error that stops the build). Duplicates are dropped by the
+    caller.
+    """
+    problems: list[Problem] = []
+    if book.vocabulary is not None:
+        from ..index import build_index
+
+        shown = {u.slug: u.chapter.shown for u in book.units}
+        problems += build_index(book.vocabulary, book.index_marks, book.mark_labels, shown).problems
+    if any(u.chapter.meta.chronology for u in book.units):
+        from ..chronology import build_chronology
+
+        problems += build_chronology(book.units, book.config.chronology, book.strings, book.anchors,
+                                     book.mark_labels).problems
+    return problems
