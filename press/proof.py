@@ -23,7 +23,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from .config import Paths
 from .editions.pdf import PrintProfile
 from .errors import BookError, ContentError, Problem
 from .progress import Progress
+from .vcs import git, uncommitted
 
 PROOF_MARGIN_IN = 1.2  # added to the outer margin for the proofreader's notes
 PARAGRAPH = re.compile(r'<p data-p="(\d+)">')
@@ -48,13 +48,6 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 # --- git ----------------------------------------------------------------------
-
-def _git(root: Path, *args: str, binary: bool = False):
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
-    if result.returncode != 0:
-        return None
-    return result.stdout if binary else result.stdout.decode("utf-8", "replace").strip()
-
 
 @dataclass
 class Stamp:
@@ -72,17 +65,17 @@ class Stamp:
 def stamp(root: Path) -> Stamp:
     from .render import build_date
 
-    commit = _git(root, "rev-parse", "--short=10", "HEAD")
-    dirty = bool(_git(root, "status", "--porcelain", "--", "content", "templates", "styles"))
+    commit = git(root, "rev-parse", "--short=10", "HEAD")
+    dirty = bool(uncommitted(root, "content", "templates", "styles"))
     return Stamp(build_date().strftime("%Y-%m-%d %H:%M UTC"), commit or None, dirty and commit is not None)
 
 
 def default_since(root: Path) -> str | None:
     """The most recent tag, or the previous commit, or None (no history)."""
-    tag = _git(root, "describe", "--tags", "--abbrev=0")
+    tag = git(root, "describe", "--tags", "--abbrev=0")
     if tag:
         return tag
-    return "HEAD~1" if _git(root, "rev-parse", "--verify", "--quiet", "HEAD~1") else None
+    return "HEAD~1" if git(root, "rev-parse", "--verify", "--quiet", "HEAD~1") else None
 
 
 # --- what changed -------------------------------------------------------------
@@ -160,7 +153,7 @@ def old_units(paths: Paths, rev: str, pandoc) -> dict[str, str]:
     from .config import load_config
     from .sources import read_chapters
 
-    archive = _git(paths.root, "archive", "--format=tar", rev, "--", "content", binary=True)
+    archive = git(paths.root, "archive", "--format=tar", rev, "--", "content", binary=True)
     if archive is None:
         raise LookupError(f"git has no content/ at '{rev}'")
     with tempfile.TemporaryDirectory(prefix="press-proof-") as tmp:

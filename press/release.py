@@ -14,11 +14,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import platform
 import re
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from importlib import metadata
@@ -27,6 +25,7 @@ from pathlib import Path
 from .config import Paths, load_config
 from .errors import ContentError, Problem, ToolError, display_path
 from .progress import Progress
+from .vcs import git
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
 # The toolchain's code: its bytes shape the editions as much as the book's.
@@ -84,12 +83,13 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def _uncommitted(root: Path) -> list[str]:
-    """Changed and untracked files (git status --porcelain); not a repository is an error."""
-    done = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise ToolError(f"{display_path(root)} is not a git work tree (a release names its commit): "
-                        f"{done.stderr.strip()}")
-    return [line[3:] for line in done.stdout.splitlines() if line.strip()]
+    """Changed and untracked files; not a repository is an error (a release names its commit)."""
+    from .vcs import uncommitted
+
+    files = uncommitted(root)
+    if files is None:
+        raise ToolError(f"{display_path(root)} is not a git work tree (a release names its commit)")
+    return files
 
 
 def _assemble(root: Path, editions: Path, folder: Path, slug: str, version: str, epoch: str,
@@ -146,7 +146,7 @@ def build_manifest(root: Path, slug: str, version: str, epoch: str, report_data:
     return {
         "book": slug,
         "version": version,
-        "commit": _git(root, "rev-parse", "HEAD"),
+        "commit": git(root, "rev-parse", "HEAD") or "",
         "uncommitted_changes": dirty,
         "source_date_epoch": epoch,
         "tools": {
@@ -177,9 +177,3 @@ def _package(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def _git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          env={**os.environ, "LC_ALL": "C"})
-    return done.stdout.strip() if done.returncode == 0 else ""

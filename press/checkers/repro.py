@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
@@ -24,10 +23,9 @@ def source_date_epoch(root: Path) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return epoch
-    done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True)
-    if done.returncode == 0 and done.stdout.strip().isdigit():
-        return done.stdout.strip()
-    return str(int(time.time()))
+    from ..vcs import last_commit_time
+
+    return last_commit_time(root) or str(int(time.time()))
 
 
 @contextmanager
