@@ -73,3 +73,27 @@ def captured_warnings(logger_name: str):
     finally:
         logger.removeHandler(handler)
         logger.propagate = previous
+
+
+def confined_layout(root: Path, html: str, stylesheets: list[Path], **options):
+    """Lay out ``html`` with the book's stylesheets, reading only files inside ``root``.
+
+    Returns the WeasyPrint document and its warnings; a refused read is an
+    error (ContentError). For the one-off documents (the cover image, the
+    wrap cover); the books's pages keep their stylesheets parsed for a build
+    (press.editions.pdf.render).
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .errors import ContentError, Problem
+
+    fetcher = ConfinedFetcher([root])
+    fonts = FontConfiguration()  # shared by the stylesheets and the layout, or @font-face is ignored
+    with captured_warnings("weasyprint") as messages:
+        sheets = [CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts) for path in stylesheets]
+        document = HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+            stylesheets=sheets, font_config=fonts, **options)
+    if fetcher.refused:
+        raise ContentError([Problem("cover", None, f"refused to read {url}") for url in fetcher.refused])
+    return document, list(messages)

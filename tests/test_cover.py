@@ -257,3 +257,16 @@ def test_blurb_is_the_first_paragraph_without_its_notes(tiny):
     target = tiny.root / "out" / "blurb.pdf"
     wrapcover.write_wrap_cover(paths, config, load_strings(paths, "en"), 200, blurb, target)
     assert "Two centuries" in pypdf.PdfReader(target).pages[0].extract_text()
+
+
+def test_the_cover_image_reads_only_files_of_the_book(tiny, capsys):
+    # The EPUB and web cover image is laid out like the book: a read outside
+    # the book is refused and fails the build, naming what was refused.
+    front = tiny.root / "templates" / "cover" / "front.html.j2"
+    text = front.read_text("utf-8")
+    front.unlink()  # a hard link to the project's template: replace, never write through
+    front.write_text(text + '<img src="https://example.org/logo.png" alt="">\n', "utf-8")
+    tiny.chapter("01-one.md", "One", "Text.", kind="introduction")
+    assert tiny.build("epub") == 65
+    assert "refused to read https://example.org/logo.png" in capsys.readouterr().err
+    assert not tiny.out.exists()

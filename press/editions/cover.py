@@ -23,45 +23,46 @@ def cover_html(paths: Paths, config, strings: dict) -> str:
     return environment(paths).get_template("cover/cover.html.j2").render(config_context(config, strings))
 
 
-def cover_png(paths: Paths, config, strings: dict) -> bytes:
+def cover_png(paths: Paths, config, strings: dict, warnings: list | None = None) -> bytes:
     """The cover as PNG bytes, from the cache or rendered now.
 
-    The design depends on book.yaml alone, so the print worker renders it
-    while the main process is still reading the chapters.
+    The design depends on book.yaml alone. WeasyPrint's warnings are added
+    to ``warnings`` (an edition's); a cover drawn with warnings is not
+    cached, so that every edition that asks for it reports them.
     """
+    from ..errors import Problem
+
     html = cover_html(paths, config, strings)
     digest = hashlib.sha256(html.encode("utf-8"))
-    for path in sorted((paths.styles / "fonts").glob("*")) + [paths.styles / "cover.css"]:
+    sheets = [paths.styles / name for name in ("fonts.css", "cover.css")]
+    for path in [*sorted((paths.styles / "fonts").glob("*")), *sheets]:
         digest.update(path.read_bytes())
     cache = paths.root / ".cache" / "cover" / f"{digest.hexdigest()}.png"
     with _lock:  # the HTML edition and the EPUB both ask for it
         if cache.is_file():
             return cache.read_bytes()
-        data = _render(paths, html)
+        data, messages = _render(paths, html)
+        if messages:
+            if warnings is not None:
+                warnings.extend(Problem("cover", None, f"WeasyPrint: {m}") for m in messages)
+            return data
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(data)
     return data
 
 
-def _render(paths: Paths, html: str) -> bytes:
+def _render(paths: Paths, html: str) -> tuple[bytes, list[str]]:
     import pypdfium2
+
     # Imported here: WeasyPrint takes half a second to import, and the cover
     # is usually in the cache.
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from ..safety import captured_warnings, confined_layout
 
-    from ..safety import ConfinedFetcher, captured_warnings
-
-    fetcher = ConfinedFetcher([paths.root])
-    fonts = FontConfiguration()
-    with captured_warnings("weasyprint"):
-        pdf = HTML(string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf(
-            stylesheets=[CSS(filename=str(paths.styles / name), url_fetcher=fetcher, font_config=fonts)
-                         for name in ("fonts.css", "cover.css")], font_config=fonts)
-    document = pypdfium2.PdfDocument(pdf)
-    page = document[0]
-    scale = WIDTH_PX / page.get_width()
-    image = page.render(scale=scale).to_pil().convert("RGB")
+    document, messages = confined_layout(paths.root, html, [paths.styles / n for n in ("fonts.css", "cover.css")])
+    with captured_warnings("weasyprint") as written:
+        pdf = document.write_pdf()
+    page = pypdfium2.PdfDocument(pdf)[0]
+    image = page.render(scale=WIDTH_PX / page.get_width()).to_pil().convert("RGB")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return out.getvalue(), [*messages, *written]

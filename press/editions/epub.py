@@ -117,7 +117,8 @@ class EpubEdition(Edition):
         target = stage / f"{config.slug}.epub"
         with tempfile.TemporaryDirectory(prefix="press-epub-") as tmp:
             tmp_path = Path(tmp)
-            (tmp_path / "cover.png").write_bytes(cover_png(self.paths, self.book.config, self.book.strings))
+            cover = cover_png(self.paths, self.book.config, self.book.strings, self.warnings)
+            (tmp_path / "cover.png").write_bytes(cover)
             (tmp_path / "meta.yaml").write_text(yaml.safe_dump(self.metadata(), allow_unicode=True), "utf-8")
             (tmp_path / "book.css").write_text(self.stylesheet(), "utf-8")
             raw = tmp_path / "pandoc.epub"

@@ -182,7 +182,8 @@ class HtmlEdition(Edition):
         index = json.dumps(search_index(pages), ensure_ascii=False, separators=(",", ":"))
         # A script, not a JSON file: fetch() is not allowed on file:// pages.
         (assets / "search-index.js").write_text(f"window.SEARCH_INDEX={index};\n", "utf-8")
-        (assets / "cover.png").write_bytes(cover_png(self.paths, self.book.config, self.book.strings))
+        cover = cover_png(self.paths, self.book.config, self.book.strings, self.warnings)
+        (assets / "cover.png").write_bytes(cover)
         if self.book.timeline_svg:
             (assets / "timeline.svg").write_text(self.book.timeline_svg, "utf-8")
 

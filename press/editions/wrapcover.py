@@ -211,44 +211,34 @@ def write_wrap_cover(paths: Paths, config: BookConfig, strings: dict, page_count
 
     size = cover_size(config, page_count)
     problems: list[Problem] = []
-    with captured_warnings("weasyprint") as messages:
-        # The title on one line if the type can stay readable (8 pt), else on
-        # two lines, from the full size down to 6 pt.
-        for wrap, smallest in ((False, 8.0), (True, SMALLEST_SPINE_PT)):
-            font_pt = spine_font_pt(size.spine)
-            while True:
-                html = wrap_html(paths, config, strings, page_count, blurb_html, font_pt, wrap)
-                document = _layout(paths, html)
-                overflow = _spine_overflow(document, size)
-                if not overflow or font_pt <= smallest:
-                    break
-                font_pt = round(font_pt - 0.5, 1)
-            if not overflow:
+    # The title on one line if the type can stay readable (8 pt), else on
+    # two lines, from the full size down to 6 pt.
+    for wrap, smallest in ((False, 8.0), (True, SMALLEST_SPINE_PT)):
+        font_pt = spine_font_pt(size.spine)
+        while True:
+            html = wrap_html(paths, config, strings, page_count, blurb_html, font_pt, wrap)
+            document, messages = _layout(paths, html)  # the last layout's warnings are the cover's
+            overflow = _spine_overflow(document, size)
+            if not overflow or font_pt <= smallest:
                 break
-        if overflow:
-            problems.append(Problem("cover", None, f"the spine text does not fit a {size.spine:.1f} mm spine "
-                                                   f"even at {font_pt} pt; shorten the title or thicken the book"))
-        target.parent.mkdir(parents=True, exist_ok=True)
+            font_pt = round(font_pt - 0.5, 1)
+        if not overflow:
+            break
+    if overflow:
+        problems.append(Problem("cover", None, f"the spine text does not fit a {size.spine:.1f} mm spine "
+                                               f"even at {font_pt} pt; shorten the title or thicken the book"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with captured_warnings("weasyprint") as written:
         document.write_pdf(target, pdf_variant="pdf/x-4", output_intent="srgb",
                            finisher=_finisher(size.bleed, html))
-    return problems + [Problem("cover", None, f"WeasyPrint: {m}") for m in messages]
+    return problems + [Problem("cover", None, f"WeasyPrint: {m}") for m in [*messages, *written]]
 
 
 def _layout(paths: Paths, html: str):
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from ..safety import confined_layout
 
-    from ..safety import ConfinedFetcher
-
-    fetcher = ConfinedFetcher([paths.root])
-    fonts = FontConfiguration()  # shared by the stylesheets and the layout, or @font-face is ignored
-    sheets = [CSS(filename=str(paths.styles / name), url_fetcher=fetcher, font_config=fonts)
-              for name in STYLESHEETS]
-    document = HTML(string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher
-                    ).render(stylesheets=sheets, font_config=fonts, pdf_variant="pdf/x-4", output_intent="srgb")
-    if fetcher.refused:
-        raise ContentError([Problem("cover", None, f"refused to read {url}") for url in fetcher.refused])
-    return document
+    return confined_layout(paths.root, html, [paths.styles / name for name in STYLESHEETS],
+                           pdf_variant="pdf/x-4", output_intent="srgb")
 
 
 def _spine_overflow(document, size: CoverSize) -> bool:
