@@ -167,7 +167,8 @@ def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_
     if profile.outer_marks:
         mirror_outer_marks(document)
     target = stage / f"{config.slug}{profile.suffix}.pdf"
-    starts = page_starts(document, layout)
+    # Only the reading PDF gives the EPUB and the web edition their page numbers.
+    starts = page_starts(document, layout) if profile == READING else []  # (pickled: compare, not "is")
     write_pdf(document, target, layout, profile)
     return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout,
                                                 "page_starts": starts}), warnings
