@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import html as html_lib
 import io
 import json
 import re
@@ -257,7 +256,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         write_report(report, proof, paths)
         (proof / "changes.json").write_text(json.dumps(changes.to_dict(), indent=1, ensure_ascii=False) + "\n",
                                             "utf-8")
-        (proof / "changes.html").write_text(_changes_page(changes, the_stamp, book, web), "utf-8")
+        (proof / "changes.html").write_text(_changes_page(paths, changes, the_stamp, book), "utf-8")
         publish(stage, out, ["proof"])
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -270,20 +269,10 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     return 0
 
 
-def _changes_page(changes: Changes, the_stamp: Stamp, book, web) -> str:
+def _changes_page(paths: Paths, changes: Changes, the_stamp: Stamp, book) -> str:
     """The changed paragraphs by chapter, each a link into the proof web edition."""
-    esc = html_lib.escape
-    pages = {u.slug: u.page_name for u in book.units}
-    items = []
-    for unit in changes.units:
-        links = ", ".join(f'<a href="html/{esc(pages.get(unit.slug, ""))}#{esc(unit.slug)}-p{n}">\u00b6\u00a0{n}</a>'
-                          for n in unit.changed)
-        extra = " (new)" if unit.new else ""
-        if unit.deleted:
-            extra += f"; {len(unit.deleted)} deletion(s)"
-        items.append(f"<li><strong>{esc(unit.title)}</strong>{extra}: {links or '-'}</li>")
-    body = "<ul>" + "".join(items) + "</ul>" if items else f"<p>{esc(changes.summary())}</p>"
-    return (f'<!DOCTYPE html>\n<html lang="{esc(book.config.language)}"><head><meta charset="utf-8">'
-            f"<title>Changes \u00b7 {esc(book.config.title)}</title></head><body>"
-            f"<h1>Changes since {esc(changes.since or '-')}</h1><p>{esc(the_stamp.text())}</p>{body}"
-            f"</body></html>\n")
+    from .render import environment
+
+    return environment(paths).get_template("proof/changes.html.j2").render(
+        config=book.config, changes=changes, stamp=the_stamp.text(),
+        pages={u.slug: u.page_name for u in book.units})

@@ -10,6 +10,8 @@ import subprocess
 import pypdfium2
 import pytest
 
+from lxml import html
+
 from tests.artefacts import html_pages, pdf_full_page_texts
 
 WORDS = ("river border treaty council envoy mission harbor archive frontier ledger charter "
@@ -116,8 +118,11 @@ def test_change_bars_mark_the_changed_paragraph(repo):
     changed_pages = [i for i, t in enumerate(texts) if "A sentence added" in t.replace("\n", " ")
                      or "sentence added in proof" in t.replace("\n", " ")]
     assert bars and set(bars) <= set(changed_pages) | {changed_pages[0] - 1}, (bars, changed_pages)
-    # The summary is on the terminal too (checked through changes.html, its page).
-    assert "Two" in (folder / "changes.html").read_text("utf-8")
+    # The list of changes links to that paragraph in the proof web edition.
+    listing = html.parse(str(folder / "changes.html")).getroot()
+    links = [a.get("href") for a in listing.xpath("//li[strong = 'Two']/a")]
+    assert links == ["html/02-two.html#two-p5"]
+    assert pages["02-two.html"].xpath("//p[@id='two-p5']/@class") == ["changed"]
 
 
 def test_since_a_given_revision_and_a_dirty_tree(repo):
@@ -153,6 +158,6 @@ def test_proof_report_is_written_beside_the_proofs(repo):
     repo.write("content/chapters/01-one.md", text.replace("Alpha ", "Alpha the the ", 1))
     assert proof(repo) == 0
     report = json.loads((repo.out / "proof" / "report.json").read_text("utf-8"))
-    findings = report["findings"] if isinstance(report, dict) else report
+    findings = report["findings"]
     assert any("the the" in json.dumps(f) and f["path"] == "content/chapters/01-one.md" for f in findings)
     assert (repo.out / "proof" / "report.html").is_file()
