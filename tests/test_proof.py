@@ -9,7 +9,6 @@ import subprocess
 
 import pypdfium2
 import pytest
-
 from lxml import html
 
 from tests.artefacts import html_pages, pdf_full_page_texts
