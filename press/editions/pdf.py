@@ -261,6 +261,10 @@ def layout_of(document, start_anchor: str) -> PrintLayout:
 def write_pdf(document, target: Path, layout: PrintLayout, profile: PrintProfile = READING) -> None:
     import pydyf
 
+    from .. import upstream
+
+    upstream.apply()  # tagging a long book is quadratic without it
+
     def finisher(doc, pdf):
         # PDF page labels (ISO 32000-1, 12.4.2) so that viewers show the
         # printed folios: roman for the front matter, arabic from the text.
