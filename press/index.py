@@ -15,8 +15,6 @@ Explicit marks cover what matching cannot see:
 from __future__ import annotations
 
 import functools
-import json
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from pathlib import Path
 from .ast import Node, Span, Str, attr, has_class, kv
 from .config import Paths, load_model
 from .errors import ContentError, Problem
+from .memo import KeptTable
 from .schema import IndexVocabulary
 from .yamlsrc import Located
 
@@ -301,31 +300,17 @@ class SortKeys:
     def __init__(self, cache: Path | None):
         from importlib.metadata import version
 
-        self.path = cache / "collation.json" if cache is not None else None
-        self.version = version("pyuca")
-        self.keys: dict[str, tuple] = {}
-        self.new = False
-        try:
-            data = json.loads(self.path.read_text("utf-8")) if self.path else {}
-        except (OSError, ValueError):
-            data = {}
-        if data.get("pyuca") == self.version:
-            self.keys = {text: tuple(key) for text, key in data.get("keys", {}).items()}
+        self.kept = KeptTable(cache, "collation", version("pyuca"))
 
     def __call__(self, text: str) -> tuple:
-        key = self.keys.get(text)
+        key = self.kept.get(text)
         if key is None:
-            key = self.keys[text] = tuple(_collator().sort_key(text))
-            self.new = True
-        return key
+            key = tuple(_collator().sort_key(text))
+            self.kept.put(text, key)
+        return tuple(key)
 
     def save(self) -> None:
-        if self.path is None or not self.new:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"pyuca": self.version, "keys": self.keys}, ensure_ascii=False), "utf-8")
-        os.replace(tmp, self.path)
+        self.kept.save()
 
 
 def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str],

@@ -116,3 +116,45 @@ def template_reads(env, name: str, seen: set[str] | None = None) -> set[str] | N
             return None
         names |= found
     return names
+
+
+class KeptTable:
+    """A small table of results kept on disk between builds: ``<folder>/<name>.json``.
+
+    For pure functions of a short text that cost more to compute than to look
+    up (sort keys, parsed dates). The table holds the version of the library
+    that computed it and is ignored when that changes; an unreadable file is
+    an empty table. ``folder`` None: nothing is read or written.
+    """
+
+    def __init__(self, folder: Path | None, name: str, version: str):
+        self.path = folder / f"{name}.json" if folder is not None else None
+        self.name, self.version = name, version
+        self.values: dict[str, Any] = {}
+        self.new = False
+        try:
+            data = json.loads(self.path.read_text("utf-8")) if self.path else {}
+        except (OSError, ValueError):
+            data = {}
+        if isinstance(data, dict) and data.get("version") == version and isinstance(data.get(name), dict):
+            self.values = data[name]
+
+    def get(self, text: str) -> Any | None:
+        return self.values.get(text)
+
+    def put(self, text: str, value: Any) -> None:
+        self.values[text] = value
+        self.new = True
+
+    def save(self) -> None:
+        """Write the table if it gained entries (atomically: a reader never sees half of it)."""
+        if self.path is None or not self.new:
+            return
+        import os
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"version": self.version, self.name: self.values}, ensure_ascii=False,
+                                  sort_keys=True), "utf-8")
+        os.replace(tmp, self.path)
+        self.new = False

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import stamp
+from . import dates, stamp
 from .config import Paths, load_config
 from .errors import ContentError, Problem
 from .parallel import Worker, can_fork
@@ -85,6 +85,7 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
             check_pango()
     with progress.stage("configure"):
         config = load_config(paths)
+    dates.keep_in(paths.root / ".cache")
     with progress.stage("read chapters"):
         # EDTF dates are parsed with the chronology, once the print layout runs.
         chapters = read_chapters(paths, defer_dates="pdf" in targets and worker is not None)
@@ -98,6 +99,7 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
         worker.submit(layout_print_body, *planned.body_job())
     with progress.stage("apparatus"):
         back = back_matter(paths, book, pandoc)
+    dates.save()  # every date of the book is parsed by now
     result = BuildResult(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))

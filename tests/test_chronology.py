@@ -189,3 +189,49 @@ def test_many_events_of_one_date_span_pages(tiny):
     texts = pdf_page_texts(tiny.out / "tiny.pdf")
     pages = [i for i, t in enumerate(texts) if "Event number" in t]
     assert len(pages) >= 3 and "Event number 89" in texts[pages[-1]]
+
+
+def test_parsed_dates_are_kept_between_builds(tiny, monkeypatch):
+    """A one-shot build parses only dates it has not seen: the others come from
+    <cache>/edtf-dates.json, with the same result (the grammar costs a quarter second)."""
+    import edtf
+
+    assert build_tiny(tiny) == 0
+    kept = json.loads((tiny.root / ".cache" / "edtf-dates.json").read_text("utf-8"))
+    assert kept["version"] and kept["edtf-dates"]["1845/1851"] == ["Interval", [1845, 1, 1], [1851, 12, 31]]
+    before = (tiny.out / "tiny-chronology.json").read_bytes()
+
+    def no_parsing(text):
+        raise AssertionError(f"parsed {text!r} again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(edtf, "parse_edtf", no_parsing)
+        dates.parse.cache_clear()  # as in a new process
+        tiny.write("content/chapters/02-two.md",
+                   (tiny.content / "chapters" / "02-two.md").read_text("utf-8").replace("later page", "later leaf"))
+        assert tiny.build("all", "--strict") == 0
+        assert (tiny.out / "tiny-chronology.json").read_bytes() == before
+        # A new date is parsed: by the stub here, which refuses a good one.
+        tiny.write("content/chapters/02-two.md",
+                   (tiny.content / "chapters" / "02-two.md").read_text("utf-8").replace('"1883-10-20"', '"1990"'))
+        dates.parse.cache_clear()
+        assert tiny.build("all", "--strict") != 0
+    dates.parse.cache_clear()
+    # A date that does not parse is never kept.
+    tiny.write("content/chapters/02-two.md",
+               (tiny.content / "chapters" / "02-two.md").read_text("utf-8").replace('"1990"', '"19xx-99"'))
+    assert tiny.build("all") != 0
+    assert "19xx-99" not in (tiny.root / ".cache" / "edtf-dates.json").read_text("utf-8")
+
+
+def test_kept_dates_of_another_edtf_version_are_ignored(tmp_path):
+    from press.memo import KeptTable
+
+    (tmp_path / "edtf-dates.json").write_text(json.dumps({"version": "0.0", "edtf-dates": {"1900": ["Date", [1, 1, 1], [1, 1, 1]]}}))
+    assert KeptTable(tmp_path, "edtf-dates", "5.0.2").get("1900") is None
+    (tmp_path / "edtf-dates.json").write_text("{not json")
+    table = KeptTable(tmp_path, "edtf-dates", "5.0.2")
+    assert table.get("1900") is None
+    table.put("1900", ["Date", [1900, 1, 1], [1900, 12, 31]])
+    table.save()
+    assert KeptTable(tmp_path, "edtf-dates", "5.0.2").get("1900") == ["Date", [1900, 1, 1], [1900, 12, 31]]
