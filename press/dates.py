@@ -40,13 +40,19 @@ def save() -> None:
     _KEPT.save()
 
 
-@functools.lru_cache(maxsize=None)
 def parse(text: str) -> EDTFDate:
     """Parse an EDTF string; raises ValueError with a hint when it is not one."""
     kept = _KEPT.get(text)
     if kept is not None:
         kind, lower, upper = kept
         return EDTFDate(text, kind, tuple(lower), tuple(upper))
+    date = _parse(text)
+    _KEPT.put(text, [date.kind, date.lower, date.upper])
+    return date
+
+
+@functools.lru_cache(maxsize=None)
+def _parse(text: str) -> EDTFDate:
     import edtf
 
     try:
@@ -55,7 +61,5 @@ def parse(text: str) -> EDTFDate:
         raise ValueError(
             f"'{text}' is not a valid EDTF date (e.g. 1883, 2010-10, 2014-01-27, 1845/1851, 197X)"
         ) from None
-    date = EDTFDate(text, type(parsed).__name__, tuple(parsed.lower_strict()[:3]),
+    return EDTFDate(text, type(parsed).__name__, tuple(parsed.lower_strict()[:3]),
                     tuple(parsed.upper_strict()[:3]))
-    _KEPT.put(text, [date.kind, date.lower, date.upper])
-    return date
