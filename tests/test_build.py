@@ -207,3 +207,27 @@ def test_links_between_chapters_resolve_in_every_edition(tiny):
     href = re.search(r'href="([^"]+)">the second chapter', source).group(1)  # pandoc resolves the file
     name, _, ident = href.partition("#")
     assert f'id="{ident}"' in texts["EPUB/text/" + name]
+
+
+def test_build_py_as_a_program_reports_and_exits_with_its_code(tiny):
+    """build.py ends its process without tearing the interpreter down: what it
+    printed to pipes must still arrive, and the exit code must be main()'s."""
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(REPO / "build.py"), *args, "--root", str(tiny.root),
+                               "--out", str(tiny.out)], capture_output=True, text=True, timeout=300)
+
+    one_chapter(tiny, "Text.")
+    good = run("html")
+    assert good.returncode == 0, good.stderr
+    assert f"built html into {tiny.out}" in " ".join((good.stdout + good.stderr).split())  # the last line
+    assert (tiny.out / "html" / "01-intro.html").is_file()
+    one_chapter(tiny, "See [there](#nowhere).")
+    bad = run("html")
+    assert bad.returncode == EXIT_CONTENT
+    assert re.search(r"error: content/chapters/01-intro\.md:\d+: .*nowhere", bad.stderr), bad.stderr
+    assert bad.stderr.rstrip().endswith("dist/ was not changed")
