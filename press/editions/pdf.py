@@ -107,6 +107,7 @@ class PdfEdition(Edition):
         """In this process (no print worker): the same two steps the worker takes."""
         layout_print_body(*self.body_job())
         result, warnings = finish_print_edition(*self.finish_job(), stage)
+        _LAID_OUT.pop("written", None)  # this process goes on: free the pages
         self.warnings.extend(warnings)
         return result
 
@@ -170,6 +171,10 @@ def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_
     # Only the reading PDF gives the EPUB and the web edition their page numbers.
     starts = page_starts(document, layout) if profile == READING else []  # (pickled: compare, not "is")
     write_pdf(document, target, layout, profile)
+    # Freeing the laid-out pages takes a fifth of a second (real book) or
+    # more, and would come before the result is sent: the print worker
+    # keeps them, and ends without freeing anything (press.parallel).
+    _LAID_OUT["written"] = document
     return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout,
                                                 "page_starts": starts}), warnings
 
