@@ -25,37 +25,58 @@ def walk(value: Any, action: Callable[[Node], Any]) -> Any:
     put in its place (an empty list deletes it).
     """
     if isinstance(value, list):
-        out: list = []
-        for item in value:
-            item = walk(item, action)
-            if isinstance(item, dict) and "t" in item:
-                replacement = action(item)
-                if replacement is None:
-                    out.append(item)
-                else:
-                    out.extend(replacement)
-            else:
-                out.append(item)
-        return out
+        return _walk_list(value, action)
     if isinstance(value, dict):
-        for key in ("c", "blocks"):
-            if key in value:
-                value[key] = walk(value[key], action)
-        return value
+        _walk_children(value, action)
     return value
+
+
+# The walk runs several times over every unit of a book, so it is written for
+# speed: strings and numbers, most of the tree, are never passed to a call.
+def _walk_list(items: list, action: Callable[[Node], Any]) -> list:
+    out: list = []
+    append = out.append
+    for item in items:
+        if type(item) is dict:
+            _walk_children(item, action)
+            if "t" in item:
+                replacement = action(item)
+                if replacement is not None:
+                    out.extend(replacement)
+                    continue
+            append(item)
+        elif type(item) is list:
+            append(_walk_list(item, action))
+        else:
+            append(item)
+    return out
+
+
+def _walk_children(node: dict, action: Callable[[Node], Any]) -> None:
+    for key in ("c", "blocks"):
+        child = node.get(key)
+        if type(child) is list:
+            node[key] = _walk_list(child, action)
+        elif type(child) is dict:
+            _walk_children(child, action)
 
 
 def iter_nodes(value: Any) -> Iterator[Node]:
     """Every element under ``value``, in document order."""
-    if isinstance(value, list):
-        for item in value:
-            yield from iter_nodes(item)
-    elif isinstance(value, dict):
-        if "t" in value:
-            yield value
-        for key in ("c", "blocks"):
-            if key in value:
-                yield from iter_nodes(value[key])
+    stack = [value]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value = pop()
+        if type(value) is list:
+            stack.extend(reversed(value))
+        elif type(value) is dict:
+            if "t" in value:
+                yield value
+            blocks, content = value.get("blocks"), value.get("c")
+            if blocks is not None:
+                push(blocks)
+            if content is not None:
+                push(content)
 
 
 def attr(node: Node) -> list:
