@@ -231,3 +231,10 @@ def test_build_py_as_a_program_reports_and_exits_with_its_code(tiny):
     assert bad.returncode == EXIT_CONTENT
     assert re.search(r"error: content/chapters/01-intro\.md:\d+: .*nowhere", bad.stderr), bad.stderr
     assert bad.stderr.rstrip().endswith("dist/ was not changed")
+    # Under a profiler the process exits normally, so that the profile is written.
+    one_chapter(tiny, "Text, again.")
+    profile = tiny.root / "build.prof"
+    profiled = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), str(REPO / "build.py"), "html",
+                               "--root", str(tiny.root), "--out", str(tiny.out)], capture_output=True, text=True,
+                              timeout=300)
+    assert profiled.returncode == 0 and profile.stat().st_size > 1000, profiled.stderr
