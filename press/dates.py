@@ -7,7 +7,6 @@ dates that are new; a date that does not parse is never kept.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ class EDTFDate:
     upper: tuple[int, int, int]  # latest day
 
 
+# Parsed dates by text: in memory only until ``keep_in`` names the book's cache.
 _KEPT = KeptTable(None, "edtf-dates", "")
 
 
@@ -46,13 +46,6 @@ def parse(text: str) -> EDTFDate:
     if kept is not None:
         kind, lower, upper = kept
         return EDTFDate(text, kind, tuple(lower), tuple(upper))
-    date = _parse(text)
-    _KEPT.put(text, [date.kind, date.lower, date.upper])
-    return date
-
-
-@functools.lru_cache(maxsize=None)
-def _parse(text: str) -> EDTFDate:
     import edtf
 
     try:
@@ -61,5 +54,7 @@ def _parse(text: str) -> EDTFDate:
         raise ValueError(
             f"'{text}' is not a valid EDTF date (e.g. 1883, 2010-10, 2014-01-27, 1845/1851, 197X)"
         ) from None
-    return EDTFDate(text, type(parsed).__name__, tuple(parsed.lower_strict()[:3]),
+    date = EDTFDate(text, type(parsed).__name__, tuple(parsed.lower_strict()[:3]),
                     tuple(parsed.upper_strict()[:3]))
+    _KEPT.put(text, [date.kind, date.lower, date.upper])
+    return date
