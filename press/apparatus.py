@@ -18,7 +18,7 @@ from .config import Paths
 from .errors import ContentError
 from .editions import BackSection
 from .index import build_index
-from .memo import Memo, digest, template_reads, templates_digest
+from .memo import Memo, digest, presentation_digest, template_reads
 from .model import Book
 from .render import config_context, context, environment
 
@@ -94,7 +94,7 @@ class _Renderer:
         self.remember = RENDERED.use(folder)
         self.keys: list[str] = []
         self.reads: dict[str, set[str] | None] = {}
-        self.base = digest(templates_digest(paths.templates), book.config.model_dump_json(), repr(book.strings),
+        self.base = digest(presentation_digest(paths, book),
                            [[u.slug, u.page_name] for u in book.units]) if self.remember else ""
 
     def get_template(self, name: str):

@@ -151,8 +151,7 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     shared = digest(note, marker.fingerprint() if marker else None,
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
     keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
-    remember = UNIT_WORK.use(pandoc.cache_dir)
-    works: list[UnitWork | None] = [UNIT_WORK.get(key) if remember else None for key in keys]
+    works: list[UnitWork | None] = UNIT_WORK.recall(pandoc.cache_dir, keys)
     for chapter, work in zip(chapters, works):
         if work is not None:
             pandoc.note(work.messages, chapter.shown)  # as a cached parse would
@@ -161,8 +160,7 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     for index, (ast, messages) in zip(missing, parsed):
         works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer)
         UNIT_WORK.put(keys[index], works[index])
-    if remember:
-        UNIT_WORK.retain(keys)
+    UNIT_WORK.retain(keys)
     return works  # type: ignore[return-value]
 
 
@@ -211,8 +209,7 @@ def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dic
     """Each unit's final AST and HTML, remembered or made (the HTML in one pandoc call)."""
     keys = [digest(work.key, rendered, sorted(moved.items()))
             for work, rendered, moved in zip(works, renderings, moves)]
-    remember = UNIT_OUTPUT.use(pandoc.cache_dir)
-    outputs: list[UnitOutput | None] = [UNIT_OUTPUT.get(key) if remember else None for key in keys]
+    outputs: list[UnitOutput | None] = UNIT_OUTPUT.recall(pandoc.cache_dir, keys)
     for output in outputs:
         if output is not None:
             pandoc.note(output.messages, None)  # as a cached conversion would
@@ -223,8 +220,7 @@ def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dic
         body = number_paragraphs(body)
         outputs[index] = UnitOutput(ast, body, _headings(body), _sections(ast["blocks"]), messages)
         UNIT_OUTPUT.put(keys[index], outputs[index])
-    if remember:
-        UNIT_OUTPUT.retain(keys)
+    UNIT_OUTPUT.retain(keys)
     return outputs  # type: ignore[return-value]
 
 

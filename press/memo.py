@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,11 @@ class Memo:
                 self._folder, self._entries, self.hits = folder, {}, 0
             return folder is not None
 
+    def recall(self, folder: Path | None, keys: list[str]) -> list[Any | None]:
+        """Serve ``folder``; the remembered value of each key (None: do the work)."""
+        self.use(folder)
+        return [self.get(key) for key in keys]
+
     def get(self, key: str) -> Any | None:
         with self._lock:
             value = self._entries.get(key)
@@ -96,6 +102,12 @@ def templates_digest(folder: Path) -> str:
             sha.update(str(path.relative_to(folder)).encode("utf-8") + b"\0")
             sha.update(hashlib.sha256(path.read_bytes()).digest())
     return sha.hexdigest()
+
+
+def presentation_digest(paths, book) -> str:
+    """What every rendering of the book depends on besides its own data: the
+    templates' text, book.yaml and the interface strings."""
+    return digest(templates_digest(paths.templates), book.config.model_dump_json(), repr(book.strings))
 
 
 def template_reads(env, name: str, seen: set[str] | None = None) -> set[str] | None:
@@ -150,8 +162,6 @@ class KeptTable:
         """Write the table if it gained entries (atomically: a reader never sees half of it)."""
         if self.path is None or not self.new:
             return
-        import os
-
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"version": self.version, self.name: self.values}, ensure_ascii=False,

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from ..errors import Problem
-from ..memo import Memo, digest, template_reads, templates_digest
+from ..memo import Memo, digest, presentation_digest, template_reads
 from ..model import Unit
 from ..render import context, environment
 from . import Edition, EditionResult
@@ -215,8 +215,8 @@ def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[d
     navigation = [[u.id, u.page_name, u.kind, u.number, str(u.title), u.lang, u.chapter.meta.byline,
                    u.parent.id if u.parent is not None else None,
                    [[h.id, h.level, h.number, str(h.title)] for h in u.headings]] for u in book.units]
-    shared = digest(templates_digest(paths.templates), book.config.model_dump_json(), repr(book.strings),
-                    navigation, common["back_matter"], common["sections"], list(common["extra_styles"]))
+    shared = digest(presentation_digest(paths, book), navigation, common["back_matter"], common["sections"],
+                    list(common["extra_styles"]))
     return [digest(shared, page["unit"].id if page["unit"] is not None else None, page["title"], page["kind"],
                    page["anchor"], page["lang"], links[index - 1], links[index + 1] if index + 1 < len(links) else None)
             for index, page in enumerate(pages, start=1)]
