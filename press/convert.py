@@ -133,11 +133,6 @@ def parse_markdown(pandoc: Pandoc, body: str, source: str) -> dict:
     return json.loads(pandoc.run(body, READER, "json", PARSE_ARGS, source=source))
 
 
-def parse_many(pandoc: Pandoc, items: list[tuple[str, str]]) -> list[dict]:
-    """Many chapter bodies (source, body) to ASTs, in one pandoc call (see parse_logged)."""
-    return [doc for doc, _ in parse_logged(pandoc, items)]
-
-
 def parse_logged(pandoc: Pandoc, items: list[tuple[str, str]]) -> list[tuple[dict, list[str]]]:
     """Many chapter bodies (source, body) to ASTs, each with pandoc's warnings for it.
 
@@ -221,11 +216,6 @@ def _unprefix(value) -> None:
 def to_html(pandoc: Pandoc, ast: dict, source: str | None = None) -> str:
     """An AST fragment to HTML5 (a body fragment, no template)."""
     return pandoc.run(json.dumps(ast, ensure_ascii=False), "json", "html5", HTML_ARGS, source=source)
-
-
-def to_html_many(pandoc: Pandoc, docs: list[dict]) -> list[str]:
-    """Many AST fragments to HTML in one call (see to_html_logged)."""
-    return [html for html, _ in to_html_logged(pandoc, docs)]
 
 
 def to_html_logged(pandoc: Pandoc, docs: list[dict]) -> list[tuple[str, list[str]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from press.config import Paths, load_config
 from press.collect import collect
-from press.convert import Pandoc, parse_many, parse_markdown
+from press.convert import Pandoc, parse_logged, parse_markdown
 from press.ast import stringify
 from press.sources import read_chapters
 
@@ -15,7 +15,7 @@ from .conftest import REPO
 def test_batched_parse_equals_one_call_per_chapter():
     chapters = read_chapters(Paths(REPO))
     batch_pandoc = Pandoc(None)
-    batched = parse_many(batch_pandoc, [(c.shown, c.body) for c in chapters])
+    batched = [doc for doc, _ in parse_logged(batch_pandoc, [(c.shown, c.body) for c in chapters])]
     assert batch_pandoc.calls == 1
     single = [parse_markdown(Pandoc(None), c.body, c.shown) for c in chapters]
     assert batched == single
@@ -23,8 +23,8 @@ def test_batched_parse_equals_one_call_per_chapter():
 
 def test_footnote_labels_and_fences_do_not_leak_between_chapters():
     pandoc = Pandoc(None)
-    docs = parse_many(pandoc, [("a", "Text.[^1]\n\n[^1]: Note A.\n\n::: open\n\nunclosed\n"),
-                               ("b", "Other.[^1]\n\n[^1]: Note B.\n\n## Head {#h}\n\n[link](#h)\n")])
+    docs = [doc for doc, _ in parse_logged(pandoc, [("a", "Text.[^1]\n\n[^1]: Note A.\n\n::: open\n\nunclosed\n"),
+                                                    ("b", "Other.[^1]\n\n[^1]: Note B.\n\n## Head {#h}\n\n[link](#h)\n")])]
     # The unclosed fence makes pandoc warn: the chapters are then converted
     # one by one, so that the warning names its chapter.
     assert [w.source for w in pandoc.warnings] == ["a"] and "unclosed" in pandoc.warnings[0].message
