@@ -135,6 +135,10 @@ class BookConfig(Strict):
         return re.sub(r"[\s-]", "", self.isbn)
 
     @property
+    def print_isbn_digits(self) -> str:
+        return re.sub(r"[\s-]", "", self.print_isbn)
+
+    @property
     def print_isbn(self) -> str:
         """The print edition's ISBN: ``print.isbn``, else the book's ``isbn``."""
         return self.print.isbn or self.isbn

@@ -254,7 +254,7 @@ def _opf(data: bytes, book, back_sections, paged: bool = False) -> bytes:
         summary += " " + strings["epub_accessibility_pages"].format(isbn=book.config.print_isbn)
         # The print edition the page numbers come from (EPUB 3.3, D.3.1;
         # EPUB Accessibility 1.1, 4.2): the ISBN of this book's print edition.
-        meta("pageBreakSource", "urn:isbn:" + re.sub(r"[\s-]", "", book.config.print_isbn))
+        meta("pageBreakSource", f"urn:isbn:{book.config.print_isbn_digits}")
     meta("schema:accessibilitySummary", summary)
     # The conformance claim and who made it (EPUB Accessibility 1.1, 2.2 and
     # 2.2.3): the publisher, after `make check` (EPUBCheck, Ace) passes.

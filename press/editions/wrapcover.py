@@ -84,8 +84,7 @@ def checked_isbn_digits(paths: Paths, config: BookConfig) -> str:
     barcode that scans as another book is the one mistake a printer cannot
     see, and ``config`` may not come from the schema.
     """
-    isbn, key = config.print_isbn, config.print_isbn_key
-    digits = re.sub(r"[\s-]", "", isbn)
+    isbn, key, digits = config.print_isbn, config.print_isbn_key, config.print_isbn_digits
     name = ".".join(key)
     problem = None
     if not re.fullmatch(r"97[89]\d{10}", digits):
