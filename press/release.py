@@ -25,7 +25,7 @@ from pathlib import Path
 from .config import Paths, load_config
 from .errors import ContentError, Problem, ToolError, display_path
 from .progress import Progress
-from .vcs import git
+from .vcs import git, uncommitted
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
 # The toolchain's code: its bytes shape the editions as much as the book's.
@@ -84,8 +84,6 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
 
 def _uncommitted(root: Path) -> list[str]:
     """Changed and untracked files; not a repository is an error (a release names its commit)."""
-    from .vcs import uncommitted
-
     files = uncommitted(root)
     if files is None:
         raise ToolError(f"{display_path(root)} is not a git work tree (a release names its commit)")

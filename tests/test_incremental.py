@@ -23,7 +23,7 @@ from press.watch import Preview
 
 from .conftest import EPOCH, REPO
 
-TARGETS = ["html", "epub"]
+TARGETS = ["html", "epub"]  # the EPUB is made from the units' ASTs, the web edition from their HTML
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +32,6 @@ def remembering():
     memo.remember_between_builds()
     yield
     memo.remember_between_builds(False)
-  # the EPUB is made from the units' ASTs, the web edition from their HTML
 
 
 def copy_book(target: Path) -> Path:
