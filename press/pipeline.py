@@ -35,12 +35,15 @@ class BuildResult:
 
 
 def build(root: Path, targets: list[str], out: Path, strict: bool = False,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, force: bool = False) -> BuildResult:
+    """Build ``targets`` into ``out``. ``force``: build even when the last
+    build's stamp says nothing changed (the live preview's first build, which
+    must fill its memos)."""
     progress = progress or Progress(quiet=True)
     paths = Paths(root)
     fingerprint = stamp.fingerprint(paths, targets, strict)
     previous = stamp.read(out)
-    if stamp.is_current(previous, fingerprint, out):
+    if not force and stamp.is_current(previous, fingerprint, out):
         # Nothing changed since the last build of these editions: a no-op
         # rebuild touches nothing and imports neither pandoc nor WeasyPrint.
         progress.note("up to date: nothing changed since the last build")

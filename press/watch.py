@@ -104,6 +104,7 @@ class Preview:
         self._watching = threading.Event()  # set once the watcher sees the folders
         self._building = threading.Lock()  # one build at a time (start() and the watcher)
         self._server: ThreadingHTTPServer | None = None
+        self._warm = False  # a build of this process has filled the memos
         self._threads: list[threading.Thread] = []
 
     @property
@@ -128,7 +129,12 @@ class Preview:
 
         problems: list[Problem] = []
         try:
-            result = build(self.root, ["html"], self.out, strict=False, progress=self.progress)
+            # Until a build of this process has done the work, an output left
+            # up to date by an earlier run is built anyway: that fills the
+            # memos, or the first edit would cost a whole build.
+            result = build(self.root, ["html"], self.out, strict=False, progress=self.progress,
+                           force=not self._warm)
+            self._warm = True
         except BookError as exc:
             problems = list(exc.problems)
         except Exception:  # a bug in the pipeline: say so, keep serving

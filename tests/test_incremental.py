@@ -143,3 +143,27 @@ def test_the_preview_shows_an_edit_and_recovers_from_a_broken_one(tmp_path, monk
     (cold / "content" / "chapters" / chapter.name).write_text(chapter.read_text("utf-8"), "utf-8")
     build(cold, ["html"], tmp_path / "cold-dist")
     assert files(tmp_path / "preview" / "html") == files(tmp_path / "cold-dist" / "html")
+
+
+def test_a_preview_started_on_an_up_to_date_output_remembers_from_its_first_build(tmp_path, monkeypatch):
+    """A preview restarted on the output of an earlier one: its first build is
+    done anyway (not skipped as up to date), so the first edit after it
+    redoes the edited chapter alone."""
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    book = copy_book(tmp_path / "book")
+    out = tmp_path / "preview"
+    # An earlier process left the preview's output up to date.
+    subprocess.run([sys.executable, str(REPO / "build.py"), "html", "--root", str(book), "--out", str(out),
+                    "--quiet"], check=True)
+    preview = Preview(book, out=out)
+    assert preview.rebuild()
+    assert collect.UNIT_WORK.hits == 0  # this process's memos started empty, and were filled
+    edit(book, "chapters/" + sorted((book / "content" / "chapters").glob("*.md"))[2].name, ".\n",
+         ". One more sentence.\n")
+    assert preview.rebuild()
+    units = len(list((book / "content" / "chapters").glob("*.md")))
+    assert collect.UNIT_WORK.hits == units - 1
+    assert "One more sentence." in "".join(p.read_text("utf-8") for p in (out / "html").glob("03-*.html"))
