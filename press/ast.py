@@ -61,6 +61,63 @@ def _walk_children(node: dict, action: Callable[[Node], Any]) -> None:
             _walk_children(child, action)
 
 
+def rewrite(value: Any, action: Callable[[Node], Any]) -> Any:
+    """``walk`` without changing ``value``: what the action changes is copied
+    along its path from the root, and every untouched list and element is
+    shared with ``value`` (so a remembered AST needs no deep copy first).
+
+    ``action`` is called bottom-up as in ``walk`` and must not change the
+    node it is given; it returns ``None`` to keep it or a list of new nodes.
+    """
+    if type(value) is list:
+        return _rewrite_list(value, action)
+    if type(value) is dict:
+        return _rewrite_children(value, action)
+    return value
+
+
+def _rewrite_list(items: list, action: Callable[[Node], Any]) -> list:
+    out: list | None = None  # made at the first change
+    for index, item in enumerate(items):
+        if type(item) is dict:
+            new = _rewrite_children(item, action)
+            replacement = action(new) if "t" in new else None
+            if replacement is None:
+                if new is item:
+                    if out is not None:
+                        out.append(item)
+                    continue
+                replacement = [new]
+            if out is None:
+                out = items[:index]
+            out.extend(replacement)
+        elif type(item) is list:
+            new_list = _rewrite_list(item, action)
+            if new_list is not item and out is None:
+                out = items[:index]
+            if out is not None:
+                out.append(new_list)
+        elif out is not None:
+            out.append(item)
+    return items if out is None else out
+
+
+def _rewrite_children(node: dict, action: Callable[[Node], Any]) -> dict:
+    changed: dict | None = None
+    for key in ("c", "blocks"):
+        child = node.get(key)
+        if type(child) is list:
+            new = _rewrite_list(child, action)
+        elif type(child) is dict:
+            new = _rewrite_children(child, action)
+        else:
+            continue
+        if new is not child:
+            changed = changed or {}
+            changed[key] = new
+    return node if changed is None else {**node, **changed}
+
+
 def iter_nodes(value: Any) -> Iterator[Node]:
     """Every element under ``value``, in document order."""
     stack = [value]

@@ -323,8 +323,7 @@ def number_paragraphs(body: str) -> str:
 
 def _print_ast(ast: dict) -> dict:
     """The AST the HTML is made from: notes as inline spans (see transform.notes_inline)."""
-    blocks = transform.notes_inline(clone(ast["blocks"]))
-    return {**ast, "blocks": blocks, "meta": {}}
+    return {**ast, "blocks": transform.notes_inline(ast["blocks"]), "meta": {}}
 
 
 def _headings(body: str) -> list[Heading]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ast import ATTR_INDEX, Node, Span, Str, attr, has_class, iter_nodes, kv, walk
+from .ast import ATTR_INDEX, Node, Span, Str, attr, has_class, iter_nodes, kv, rewrite, walk
 
 ATTR_NODES = tuple(ATTR_INDEX)
 
@@ -133,23 +133,25 @@ def lacunae(blocks: list, note: str) -> list:
     return walk(blocks, action)
 
 
-def notes_inline(blocks: list) -> list:
-    """pandoc's notes become inline spans (``float: footnote`` in print).
+def note_span(node: Node) -> list | None:
+    """A pandoc note as an inline span (``float: footnote`` in print); None for any other node.
 
     A note's paragraphs are kept as block-like spans inside the one span, so
     print can float the whole note to the foot of its page.
     """
-
-    def action(node: Node):
-        if node["t"] == "Note":
-            paras = [b["c"] for b in node["c"] if b["t"] in ("Para", "Plain")]
-            content: list = []
-            for index, inlines in enumerate(paras):
-                content.append(Span(inlines, ["footnote-para"] if index else ["footnote-first"]))
-            return [Span(content, ["footnote"])]
+    if node["t"] != "Note":
         return None
+    paras = [b["c"] for b in node["c"] if b["t"] in ("Para", "Plain")]
+    content: list = []
+    for index, inlines in enumerate(paras):
+        content.append(Span(inlines, ["footnote-para"] if index else ["footnote-first"]))
+    return [Span(content, ["footnote"])]
 
-    return walk(blocks, action)
+
+def notes_inline(blocks: list) -> list:
+    """Every note in ``blocks`` as an inline span (``note_span``). ``blocks`` is
+    not changed: the result shares with it whatever holds no note."""
+    return rewrite(blocks, note_span)
 
 
 def unsafe_html(blocks: list) -> list[str]:

@@ -1,0 +1,66 @@
+"""The AST helpers: ``rewrite`` is ``walk`` without changing its input."""
+
+from __future__ import annotations
+
+import json
+
+from press import transform
+from press.ast import Str, clone, rewrite, walk
+from press.collect import collect
+from press.config import Paths, load_config
+from press.convert import Pandoc
+from press.sources import read_chapters
+
+from .conftest import REPO
+
+
+def upper_emph(node):
+    """Emph becomes its text upper-cased; Space is deleted; the rest is kept."""
+    if node["t"] == "Emph":
+        return [Str("".join(n["c"] for n in node["c"] if n["t"] == "Str").upper())]
+    if node["t"] == "Space":
+        return []
+    return None
+
+
+def tree():
+    para = {"t": "Para", "c": [{"t": "Str", "c": "a"}, {"t": "Space"}, {"t": "Emph", "c": [{"t": "Str", "c": "b"}]}]}
+    untouched = {"t": "Para", "c": [{"t": "Str", "c": "c"}]}
+    quote = {"t": "BlockQuote", "c": [untouched]}
+    table_like = {"t": "Div", "c": [["id", [], []], [[{"t": "Plain", "c": [{"t": "Space"}]}]]]}
+    return [para, quote, table_like]
+
+
+def test_rewrite_gives_what_walk_gives_and_leaves_its_input_alone():
+    blocks = tree()
+    before = json.dumps(blocks)
+    rewritten = rewrite(blocks, upper_emph)
+    assert json.dumps(blocks) == before
+    assert rewritten == walk(clone(blocks), upper_emph)
+    assert rewritten[0]["c"] == [{"t": "Str", "c": "a"}, {"t": "Str", "c": "B"}]
+    assert rewritten[2]["c"][1] == [[{"t": "Plain", "c": []}]]  # a change in a list of lists
+
+
+def test_rewrite_shares_what_it_does_not_change():
+    blocks = tree()
+    rewritten = rewrite(blocks, upper_emph)
+    assert rewritten is not blocks and rewritten[0] is not blocks[0]
+    assert rewritten[1] is blocks[1]  # nothing to change under the quote: the same object
+    assert rewritten[2]["c"][0] is blocks[2]["c"][0]  # the changed Div's attributes are shared
+    nothing = [blocks[1]]
+    assert rewrite(nothing, upper_emph) is nothing
+
+
+def test_notes_inline_on_the_real_book_is_the_walk_on_a_copy():
+    """The units' notes as inline spans: the same AST as the walk over a deep
+    copy (how it was made before), and the units' own ASTs are not changed."""
+    paths = Paths(REPO)
+    book = collect(paths, load_config(paths), read_chapters(paths), Pandoc(None))
+    notes = 0
+    for unit in book.units:
+        before = json.dumps(unit.ast)
+        inline = transform.notes_inline(unit.ast["blocks"])
+        assert inline == walk(clone(unit.ast["blocks"]), transform.note_span)
+        assert json.dumps(unit.ast) == before, unit.slug
+        notes += json.dumps(inline).count('"footnote"')
+    assert notes >= 1, "the real book has a note: this test would prove nothing"
