@@ -36,7 +36,7 @@ COMMANDS = {
 
 
 def _common(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: dist)")
+    command.add_argument("--out", type=Path, help="output folder (default: dist/ in the book's folder)")
     command.add_argument("--root", type=Path, default=Path("."),
                          help="the book's folder, holding content/, templates/, styles/ (default: .)")
     command.add_argument("--quiet", action="store_true", help="print only problems")
@@ -70,6 +70,13 @@ def parser(modules: bool = True) -> argparse.ArgumentParser:
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
+    args = _parse_command(argv)
+    if args.out is None:
+        args.out = args.root / "dist"  # beside the book's content/, wherever it is built from
+    return args
+
+
+def _parse_command(argv: list[str] | None) -> argparse.Namespace:
     # Only the chosen command's module is imported to read its options.
     argv = list(sys.argv[1:] if argv is None else argv)
     wanted = argv[0] if argv else None

@@ -238,3 +238,13 @@ def test_build_py_as_a_program_reports_and_exits_with_its_code(tiny):
                                "--root", str(tiny.root), "--out", str(tiny.out)], capture_output=True, text=True,
                               timeout=300)
     assert profiled.returncode == 0 and profile.stat().st_size > 1000, profiled.stderr
+
+
+def test_the_default_output_is_dist_in_the_book_not_where_it_is_run_from(tiny, tmp_path, monkeypatch):
+    tiny.chapter("01-intro.md", "Opening", "A sentence.", kind="introduction")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["html", "--root", str(tiny.root), "--quiet"]) == 0
+    assert (tiny.root / "dist" / "html" / "index.html").is_file()
+    assert list(elsewhere.iterdir()) == []
