@@ -224,9 +224,10 @@ def scenarios(name: str, book: Path, reps: int) -> list[dict]:
                         build, env=env))
     html_only = [PY, str(REPO / "build.py"), "html", "--root", str(book), "--out", str(out), "--quiet"]
     run(html_only, env=env)
-    rows.append(measure(f"{name}: web edition after editing one chapter", reps,
+    rows.append(measure(f"{name}: one-shot `build.py html` (a new process) after editing one chapter", reps,
                         lambda: edit_one_chapter(book), html_only, env=env))
-    rows.append(watch_rebuild(f"{name}: live preview (watch) after editing one chapter", book, reps, env))
+    rows.append(watch_rebuild(f"{name}: web edition rebuilt by the live preview (watch) after editing one chapter",
+                              book, reps, env))
     rows += proof_rows(name, book, reps, env)
     return rows
 
@@ -243,9 +244,11 @@ def watch_rebuild(label: str, book: Path, reps: int, env: dict) -> dict:
         f"for _ in range({reps}):\n"
         "    edit_one_chapter(book); t = time.perf_counter(); assert p.rebuild()\n"
         "    times.append(time.perf_counter() - t)\n"
-        "print(statistics.median(times))\n")
+        "print(statistics.median(times), max(times))\n")
     out = subprocess.run([PY, "-c", script], check=True, capture_output=True, text=True, env=env).stdout
-    return {"label": label, "median": float(out.strip().splitlines()[-1]), "min": 0, "peak": 0, "reps": reps}
+    median, slowest = (float(x) for x in out.strip().splitlines()[-1].split())
+    return {"label": label, "median": median, "min": 0, "peak": 0, "reps": reps, "watch": True,
+            "note": f"slowest of {reps}: {slowest:.2f} s (target 1 s)"}
 
 
 def proof_rows(name: str, book: Path, reps: int, env: dict) -> list[dict]:
@@ -290,8 +293,10 @@ def main(argv: list[str] | None = None) -> int:
             ratio = row.get("note") or f"{row['median'] / base:.2f}x"
             print(f"| {row['label']} | {row['median']:.2f} | {row['peak']:.0f} | {ratio} |")
         clean = rows[0]["median"]
+        preview = next(row for row in rows if row.get("watch"))
         print(f"| clean build / floor: {clean / base:.2f} (target 1.30); against the tagged floor: "
-              f"{clean / tagged_base:.2f}; no-op: {rows[1]['median']:.2f} s (target 0.5 s) | | | |")
+              f"{clean / tagged_base:.2f}; no-op: {rows[1]['median']:.2f} s (target 0.5 s); "
+              f"preview after an edit: {preview['median']:.2f} s (target 1 s) | | | |")
     return 0
 
 
