@@ -49,8 +49,10 @@ BODY = [
     ("Later Ana Perez signed.", "Later Ana Pérez signed."),
     ("The Organization of American States (OAS) met [in Lima]{#ev-lima}.",
      "The Organization of American States (OAS) met [in Lima]{#ev-lima}."),
-    ("Ana Pérez wrote it in the 1845-1851 years, \"quoted\" in 'single' quotes... and so on [...]{.lacuna}.",
-     "Ana Pérez wrote it in the 1845-1851 years, \"quoted\" in 'single' quotes... and so on [...]{.lacuna}."),
+    ("Ana Pérez wrote it in the 1845–1851 years, \"quoted\" in 'single' quotes... and so on [...]{.lacuna}.",
+     "Ana Pérez wrote it in the 1845–1851 years, \"quoted\" in 'single' quotes... and so on [...]{.lacuna}."),
+    ("Read pages 12 - 14 of the 2001-09-11 report (number 978-612-4391-71-9) on COVID-19.",
+     "Read pages 12–14 of the 2001-09-11 report (number 978-612-4391-71-9) on COVID-19."),
 ]
 
 FRONT = """\
@@ -102,6 +104,7 @@ def test_seeded_book_one_finding_per_problem(tiny):
         ("typography", chapter, body_line(5), "  "),
         ("typography", chapter, body_line(6), " ,"),
         ("typography", chapter, body_line(7), "1990s-2000s"),
+        ("typography", chapter, body_line(11), "12 - 14"),  # a date, a long number and COVID-19 are not ranges
         ("consistency", chapter, body_line(8), "Perez"),
         ("consistency", chapter, body_line(1), "OAS"),
         ("apparatus", chapter, 5, ""),  # the chronology event whose anchor is no id
@@ -116,7 +119,7 @@ def test_seeded_book_one_finding_per_problem(tiny):
     assert "chronology anchor 'ev-nowhere'" in messages[chapter]
     # The summary counts findings per category, then lists them as path:line: category: message.
     summary = report.summary()
-    assert "spelling: 1 (1 distinct words)" in summary and "typography: 6" in summary
+    assert "spelling: 1 (1 distinct words)" in summary and "typography: 7" in summary
     assert f"{chapter}:{body_line(4)}: typography: doubled word(s): 'the the'" in summary
     # The report never changes the source.
     assert (tiny.content / "chapters" / "01-one.md").read_text("utf-8").count("the the") == 1
@@ -195,3 +198,10 @@ def test_real_book_report(tmp_path):
             assert finding.text.strip() in lines[finding.line - 1], finding
     assert write_report(report, tmp_path) == ["report.html", "report.json"]
     assert re.search(r"also to also to", (tmp_path / "report.html").read_text("utf-8"))
+
+
+def test_a_hyphen_range_in_a_title_is_found_at_the_title_line(tiny):
+    tiny.chapter("01-one.md", "The war (1879-1883)", "The war began in 1879.", kind="introduction")
+    found = report_of(tiny.root).of("typography")
+    assert [(f.line, f.text) for f in found] == [(2, "1879-1883")], [str(f) for f in found]
+    assert "write an en dash: 1879–1883" in found[0].message

@@ -8,20 +8,21 @@ Four kinds of finding, all about the chapter sources (``content/chapters``):
   (``content/wordlist.txt``) and the names the book already declares (index
   headings and forms, authors, publishers, the references' titles and
   authors, acronyms spelled out in the text);
-- **typography**: what the build's own typography cannot fix. The build
-  curls quotes (pandoc's ``smart``) and puts en dashes in number ranges
-  (``transform.typography``), so a straight quote or a ``1845-1851`` in the
-  source is *not* a finding: the report looks at the text *after* that
-  conversion and reports what is still wrong there, at the source line it
-  comes from: a quotation mark pandoc could not pair (it turns every pair
-  into a quotation, so a lone ``"`` prints as a stray “ or ”), a straight
-  quote left in a title (titles go through markdown-it, which leaves an
-  unpaired quote straight), and a hyphen in a number range the transform
-  does not recognise (``1990s-2000s``, ``1,000-2,000``). Doubled words
-  (``the the``, ``also to also to``), doubled spaces and a space before
-  punctuation are read in the source itself: Markdown hides a doubled space
-  in print, but it is a slip all the same and usually marks an edit gone
-  wrong;
+- **typography**: quotes are read *after* conversion, everything else in
+  the source. The build curls quotes (pandoc's ``smart``), so a straight
+  quote in the source is not a finding; a quotation mark pandoc could not
+  pair is (it turns every pair into a quotation, so a lone ``"`` prints as
+  a stray “ or ”), reported at the source line it comes from, and so is a
+  straight quote left in a title (titles go through markdown-it, which
+  leaves an unpaired quote straight). A hyphen in a number range
+  (``1845-1851``, ``pp. 12-14``, ``1990 - 1995``, ``1990s-2000s``) is a
+  finding in the source even where the build prints an en dash
+  (``transform.typography``): the source should read as the book prints,
+  and the forms the build does not recognise print with the hyphen.
+  Doubled words (``the the``, ``also to also to``), doubled spaces and a
+  space before punctuation are read in the source: Markdown hides a
+  doubled space in print, but it is a slip all the same and usually marks
+  an edit gone wrong;
 - **consistency**: the same word spelled two ways once case and accents are
   folded (``Pérez``/``Perez``; the declared spelling, else the more common
   one, is taken as right), and an acronym used before the text spells it
@@ -47,7 +48,7 @@ from ..sources import Chapter
 
 from .source import CATEGORIES, Finding, read_source
 from .spelling import declared_words, check_spelling
-from .typography import converted_text, doubled_words, spacing, title_quotes
+from .typography import converted_text, doubled_words, number_ranges, spacing, title_quotes
 from .consistency import acronym_definitions, acronyms_before_definition, name_spellings
 
 
@@ -149,7 +150,7 @@ def _report(paths: Paths, config, chapters: list[Chapter], asts: list[dict] | No
     acronyms = acronym_definitions(sources)
     findings: list[Finding] = []
     findings += check_spelling(paths, sources, declared, set(acronyms), config.language)
-    findings += doubled_words(sources) + spacing(sources) + title_quotes(chapters)
+    findings += doubled_words(sources) + spacing(sources) + number_ranges(sources) + title_quotes(chapters)
     if asts is not None:
         findings += converted_text(sources, asts)
     findings += name_spellings(sources, declared)

@@ -16,6 +16,7 @@ from .source import Finding, HOLE, Source, numbered_lines
 # The repetition may straddle a line break (not a blank line: a new paragraph).
 _DOUBLED = re.compile(r"(?<![\w'’-])((?:[^\W\d_]+[ \t]+){0,3}[^\W\d_]+)(?:[ \t]+|[ \t]*\n[ \t]*)\1(?![\w'’-])",
                       re.I)
+TITLES = ("title", "short_title")  # the front matter's fields that print as text
 _ALLOWED_DOUBLES = {"had had", "that that"}  # correct English, often on purpose
 _DOUBLE_SPACE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _SPACE_BEFORE = re.compile(r"(?<=[^\s" + HOLE + r"])[ \t]+([,;:.!?])(?!\.\.)(?![0-9])")
@@ -61,7 +62,7 @@ def title_quotes(chapters: list[Chapter]) -> list[Finding]:
 
     findings = []
     for chapter in chapters:
-        for key in ("title", "short_title"):
+        for key in TITLES:
             value = getattr(chapter.meta, key, None)
             if not value:
                 continue
@@ -73,14 +74,41 @@ def title_quotes(chapters: list[Chapter]) -> list[Finding]:
     return findings
 
 
-# After transform.typography: a number range still written with a hyphen,
-# in a form the transform does not know (1990s-2000s, 1,000-2,000, XIX-XX is not numeric).
-_RANGE_LEFT = re.compile(r"(?<![\d-])(\d[\d,.]*(?:s|st|nd|rd|th)?)-(\d[\d,.]*(?:s|st|nd|rd|th)?)(?![\d-])")
+# A number range written with a hyphen: 1845-1851, pp. 12-14, 1990s-2000s,
+# 1,000-2,000, and spaced (1990 - 1995). Not a part of a longer run of
+# numbers and hyphens (an ISBN, a date such as 2001-09-11), nor after a letter
+# (COVID-19), nor pandoc's -- (an en dash already).
+_NUMBER = r"\d[\d,.]*(?<![,.])(?:s|st|nd|rd|th)?"
+_RANGE = re.compile(r"(?<![\w\-–/.,])(" + _NUMBER + r")([ \t]?)-(?!-)\2(" + _NUMBER + r")(?![\w\-–/])")
+
+
+def number_ranges(sources: list[Source]) -> list[Finding]:
+    """Hyphens in number ranges, in the source (the titles and the body). The
+    editions print an en dash where the build recognises the range
+    (transform.typography), but the source should read as the book prints,
+    and a form it does not recognise (1990s-2000s) prints with the hyphen."""
+    findings = []
+    for source in sources:
+        chapter = source.chapter
+        for key in TITLES:
+            value = getattr(chapter.meta, key, None) or ""
+            for match in _RANGE.finditer(value):
+                findings.append(_range_finding(match, chapter.shown, chapter.located.line_of((key,)), value))
+        for match in _RANGE.finditer(source.masked):
+            findings.append(_range_finding(match, chapter.shown, source.line(match.start()),
+                                           source.context(match.start())))
+    return findings
+
+
+def _range_finding(match: re.Match, path: str, line: int | None, context: str) -> Finding:
+    spaced = "spaced " if match.group(2) else ""
+    return Finding("typography", path, line, f"{spaced}hyphen in a number range: '{match.group(0)}' "
+                   f"(write an en dash: {match.group(1)}–{match.group(3)})", match.group(0), context)
 
 
 def converted_text(sources: list[Source], asts: list[dict]) -> list[Finding]:
-    """Typography left after conversion, read in the shared AST (pandoc's smart
-    quotes and our number ranges applied) and traced back to its source line."""
+    """Quotation marks left unpaired after conversion, read in the shared AST
+    (pandoc's smart quotes applied) and traced back to their source line."""
     from ..ast import iter_nodes
 
     findings = []
@@ -96,11 +124,6 @@ def converted_text(sources: list[Source], asts: list[dict]) -> list[Finding]:
                 findings.append(Finding("typography", source.chapter.shown, source.line(at),
                                         f"a quotation mark the conversion could not pair: '{text}' prints with a "
                                         "lone quote; close the quotation or remove the mark",
-                                        text, source.context(at)))
-            if text.count("-") == 1 and _RANGE_LEFT.search(text):
-                at = _find(source, (text,), seen)
-                findings.append(Finding("typography", source.chapter.shown, source.line(at),
-                                        f"hyphen in a number range: '{text}' (use an en dash, –)",
                                         text, source.context(at)))
     return findings
 
