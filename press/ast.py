@@ -18,56 +18,16 @@ Node = dict[str, Any]
 ATTR_INDEX = {"Header": 1, "Span": 0, "Div": 0, "Code": 0, "CodeBlock": 0, "Link": 0, "Image": 0}
 
 
-def walk(value: Any, action: Callable[[Node], Any]) -> Any:
-    """Depth-first, bottom-up rewrite of lists of elements.
-
-    ``action(node)`` returns ``None`` to keep the node, or a list of nodes to
-    put in its place (an empty list deletes it).
-    """
-    if isinstance(value, list):
-        return _walk_list(value, action)
-    if isinstance(value, dict):
-        _walk_children(value, action)
-    return value
-
-
-# The walk runs several times over every unit of a book, so it is written for
-# speed: strings and numbers, most of the tree, are never passed to a call.
-def _walk_list(items: list, action: Callable[[Node], Any]) -> list:
-    out: list = []
-    append = out.append
-    for item in items:
-        if type(item) is dict:
-            _walk_children(item, action)
-            if "t" in item:
-                replacement = action(item)
-                if replacement is not None:
-                    out.extend(replacement)
-                    continue
-            append(item)
-        elif type(item) is list:
-            append(_walk_list(item, action))
-        else:
-            append(item)
-    return out
-
-
-def _walk_children(node: dict, action: Callable[[Node], Any]) -> None:
-    for key in ("c", "blocks"):
-        child = node.get(key)
-        if type(child) is list:
-            node[key] = _walk_list(child, action)
-        elif type(child) is dict:
-            _walk_children(child, action)
-
-
 def rewrite(value: Any, action: Callable[[Node], Any]) -> Any:
-    """``walk`` without changing ``value``: what the action changes is copied
-    along its path from the root, and every untouched list and element is
-    shared with ``value`` (so a remembered AST needs no deep copy first).
+    """Depth-first, bottom-up rewrite of lists of elements, without changing
+    ``value``: what the action changes is copied along its path from the
+    root, and every untouched list and element is shared with ``value`` (so
+    a remembered AST needs no deep copy first).
 
-    ``action`` is called bottom-up as in ``walk`` and must not change the
-    node it is given; it returns ``None`` to keep it or a list of new nodes.
+    ``action(node)`` must not change the node it is given; it returns
+    ``None`` to keep it, or a list of new nodes to put in its place (an
+    empty list deletes it). To change nodes in place, loop over
+    ``iter_nodes``.
     """
     if type(value) is list:
         return _rewrite_list(value, action)
@@ -76,6 +36,8 @@ def rewrite(value: Any, action: Callable[[Node], Any]) -> Any:
     return value
 
 
+# The rewrite runs over every unit of a book, so it is written for speed:
+# strings and numbers, most of the tree, are never passed to a call.
 def _rewrite_list(items: list, action: Callable[[Node], Any]) -> list:
     out: list | None = None  # made at the first change
     for index, item in enumerate(items):

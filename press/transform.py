@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ast import ATTR_INDEX, Node, Span, Str, attr, has_class, iter_nodes, kv, rewrite, walk
+from .ast import ATTR_INDEX, Node, Span, Str, attr, has_class, iter_nodes, kv, rewrite
 
 ATTR_NODES = tuple(ATTR_INDEX)
 
@@ -52,14 +52,11 @@ def _range(word: str) -> str:
 def typography(blocks: list) -> list:
     """En dashes in number ranges and spaced hyphens; non-breaking ties."""
 
-    def strings(node: Node):
+    for node in iter_nodes(blocks):
         if node["t"] == "Str":
             node["c"] = _range(node["c"])
             if node["c"] == "-":
                 node["c"] = EN_DASH
-        return None
-
-    blocks = walk(blocks, strings)
     for node in iter_nodes(blocks):
         inlines = _inline_list(node)
         if inlines is not None:
@@ -98,8 +95,7 @@ def _tie(inlines: list) -> None:
 
 def number_sections(blocks: list) -> list:
     """Show a heading's printed number (``{number="2.1"}``) as real text."""
-
-    def action(node: Node):
+    for node in iter_nodes(blocks):
         if node["t"] == "Header":
             number = kv(node).get("number")
             if number:
@@ -107,9 +103,7 @@ def number_sections(blocks: list) -> list:
                 # pandoc would print it once more from the attribute (EPUB
                 # writer's section-header-number) or copy it to data-number.
                 attr(node)[2] = [pair for pair in attr(node)[2] if pair[0] != "number"]
-        return None
-
-    return walk(blocks, action)
+    return blocks
 
 
 def lacunae(blocks: list, note: str) -> list:
@@ -130,7 +124,7 @@ def lacunae(blocks: list, note: str) -> list:
             ]
         return None
 
-    return walk(blocks, action)
+    return rewrite(blocks, action)
 
 
 def note_span(node: Node) -> list | None:
@@ -179,15 +173,11 @@ def unsafe_html(blocks: list) -> list[str]:
 def heading_ids(blocks: list, prefix: str) -> list:
     """Give every heading without an explicit id a stable one."""
     counter = 0
-
-    def action(node: Node):
-        nonlocal counter
+    for node in iter_nodes(blocks):
         if node["t"] == "Header" and not node["c"][1][0]:
             counter += 1
             node["c"][1][0] = f"{prefix}-s{counter}"
-        return None
-
-    return walk(blocks, action)
+    return blocks
 
 
 @dataclass
