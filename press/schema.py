@@ -30,12 +30,20 @@ class Strict(BaseModel):
 Text = Annotated[str, Field(min_length=1)]
 
 
+def isbn_digits(isbn: str) -> str:
+    """An ISBN as its digits alone (978-9972-671-78-4: 9789972671784)."""
+    return re.sub(r"[\s-]", "", isbn)
+
+
+def ean13_check_digit(first12: str) -> int:
+    """GS1 check digit: weights 1, 3, 1, 3 ... from the left (GS1 General Specifications 7.9.1)."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return (10 - total % 10) % 10
+
+
 def isbn13_is_valid(isbn: str) -> bool:
-    digits = re.sub(r"[\s-]", "", isbn)
-    if not re.fullmatch(r"97[89]\d{10}", digits):
-        return False
-    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
-    return (10 - total % 10) % 10 == int(digits[12])
+    digits = isbn_digits(isbn)
+    return re.fullmatch(r"97[89]\d{10}", digits) is not None and ean13_check_digit(digits[:12]) == int(digits[12])
 
 
 class Author(Strict):
@@ -132,11 +140,11 @@ class BookConfig(Strict):
 
     @property
     def isbn_digits(self) -> str:
-        return re.sub(r"[\s-]", "", self.isbn)
+        return isbn_digits(self.isbn)
 
     @property
     def print_isbn_digits(self) -> str:
-        return re.sub(r"[\s-]", "", self.print_isbn)
+        return isbn_digits(self.print_isbn)
 
     @property
     def print_isbn(self) -> str:

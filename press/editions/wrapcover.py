@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ..config import Paths, load_yaml
 from ..errors import ContentError, Problem
 from ..render import config_context, environment
-from ..schema import BookConfig
+from ..schema import BookConfig, ean13_check_digit
 
 STYLESHEETS = ("fonts.css", "cover.css", "cover-wrap.css")
 MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "Q": 0.25}
@@ -69,12 +69,6 @@ def cover_size(config: BookConfig, page_count: int) -> CoverSize:
 
 # ---------------------------------------------------------------------------
 # The ISBN and its barcode
-
-
-def ean13_check_digit(first12: str) -> int:
-    """GS1 check digit: weights 1, 3, 1, 3 ... from the left (GS1 General Specifications 7.9.1)."""
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
-    return (10 - total % 10) % 10
 
 
 def checked_isbn_digits(paths: Paths, config: BookConfig) -> str:
