@@ -52,10 +52,11 @@ def load_strings(paths: Paths, language: str) -> dict:
     return {}
 
 
-def load_emendations(paths: Paths) -> list[dict[str, str]]:
+def load_emendations(paths: Paths) -> tuple[list[dict[str, str]], str | None]:
+    """The emendations, and the book's own introduction to them (None: the locale's)."""
     path = paths.content / "emendations.yaml"
     if not path.is_file():
-        return []
+        return [], None
     model, located, shown = load_model(paths, path, Emendations)
     collector = Collector()
     for index, item in enumerate(model.emendations):
@@ -66,7 +67,7 @@ def load_emendations(paths: Paths) -> list[dict[str, str]]:
         elif item.corrected not in target.read_text("utf-8"):
             collector.add(shown, line, f"the corrected text is not in {item.file}")
     collector.raise_if_any()
-    return [e.model_dump() for e in model.emendations]
+    return [e.model_dump() for e in model.emendations], model.intro
 
 
 # Each unit's work, remembered between builds of the live preview (press.memo).
@@ -125,7 +126,8 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
         problems.extend(citer.problems)
         problems.raise_if_any()
         renderings = _render_citations(pandoc, library, works)
-    book = Book(config, units, strings, load_emendations(paths))
+    emendations, emendation_intro = load_emendations(paths)
+    book = Book(config, units, strings, emendations, emendation_intro=emendation_intro)
     book.library, book.citer = library, citer
     book.vocabulary = vocabulary
     book.index_marks = [mark for work in works for mark in work.marks]

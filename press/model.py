@@ -76,6 +76,7 @@ class Book:
     units: list[Unit]
     strings: dict[str, Any]  # the interface words, in the book's language
     emendations: list[dict[str, str]] = field(default_factory=list)
+    emendation_intro: str | None = None  # content/emendations.yaml's intro, if any
     anchors: dict[str, Locator] = field(default_factory=dict)
     vocabulary: Any = None  # index.Vocabulary, when content/index.yaml exists
     index_marks: list = field(default_factory=list)  # index.Mark, in reading order

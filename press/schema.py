@@ -243,6 +243,9 @@ class Emendation(Strict):
 
 
 class Emendations(Strict):
+    # What this edition treats as a slip and what as the authors' style, in place of
+    # the locale's generic note_on_text_intro: that is the book's to say.
+    intro: Text | None = None
     emendations: list[Emendation] = []
 
 

@@ -4,7 +4,6 @@ the same book clean, and the real book."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -185,11 +184,9 @@ def test_real_book_report(tmp_path):
     paths = Paths(REPO)
     report = proof_report(paths)
     assert set(report.counts()) == set(CATEGORIES)
-    # The authors' "also to also to" (chapter 3) is found, with its line.
-    doubled = [f for f in report.of("typography") if "also to also to" in f.text]
-    assert len(doubled) == 1
-    path = REPO / doubled[0].path
-    assert "also to also to" in path.read_text("utf-8").split("\n")[doubled[0].line - 1]
+    # The authors' doubled words ("also to also to") are emended (content/emendations.yaml):
+    # none is left. Finding one, with its line, is the tiny book's test above.
+    assert [f for f in report.of("typography") if "doubled word" in f.message] == []
     # Every finding points at a line that exists and holds what it names.
     for finding in report.findings:
         lines = (REPO / finding.path).read_text("utf-8").split("\n")
@@ -197,7 +194,6 @@ def test_real_book_report(tmp_path):
         if finding.category in ("spelling", "typography") and finding.text.strip():
             assert finding.text.strip() in lines[finding.line - 1], finding
     assert write_report(report, tmp_path) == ["report.html", "report.json"]
-    assert re.search(r"also to also to", (tmp_path / "report.html").read_text("utf-8"))
 
 
 def test_a_hyphen_range_in_a_title_is_found_at_the_title_line(tiny):
