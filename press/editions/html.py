@@ -124,7 +124,8 @@ class HtmlEdition(Edition):
             FRAMES.retain(self._frame_keys)
         (out / "search.html").write_text(
             env.get_template("web/search.html.j2").render(
-                context(self.book, page_title=self.book.strings["search"], body_class="page-search", **common)),
+                context(self.book, page_title=self.book.strings["search"], body_class="page-search",
+                        current="search.html", **common)),
             "utf-8")
         self._assets(assets, pages)
         return EditionResult(self.name, ["html"], {"pages": len(pages) + 2})
@@ -142,6 +143,7 @@ class HtmlEdition(Edition):
             self._frames[index] = env.get_template("web/unit.html.j2").render(context(
                 self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
                 unit=page["unit"], body=Markup(_BODY), kind=page["kind"], anchor=page["anchor"],
+                current=page["file"],
                 lang=page["lang"], prev=links[index - 1], page_marks=Markup(_MARKS),
                 next=links[index + 1] if index + 1 < len(links) else None, **common))
             if key is not None:
@@ -193,13 +195,14 @@ class HtmlEdition(Edition):
 # edition's work, and an edit inside a chapter changes none of them.
 FRAMES = Memo("web page frames")
 FRAME_VARIABLES = {"book", "config", "t", "authors", "page_title", "body_class", "unit", "body", "kind", "anchor",
-                   "lang", "prev", "page_marks", "next", "href", "back_matter", "sections", "extra_styles"}
+                   "lang", "prev", "page_marks", "next", "href", "back_matter", "sections", "extra_styles",
+                   "current"}
 
 
 def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[dict]) -> list[str] | None:
     """A key for each page's frame: a digest of everything the page templates show.
 
-    That is the page's own title, kind, anchor, language, unit header and
+    That is the page's own file, title, kind, anchor, language, unit header and
     prev/next links, and the navigation every page shares: each unit's id,
     page, kind, number, title, language, byline, part and sections, the back
     matter's entries, plus book.yaml, the interface strings and the
@@ -217,8 +220,9 @@ def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[d
                    [[h.id, h.level, h.number, str(h.title)] for h in u.headings]] for u in book.units]
     shared = digest(presentation_digest(paths, book), navigation, common["back_matter"], common["sections"],
                     list(common["extra_styles"]))
-    return [digest(shared, page["unit"].id if page["unit"] is not None else None, page["title"], page["kind"],
-                   page["anchor"], page["lang"], links[index - 1], links[index + 1] if index + 1 < len(links) else None)
+    return [digest(shared, page["unit"].id if page["unit"] is not None else None, page["file"], page["title"],
+                   page["kind"], page["anchor"], page["lang"], links[index - 1],
+                   links[index + 1] if index + 1 < len(links) else None)
             for index, page in enumerate(pages, start=1)]
 
 
