@@ -133,6 +133,22 @@ def test_on_a_wide_screen_the_contents_are_a_side_bar_marking_this_page(browser,
     page.close()
 
 
+def test_search_results_show_the_matched_words(browser, tiny_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((tiny_site / "search.html").as_uri() + "?q=peru")  # folded: finds "Perú"
+    page.wait_for_selector("#search-results li")
+    snippet = page.locator("#search-results li p", has_text="about the")
+    assert snippet.locator("mark").all_inner_texts() == ["Perú"]
+    assert "Text of two, about the Perú of 1821." in snippet.inner_text()
+    # The book's text goes in as text: markup in it is shown, never made.
+    page.goto((tiny_site / "search.html").as_uri() + "?q=onclick")
+    page.wait_for_selector("#search-results li")
+    assert "<b onclick=alert(1)>" in page.locator("#search-results li p").first.inner_text()
+    assert page.locator("#search-results mark").first.inner_text() == "onclick"
+    assert page.locator("#search-results b, #search-results [onclick]").count() == 0
+    page.close()
+
+
 PAGES = {"home": "index.html", "part": "02-part-1.html", "chapter": "04-guidelines.html",
          "search": "search.html?q=Ecuador"}
 
@@ -145,7 +161,7 @@ def test_screenshots_of_the_real_book(browser, real_book, width):
     for name, address in PAGES.items():
         page.goto((real_book / "html").as_uri() + "/" + address)
         if name == "search":
-            page.wait_for_selector("#search-results li")
+            page.wait_for_selector("#search-results mark")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"))
     page.close()

@@ -177,3 +177,12 @@ def test_a_part_page_lists_its_chapters(tiny_pages):
     for name in ("03-one.html", "01-opening.html", "07-end.html"):  # no listing outside part pages
         assert not tiny_pages[name].xpath("//main//nav[contains(@class, 'part-contents')]"), name
 
+
+def test_search_index_holds_reading_text_only(tiny_site, site):
+    for folder in (tiny_site, site):
+        script = (folder / "assets" / "search-index.js").read_text("utf-8")
+        records = json.loads(script.removeprefix("window.SEARCH_INDEX=").rstrip().rstrip(";"))
+        assert records
+        for record in records:
+            assert "↩" not in record["x"], record
+            assert not re.search(r"[a-z][.,;:]\d", record["x"]), record  # a note's number glued on

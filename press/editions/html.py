@@ -234,11 +234,22 @@ def _unit_title(unit: Unit, t: dict) -> str:
     return unit.title_text
 
 
+# Links that are not words of the text: a note's number, a note's way back.
+_NOT_TEXT = "//a[@role='doc-noteref' or @role='doc-backlink']"
+
+
 def search_index(pages: list[dict]) -> list[dict]:
-    """One record per paragraph: the page, the nearest anchor, a title, the text."""
+    """One record per paragraph: the page, the nearest anchor, a title, the text.
+
+    The text is what a reader reads there (no note numbers glued to words, no
+    back-link arrows), so that a result's snippet quotes it; a note's
+    paragraph links to the note.
+    """
     records = []
     for page in pages:
         root = lxml_html.fragment_fromstring(str(page["body"]) or "<p></p>", create_parent="div")
+        for link in root.xpath(_NOT_TEXT):
+            link.drop_tree()  # keeps the text after it
         anchor, title = page["anchor"], page["title"]
         for element in root.iter("h2", "h3", "p", "li"):
             if element.tag in ("h2", "h3"):
@@ -247,5 +258,6 @@ def search_index(pages: list[dict]) -> list[dict]:
                 continue
             text = " ".join(element.text_content().split())
             if text and (element.tag == "p" or element.getparent().tag != "ol"):
-                records.append({"u": f"{page['file']}#{anchor}", "t": title, "x": text})
+                note = element.xpath("ancestor::li[@role='doc-endnote']/@id")
+                records.append({"u": f"{page['file']}#{note[0] if note else anchor}", "t": title, "x": text})
     return records
