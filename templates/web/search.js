@@ -62,7 +62,9 @@
   // match in it as <mark>: text nodes and elements, built one by one.
   function snippet(text, found) {
     var first = focus(found), ranges = found.ranges;
-    var start = Math.max(0, first[0] - BEFORE), end = Math.max(Math.min(text.length, start + SNIPPET), first[1]);
+    // A short paragraph whole; near its end, a window that ends with it.
+    var start = Math.max(0, Math.min(first[0] - BEFORE, text.length - SNIPPET));
+    var end = Math.max(Math.min(text.length, start + SNIPPET), first[1]);
     if (start > 0) {
       var space = text.indexOf(" ", start);
       if (space !== -1 && space < first[0]) { start = space + 1; }
