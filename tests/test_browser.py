@@ -133,6 +133,17 @@ def test_on_a_wide_screen_the_contents_are_a_side_bar_marking_this_page(browser,
     page.close()
 
 
+def test_the_side_bar_shows_this_pages_entry(browser, tiny_site):
+    """A contents taller than the screen scrolls to this page's entry (menu.js)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 400})
+    page.goto((tiny_site / "07-end.html").as_uri())
+    nav = page.locator("nav.side-nav").bounding_box()
+    entry = page.locator("nav.side-nav a[aria-current=page]").bounding_box()
+    assert page.evaluate("document.querySelector('nav.side-nav').scrollTop") > 0
+    assert nav["y"] <= entry["y"] and entry["y"] + entry["height"] <= nav["y"] + nav["height"]
+    assert page.evaluate("window.scrollY") == 0  # the page itself did not move
+    page.close()
+
 def test_search_results_show_the_matched_words(browser, tiny_site):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((tiny_site / "search.html").as_uri() + "?q=peru")  # folded: finds "Perú"

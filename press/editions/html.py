@@ -21,7 +21,7 @@ from .cover import cover_png
 WEB_STYLES = ("fonts.css", "base.css", "screen.css", "web-print.css")
 # Where a page's body and print page markers go in its rendered frame (no HTML holds a NUL).
 _BODY, _MARKS = "\x00body\x00", "\x00page-marks\x00"
-SCRIPTS = ("search.js",)
+SCRIPTS = ("search.js", "menu.js")
 
 
 def endnotes(body: str, first_number: int, back_label: str, notes_label: str) -> tuple[str, int]:
