@@ -159,6 +159,21 @@ def test_the_current_page_is_marked_in_the_contents(tiny_pages):
         assert not root.xpath("//a[@aria-current and not(@aria-current='page')]")
 
 
+def test_the_menu_opens_the_sections_of_this_page_only(tiny_pages):
+    """A menu of every section of the book is most of its length: the side
+    menu lists the sections of the page it is on, the home page all of them."""
+    def sections(root, where):
+        return [a.get("href") for a in root.xpath(f"{where}//ol[@class='toc-sections']//a")]
+
+    home = sections(tiny_pages["index.html"], "//main")
+    assert len(home) == 15 and len({h.partition("#")[0] for h in home}) == 5
+    for name, root in tiny_pages.items():
+        if name == "index.html":
+            continue
+        listed = sections(root, "//nav[contains(@class, 'side-nav')]")
+        assert listed == [h for h in home if h.startswith(name + "#")], name
+        assert not root.xpath("//main//ol[@class='toc-sections']"), name
+
 def test_a_part_page_lists_its_chapters(tiny_pages):
     parts = {"02-first.html": ["03-one.html", "04-two.html"], "05-second.html": ["06-three.html"]}
     for name, chapters in parts.items():
