@@ -21,7 +21,7 @@ from .cover import cover_png
 WEB_STYLES = ("fonts.css", "base.css", "screen.css", "web-print.css")
 # Where a page's body and print page markers go in its rendered frame (no HTML holds a NUL).
 _BODY, _MARKS = "\x00body\x00", "\x00page-marks\x00"
-SCRIPTS = ("search.js",)
+SCRIPTS = ("search.js", "menu.js")
 
 
 def endnotes(body: str, first_number: int, back_label: str, notes_label: str) -> tuple[str, int]:
@@ -124,7 +124,8 @@ class HtmlEdition(Edition):
             FRAMES.retain(self._frame_keys)
         (out / "search.html").write_text(
             env.get_template("web/search.html.j2").render(
-                context(self.book, page_title=self.book.strings["search"], body_class="page-search", **common)),
+                context(self.book, page_title=self.book.strings["search"], body_class="page-search",
+                        current="search.html", **common)),
             "utf-8")
         self._assets(assets, pages)
         return EditionResult(self.name, ["html"], {"pages": len(pages) + 2})
@@ -142,6 +143,7 @@ class HtmlEdition(Edition):
             self._frames[index] = env.get_template("web/unit.html.j2").render(context(
                 self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
                 unit=page["unit"], body=Markup(_BODY), kind=page["kind"], anchor=page["anchor"],
+                current=page["file"],
                 lang=page["lang"], prev=links[index - 1], page_marks=Markup(_MARKS),
                 next=links[index + 1] if index + 1 < len(links) else None, **common))
             if key is not None:
@@ -193,13 +195,14 @@ class HtmlEdition(Edition):
 # edition's work, and an edit inside a chapter changes none of them.
 FRAMES = Memo("web page frames")
 FRAME_VARIABLES = {"book", "config", "t", "authors", "page_title", "body_class", "unit", "body", "kind", "anchor",
-                   "lang", "prev", "page_marks", "next", "href", "back_matter", "sections", "extra_styles"}
+                   "lang", "prev", "page_marks", "next", "href", "back_matter", "sections", "extra_styles",
+                   "current"}
 
 
 def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[dict]) -> list[str] | None:
     """A key for each page's frame: a digest of everything the page templates show.
 
-    That is the page's own title, kind, anchor, language, unit header and
+    That is the page's own file, title, kind, anchor, language, unit header and
     prev/next links, and the navigation every page shares: each unit's id,
     page, kind, number, title, language, byline, part and sections, the back
     matter's entries, plus book.yaml, the interface strings and the
@@ -217,8 +220,9 @@ def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[d
                    [[h.id, h.level, h.number, str(h.title)] for h in u.headings]] for u in book.units]
     shared = digest(presentation_digest(paths, book), navigation, common["back_matter"], common["sections"],
                     list(common["extra_styles"]))
-    return [digest(shared, page["unit"].id if page["unit"] is not None else None, page["title"], page["kind"],
-                   page["anchor"], page["lang"], links[index - 1], links[index + 1] if index + 1 < len(links) else None)
+    return [digest(shared, page["unit"].id if page["unit"] is not None else None, page["file"], page["title"],
+                   page["kind"], page["anchor"], page["lang"], links[index - 1],
+                   links[index + 1] if index + 1 < len(links) else None)
             for index, page in enumerate(pages, start=1)]
 
 
@@ -230,11 +234,22 @@ def _unit_title(unit: Unit, t: dict) -> str:
     return unit.title_text
 
 
+# Links that are not words of the text: a note's number, a note's way back.
+_NOT_TEXT = "//a[@role='doc-noteref' or @role='doc-backlink']"
+
+
 def search_index(pages: list[dict]) -> list[dict]:
-    """One record per paragraph: the page, the nearest anchor, a title, the text."""
+    """One record per paragraph: the page, the nearest anchor, a title, the text.
+
+    The text is what a reader reads there (no note numbers glued to words, no
+    back-link arrows), so that a result's snippet quotes it; a note's
+    paragraph links to the note.
+    """
     records = []
     for page in pages:
         root = lxml_html.fragment_fromstring(str(page["body"]) or "<p></p>", create_parent="div")
+        for link in root.xpath(_NOT_TEXT):
+            link.drop_tree()  # keeps the text after it
         anchor, title = page["anchor"], page["title"]
         for element in root.iter("h2", "h3", "p", "li"):
             if element.tag in ("h2", "h3"):
@@ -243,5 +258,6 @@ def search_index(pages: list[dict]) -> list[dict]:
                 continue
             text = " ".join(element.text_content().split())
             if text and (element.tag == "p" or element.getparent().tag != "ol"):
-                records.append({"u": f"{page['file']}#{anchor}", "t": title, "x": text})
+                note = element.xpath("ancestor::li[@role='doc-endnote']/@id")
+                records.append({"u": f"{page['file']}#{note[0] if note else anchor}", "t": title, "x": text})
     return records
