@@ -137,3 +137,23 @@ def test_hyphens_leave_three_letters_on_each_side_and_never_end_a_paragraph(tiny
     hyphenated = sum(len(p.hyphenated) for p in measure(pdf))
     assert hyphenated > 10  # the text is hyphenated: the limits were tested
     assert not [f for p in measure(pdf) for f in p.fragments]
+
+
+def test_last_words_wraps_the_last_word_and_leaves_the_ast_alone():
+    from press.ast import Str
+    from press.transform import last_words
+
+    space = {"t": "Space"}
+    note = {"t": "Note", "c": [{"t": "Para", "c": [Str("A"), space, Str("note.")]}]}
+    blocks = [{"t": "Para", "c": [Str("It"), space, {"t": "Emph", "c": [Str("was"), space, Str("harnessed")]},
+                                  Str("."), note]},
+              {"t": "Plain", "c": [Str("Not"), space, Str("this.")]}]
+    before = repr(blocks)
+    out = last_words(blocks)
+    assert repr(blocks) == before
+    emph = out[0]["c"][2]
+    assert emph["c"][2] == {"t": "Span", "c": [["", ["last-word"], []], [Str("harnessed")]]}
+    assert out[0]["c"][3] == Str(".")
+    inner = out[0]["c"][4]["c"][0]["c"]  # the note's own paragraph, its last word wrapped, outside the span
+    assert inner[2]["c"][1] == [Str("note.")]
+    assert out[1] is blocks[1]
