@@ -211,14 +211,22 @@ def render_paged(paths: Paths, config, strings: dict, section: BackSection, page
         found = pages(entry)
         if section.paged.data.get("style") == "cited":  # "Cited on pp. 4, 9"
             label = strings["page_plural"] if len(found) > 1 or "\u2013" in found[0]["text"] else strings["page_singular"]
-            numbers = Markup(", ").join(Markup('<a class="ch-page" href="#{}">{}</a>').format(p["id"], p["text"])
-                                        for p in found)
-            return Markup("{} {}\u00a0{}").format(strings["bibliography_cited_print"], label, numbers)
+            numbers = _tied(Markup('<a class="ch-page" href="#{}">{}</a>').format(p["id"], p["text"]) for p in found)
+            return Markup("{}\u00a0{}\u00a0{}").format(strings["bibliography_cited_print"], label, numbers)
         label = strings.get("chronology_page", "p.")
-        return Markup(", ").join(Markup('<a class="ch-page" href="#{}">{}\u00a0{}</a>').format(p["id"], label, p["text"])
-                                 for p in found)
+        return _tied(Markup('<a class="ch-page" href="#{}">{}\u00a0{}</a>').format(p["id"], label, p["text"])
+                     for p in found)
 
     html = env.get_template(section.paged.template).render(
         **config_context(config, strings), **section.paged.data, pages=pages, epub=False, ref=page_ref,
         href=lambda loc: f"#{loc.id}", entry_href=lambda key: f"#ie-{key}")
     return Markup(html)
+
+
+def _tied(items) -> Markup:
+    """Page references joined by commas, the last two by a no-break space, so
+    that a line never holds a page reference alone ("Cited on pp. 4,/9")."""
+    items = list(items)
+    if len(items) < 2:
+        return Markup("").join(items)
+    return Markup(", ").join(items[:-1]) + Markup(",\u00a0") + items[-1]

@@ -324,8 +324,9 @@ def number_paragraphs(body: str) -> str:
 
 
 def _print_ast(ast: dict) -> dict:
-    """The AST the HTML is made from: notes as inline spans (see transform.notes_inline)."""
-    return {**ast, "blocks": transform.notes_inline(ast["blocks"]), "meta": {}}
+    """The AST the HTML is made from: notes as inline spans (see transform.notes_inline),
+    each paragraph's last word marked for print (transform.last_words)."""
+    return {**ast, "blocks": transform.notes_inline(transform.last_words(ast["blocks"])), "meta": {}}
 
 
 def _headings(body: str) -> list[Heading]:

@@ -148,6 +148,52 @@ def notes_inline(blocks: list) -> list:
     return rewrite(blocks, note_span)
 
 
+# Inline elements whose children are inlines, and where the list is.
+_INLINE_CHILDREN = {"Emph": None, "Strong": None, "Underline": None, "SmallCaps": None, "Strikeout": None,
+                    "Superscript": None, "Subscript": None, "Span": 1, "Link": 1, "Quoted": 1}
+_BREAKS = ("Space", "SoftBreak", "LineBreak")
+
+
+def last_words(blocks: list) -> list:
+    """The last word of every paragraph in a span ``.last-word``, for print.
+
+    print.css sets it ``hyphens: manual``: a hyphenated last word would end
+    the paragraph on a fragment ("har-/nessed."), which CSS cannot forbid
+    (``hyphenate-limit-last`` is CSS Text 4 and not in WeasyPrint 70). A
+    trailing note stays outside the span (it floats to the foot, and would
+    inherit the setting). ``blocks`` is not changed.
+    """
+    def action(node: Node):
+        if node["t"] != "Para":
+            return None
+        inlines = _wrap_last_word(node["c"])
+        return None if inlines is None else [{"t": "Para", "c": inlines}]
+
+    return rewrite(blocks, action)
+
+
+def _wrap_last_word(inlines: list) -> list | None:
+    end = len(inlines)
+    while end and inlines[end - 1]["t"] == "Note":
+        end -= 1
+    start = end
+    while start and inlines[start - 1]["t"] not in _BREAKS + ("Note",):
+        start -= 1
+    if start == end:
+        return None
+    tail = inlines[start:end]
+    first = tail[0]
+    where = _INLINE_CHILDREN.get(first["t"], -1)
+    if where != -1 and all(n["t"] == "Str" for n in tail[1:]):
+        # "*the whole phrase*." : the last word is inside the element.
+        children = first["c"] if where is None else first["c"][where]
+        inner = _wrap_last_word(children) if any(n["t"] in _BREAKS for n in children) else None
+        if inner is not None:
+            content = inner if where is None else [*first["c"][:where], inner, *first["c"][where + 1:]]
+            return [*inlines[:start], {**first, "c": content}, *inlines[start + 1:]]
+    return [*inlines[:start], Span(tail, ["last-word"]), *inlines[end:]]
+
+
 def unsafe_html(blocks: list) -> list[str]:
     """Raw HTML, attributes and link targets that must not reach an edition.
 

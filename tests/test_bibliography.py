@@ -93,8 +93,9 @@ def test_pdf_back_references_are_pages(tiny):
     pages = pdf_full_page_texts(pdf)
     last = labels[next(i for i, t in enumerate(pages) if "again." in t)]
     text = re.sub(r"[ \r\n\t]+", " ", " ".join(pages))
-    assert f"Cited on pp.\u00a01, {last}" in text or f"Cited on pp.\u00a01\u2013{last}" in text
-    assert f"Cited on p.\u00a0{last}" in text
+    # No-break spaces tie "on" to "p." and the last number to the one before it.
+    assert f"Cited on\u00a0pp.\u00a01,\u00a0{last}" in text or f"Cited on\u00a0pp.\u00a01\u2013{last}" in text
+    assert f"Cited on\u00a0p.\u00a0{last}" in text
 
 
 def test_unknown_citation_key_stops_the_build_with_its_line(tiny, capsys):
