@@ -297,6 +297,105 @@ def test_epub_is_reproducible_with_markers(tiny_built, tmp_path, monkeypatch):
         tiny_built.out = out
 
 
+
+# --- the back matter: an index and a chronology of several pages each --------
+
+CHRONOLOGY_SETTINGS = """
+chronology:
+  themes:
+    boundaries: "Boundaries"
+  eras:
+    - {start: "1800", end: "1899", title: "The nineteenth century"}
+    - {start: "1900", end: "2099", title: "The twentieth century"}
+"""
+
+
+def back_book(tiny) -> None:
+    """The tiny book with an index (ids on its entries) and a chronology (none on its items)."""
+    tiny_book(tiny)
+    tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8") + CHRONOLOGY_SETTINGS)
+    tiny.write("content/index.yaml", "entries:\n" + "".join(
+        f'  {word}:\n    heading: "{word.capitalize()}, {sentence(100 + n, 9)[:-1].lower()}"\n'
+        f'    forms: ["{word}"]\n' for n, word in enumerate(VOCABULARY)))
+    events = "chronology:\n" + "".join(
+        f'  - {{date: "{1830 + 4 * n}", event: "{sentence(200 + n, 30)}", anchor: "ev-{n}", theme: "boundaries"}}\n'
+        for n in range(40))
+    paragraphs = [f"[Event {n}]{{#ev-{n}}} happened. " + sentence(300 + n) for n in range(40)]
+    tiny.chapter("04-last.md", "Last", "The last unit, alone on its page.\n\n" + "\n\n".join(paragraphs),
+                 kind="appendix", extra=events)
+
+
+@pytest.fixture(scope="module")
+def back_built(tmp_path_factory):
+    from .conftest import TinyBook, source_date_epoch
+
+    with source_date_epoch():
+        book = TinyBook(tmp_path_factory.mktemp("pagemarks-back") / "book")
+        back_book(book)
+        assert book.build("all", "--strict") == 0
+    return book
+
+
+def back_text_after(marker, limit: int = 12) -> str:
+    """The letters after a back-matter marker up to the first link (links differ between editions)."""
+    collected = [letters(marker.tail or "")]
+    elements = marker.getroottree().getroot().iter()
+    for element in elements:
+        if element is marker:
+            break
+    for element in elements:
+        if not isinstance(element.tag, str):
+            continue
+        if etree.QName(element).localname in ("a", "figure"):
+            break
+        if etree.QName(element).localname == "h1":  # a section's opening (its intro differs per edition)
+            return letters("".join(element.itertext()))
+        collected += [letters(element.text or ""), letters(element.tail or "")]
+        if sum(map(len, collected)) >= limit:
+            break
+    return "".join(collected)[:limit]
+
+
+def test_page_list_covers_the_back_matter(back_built):
+    """Every page from the text's first to the index's last is in the page list, and resolves in the spine."""
+    pdf, epub = back_built.out / "tiny.pdf", back_built.out / "tiny.epub"
+    labels, tops = pdf_tops(pdf)
+    first = next(i for i, t in enumerate(tops) if t.startswith("Opening"))
+    index = next(i for i, t in enumerate(tops) if t.startswith("Index"))
+    last = max(i for i, t in enumerate(tops) if t)
+    chronology = next(i for i, t in enumerate(tops) if t.startswith("Chronology"))
+    assert index - chronology >= 2 and last - index >= 1  # each spans pages
+    entries = page_list(epub)
+    assert [label for label, _ in entries] == labels[first:last + 1]
+    spine = dict(spine_documents(epub))
+    for label, href in entries:
+        path, _, fragment = href.partition("#")
+        found = spine[path].xpath("//*[@id=$id]", id=fragment)
+        assert len(found) == 1 and found[0].get(f"{{{OPS}}}type") == "pagebreak", href
+    # Each back page's marker is followed by the text its page begins with.
+    for label, href in entries:
+        page = labels.index(label)
+        if page < chronology:
+            continue
+        top = next(t for t in tops[page:] if t)  # a blank verso: the next page
+        path, _, fragment = href.partition("#")
+        marker = spine[path].xpath("//*[@id=$id]", id=fragment)[0]
+        after = back_text_after(marker)
+        assert len(after) >= 5 and after in top[:150], (label, after, top[:150])
+
+
+def test_back_matter_markers_are_valid_where_they_stand(back_built):
+    """A marker never stands where a span may not (a list, a definition list's group)."""
+    in_entries = 0
+    for name, doc in spine_documents(back_built.out / "tiny.epub"):
+        for marker in doc.xpath("//*[@epub:type='pagebreak']", namespaces=XHTML):
+            parent = marker.getparent()
+            in_entries += etree.QName(parent).localname in ("li", "dt", "dd")
+            assert etree.QName(parent).localname not in ("ul", "ol", "dl", "table", "tr"), (name, marker.get("id"))
+            if etree.QName(parent).localname == "div":
+                assert etree.QName(parent.getparent()).localname != "dl", (name, marker.get("id"))
+    assert in_entries >= 2  # pages that begin with an index entry, a chronology date
+
 # --- placing markers: the cases a layout rarely shows --------------------------
 
 def test_a_page_that_begins_inside_a_word_is_marked_before_the_next_word():
@@ -333,9 +432,19 @@ def test_real_book_markers_start_their_pdf_pages(real_book, slug):
     labels = [label for _, label, _ in markers]
     assert len(markers) >= 30 and labels == [label for label, _ in page_list(epub)]
     assert labels == [str(n) for n in range(1, len(labels) + 1)]  # every page from the first of the text
-    assert_markers_start_their_pages(markers, real_book / f"{slug}.pdf")
+    back = back_files(epub)
+    assert back and any(name in back for name, _, _ in markers)  # the back matter's pages too
+    units = [m for m in markers if m[0] not in back]
+    assert_markers_start_their_pages(units, real_book / f"{slug}.pdf")
     web = web_markers(real_book / "html")
-    assert [(label, after) for _, label, after in web] == [(label, after) for _, label, after in markers]
+    assert [(label, after) for _, label, after in web][:len(units)] == [(label, after) for _, label, after in units]
+
+
+def back_files(epub: Path) -> set[str]:
+    """The spine's files that hold back matter made by the build (epub:type of their first section)."""
+    back = {"backmatter", "index", "bibliography"}
+    return {name for name, doc in spine_documents(epub)
+            if back & set(" ".join(doc.xpath("//x:body/x:section[1]/@epub:type", namespaces=XHTML)).split())}
 
 
 @pytest.mark.slow

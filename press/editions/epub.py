@@ -193,7 +193,9 @@ def complete(files: dict[str, bytes], book, back_sections, pages: list | None = 
             files[name] = _fix_links(files[name], name.removeprefix("EPUB/"), ids)
     missing = []
     if pages:
-        unit_files = {unit.id: ids[unit.id] for unit in book.units if unit.id in ids}
+        # The units' files and the back sections' (pagemarks: their pages too).
+        sections = [unit.id for unit in book.units] + [section.id for section in back_sections]
+        unit_files = {ident: ids[ident] for ident in sections if ident in ids}
         missing = pagemarks.mark_epub(files, pages, unit_files, book.strings["page_list"])
     files["EPUB/content.opf"] = _opf(files["EPUB/content.opf"], book, back_sections, bool(pages))
     files["EPUB/nav.xhtml"] = _nav(files["EPUB/nav.xhtml"], book, back_sections, ids)
