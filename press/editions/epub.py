@@ -24,7 +24,7 @@ from .. import ast, pagemarks
 from ..convert import Pandoc
 from ..errors import Problem
 from ..render import build_date, context, environment
-from . import Edition, EditionResult
+from . import Edition, EditionResult, accessibility
 from .cover import cover_png
 
 NS = {
@@ -253,7 +253,7 @@ def complete(files: dict[str, bytes], book, back_sections, pages: list | None = 
         unit_files = {ident: ids[ident] for ident in sections if ident in ids}
         missing = pagemarks.mark_epub(files, pages, unit_files, book.strings["page_list"])
     front = [page for page in FRONT_PAGES if "EPUB/" + page.href in files]
-    files["EPUB/content.opf"] = _opf(files["EPUB/content.opf"], book, back_sections, bool(pages), front)
+    files["EPUB/content.opf"] = _opf(files, book, back_sections, bool(pages), front)
     files["EPUB/nav.xhtml"] = _nav(files["EPUB/nav.xhtml"], book, back_sections, ids, front)
     return missing
 
@@ -325,8 +325,9 @@ def _fix_links(data: bytes, name: str, ids: dict[str, str]) -> bytes:
     return re.sub(rb'href="#([^"]+)"', repl, data)
 
 
-def _opf(data: bytes, book, back_sections, paged: bool = False, front: list = ()) -> bytes:
-    root = etree.fromstring(data)
+def _opf(files: dict[str, bytes], book, back_sections, paged: bool = False, front: list = ()) -> bytes:
+    """The package document finished: our front pages, the accessibility metadata (of ``files``)."""
+    root = etree.fromstring(files["EPUB/content.opf"])
     metadata = root.find("opf:metadata", NS)
     _add_front(root, front)
     strings = book.strings
@@ -335,26 +336,25 @@ def _opf(data: bytes, book, back_sections, paged: bool = False, front: list = ()
         element = etree.SubElement(metadata, f"{{{NS['opf']}}}meta", property=prop)
         element.text = text
 
-    existing = {(m.get("property"), m.text) for m in metadata.findall("opf:meta", NS)}
-    features = ["tableOfContents", "readingOrder", "structuralNavigation", "alternativeText"]
-    if any(s.kind == "index" for s in back_sections):
-        features.append("index")
+    # pandoc writes the same access modes and features for every book: ours
+    # are read from this one (press/editions/accessibility.py).
+    for element in metadata.findall("opf:meta", NS):
+        if (element.get("property") or "").startswith("schema:access"):
+            metadata.remove(element)
+    found = accessibility.survey(files)
+    index = any(s.kind == "index" for s in back_sections)
+    modes, sufficient = accessibility.access_modes(found)
+    for prop, values in (("schema:accessMode", modes), ("schema:accessModeSufficient", sufficient),
+                         ("schema:accessibilityFeature", accessibility.features(found, index, paged)),
+                         ("schema:accessibilityHazard", accessibility.hazards(found))):
+        for value in values:
+            meta(prop, value)
     if paged:
-        # The print edition's page numbers (schema.org accessibilityFeature
-        # vocabulary: "pageBreakMarkers" replaces "printPageNumbers").
-        features += ["pageBreakMarkers", "pageNavigation"]
-    for feature in features:
-        if ("schema:accessibilityFeature", feature) not in existing:
-            meta("schema:accessibilityFeature", feature)
-    summary = strings["epub_accessibility_summary"]
-    if "index" in features:
-        summary += " " + strings["epub_accessibility_index"]
-    if paged:
-        summary += " " + strings["epub_accessibility_pages"].format(isbn=book.config.print_isbn)
         # The print edition the page numbers come from (EPUB 3.3, D.3.1;
         # EPUB Accessibility 1.1, 4.2): the ISBN of this book's print edition.
         meta("pageBreakSource", f"urn:isbn:{book.config.print_isbn_digits}")
-    meta("schema:accessibilitySummary", summary)
+    meta("schema:accessibilitySummary", accessibility.summary(found, strings["epub_accessibility"], index, paged,
+                                                              book.config.print_isbn))
     # The conformance claim and who made it (EPUB Accessibility 1.1, 2.2 and
     # 2.2.3): the publisher, after `make check` (EPUBCheck, Ace) passes.
     meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
