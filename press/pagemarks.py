@@ -32,8 +32,11 @@ index entry, a letter's heading, a bibliography entry) still names the page
 it begins. A page that begins in what one edition has and the other lacks
 (a locator) is marked at the next entry.
 
-The pages from the first unit's to the last back section's are marked; the
-front matter is laid out differently in each edition. A page without text
+The pages from the first unit's to the last back section's are marked, and
+the front pages that the EPUB prints from the same partials (``FRONT``: the
+title page, the copyright page), named by their print class, which is the
+id of their section in the EPUB. The other front matter (half-title,
+contents) is laid out differently in each edition. A page without text
 (a blank verso before a recto opening) is marked at the start of the next
 page.
 
@@ -50,6 +53,7 @@ from typing import Callable, Iterable
 from lxml import etree
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "header"}
+FRONT = ("title-page", "copyright-page")  # print classes = section ids in the EPUB (editions/epub.py)
 ENTRIES = {"p", "li", "dt", "dd"}  # what a back section's points are counted from
 BACK_SKIP = {"a", "figure", "aside", "nav"}  # links differ per edition; a figure is not text
 SKIP_CLASSES = {"footnote", "outer-mark"}  # in print: a note's text, a proof's marks (press.proof)
@@ -126,14 +130,16 @@ def page_starts(document, layout) -> list[PageStart]:
     running: dict[tuple[str, int], int] = {}
     last_paragraph: dict[str, int] = {}
     entries: dict[str, dict] = {}
+    fronts: set[str] = set()
     for index, page in enumerate(document.pages):
-        walk = _PageWalk(index, layout.anchor_pages, running, last_paragraph, entries)
+        walk = _PageWalk(index, layout.anchor_pages, running, last_paragraph, entries, fronts)
         walk.page(page._page_box)  # WeasyPrint's laid-out page (no public API)
         walks.append(walk)
     in_text = [w.index for w in walks if w.in_unit]
     if not in_text:
         return []
-    starts = []
+    # A front page is named by its section, on the page where that begins.
+    starts = [PageStart(w.index, layout.folio(w.index), w.front, w.front) for w in walks[:in_text[0]] if w.front]
     for walk in walks[in_text[0]:in_text[-1] + 1]:
         # A page without text (a blank verso) begins where the next one does.
         found = next((w.point for w in walks[walk.index:] if w.point is not None), None)
@@ -148,12 +154,14 @@ class _PageWalk:
     """One page's boxes in reading order: its first point in a unit, and the counts."""
 
     def __init__(self, index: int, anchor_pages: dict[str, int], running: dict, last_paragraph: dict,
-                 entries: dict):
+                 entries: dict, fronts: set):
         self.index = index
         self.anchor_pages = anchor_pages
         self.running = running  # (unit, paragraph) -> letters and digits so far, all pages
         self.last_paragraph = last_paragraph  # unit -> the last paragraph begun, all pages
         self.entries = entries  # back section -> its entry_numbers(), all pages
+        self.fronts = fronts  # the FRONT sections begun so far
+        self.front: str | None = None  # the FRONT section that begins on this page
         self.point: tuple[str, str | None, int, int, bool] | None = None
         self.in_unit = False  # a unit's or a back section's text is on this page
 
@@ -170,6 +178,12 @@ class _PageWalk:
         if tag in ("html", "body"):
             for child in box.all_children():
                 self.outside(child)
+        elif tag == "section" and box.element is not None:
+            classes = (box.element.get("class") or "").split()
+            begun = [name for name in FRONT if name in classes and name not in self.fronts]
+            if begun and self.front is None:
+                self.front = begun[0]
+                self.fronts.add(begun[0])
         elif tag == "main":
             for child in box.all_children():
                 element = child.element

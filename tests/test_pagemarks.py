@@ -77,10 +77,15 @@ def text_after(marker, limit: int = LETTERS) -> str:
     return "".join(out)[:limit]
 
 
-def epub_markers(epub: Path) -> list[tuple[str, str, str]]:
-    """(file, label, the letters after it) of every page-break marker, in reading order."""
+FRONT_FILES = ("text/title_page.xhtml", "text/copyright.xhtml")  # ours, printed from the print partials
+
+
+def epub_markers(epub: Path, front: bool = False) -> list[tuple[str, str, str]]:
+    """(file, label, the letters after it) of every page-break marker, in reading order (``front``: with the front pages')."""
     out = []
     for name, doc in spine_documents(epub):
+        if name in FRONT_FILES and not front:
+            continue
         for marker in doc.iter(f"{{{XHTML['x']}}}span"):
             if marker.get(f"{{{OPS}}}type") == "pagebreak":
                 assert marker.get("role") == "doc-pagebreak"
@@ -90,11 +95,13 @@ def epub_markers(epub: Path) -> list[tuple[str, str, str]]:
     return out
 
 
-def page_list(epub: Path) -> list[tuple[str, str]]:
+def page_list(epub: Path, front: bool = False) -> list[tuple[str, str]]:
+    """(label, href) of the nav's page list (``front``: with the front pages')."""
     nav = etree.fromstring(epub_files(epub)["EPUB/nav.xhtml"])
     lists = nav.xpath("//x:nav[@epub:type='page-list']", namespaces=XHTML)
     assert len(lists) == 1
-    return [(a.text, a.get("href")) for a in lists[0].iterfind(".//x:ol/x:li/x:a", XHTML)]
+    return [(a.text, a.get("href")) for a in lists[0].iterfind(".//x:ol/x:li/x:a", XHTML)
+            if front or a.get("href").partition("#")[0] not in FRONT_FILES]
 
 
 def web_markers(folder: Path) -> list[tuple[str, str, str]]:
@@ -199,6 +206,20 @@ def test_page_list_has_every_page_of_the_units_in_order(tiny_built):
         doc = etree.fromstring(files["EPUB/" + path])
         found = doc.xpath("//*[@id=$id]", id=fragment)
         assert len(found) == 1 and found[0].get(f"{{{OPS}}}type") == "pagebreak"
+
+
+def test_page_list_names_the_title_and_copyright_pages(tiny_built):
+    """The EPUB's title and copyright pages are the print edition's: their pages open the list, in roman."""
+    epub, pdf = tiny_built.out / "tiny.epub", tiny_built.out / "tiny.pdf"
+    labels, tops = pdf_tops(pdf)
+    title = next(i for i, t in enumerate(tops) if t.startswith("AnaPérez"))  # the title page: authors, title
+    copyright = next(i for i, t in enumerate(tops) if "Allrightsreserved" in t)
+    front = page_list(epub, front=True)[:2]
+    assert front == [(labels[title], f"text/title_page.xhtml#page-{labels[title]}"),
+                     (labels[copyright], f"text/copyright.xhtml#page-{labels[copyright]}")]
+    assert not labels[title].isdigit()
+    for name, label, after in epub_markers(epub, front=True)[:2]:
+        assert after and tops[labels.index(label)].startswith(after[:10]), (name, label, after)
 
 
 def test_markers_sit_in_their_units_files(tiny_built):
@@ -431,6 +452,7 @@ def test_real_book_markers_start_their_pdf_pages(real_book, slug):
     markers = epub_markers(epub)
     labels = [label for _, label, _ in markers]
     assert len(markers) >= 30 and labels == [label for label, _ in page_list(epub)]
+    assert len(page_list(epub, front=True)) == len(labels) + 2  # the title page, the copyright page
     assert labels == [str(n) for n in range(1, len(labels) + 1)]  # every page from the first of the text
     back = back_files(epub)
     assert back and any(name in back for name, _, _ in markers)  # the back matter's pages too

@@ -181,7 +181,7 @@ class FrontPage:
 
     partial: str  # the template the print edition includes
     href: str  # relative to EPUB/
-    ident: str  # the manifest item's and the section's id
+    ident: str  # the manifest item's and the section's id; its print class (pagemarks.FRONT)
     epub_type: str  # EPUB SSV; also its landmark
     css_class: str  # the print edition's class (shared styles)
     title: str  # key in the locale: the file's title, the landmark's label
@@ -249,7 +249,8 @@ def complete(files: dict[str, bytes], book, back_sections, pages: list | None = 
     missing = []
     if pages:
         # The units' files and the back sections' (pagemarks: their pages too).
-        sections = [unit.id for unit in book.units] + [section.id for section in back_sections]
+        sections = ([page.ident for page in FRONT_PAGES] + [unit.id for unit in book.units]
+                    + [section.id for section in back_sections])
         unit_files = {ident: ids[ident] for ident in sections if ident in ids}
         missing = pagemarks.mark_epub(files, pages, unit_files, book.strings["page_list"])
     front = [page for page in FRONT_PAGES if "EPUB/" + page.href in files]
