@@ -289,15 +289,19 @@ class Placer:
             else:
                 groups.setdefault(where, []).append(start)
         # Positions in text last to first, so that splitting a text node
-        # leaves the positions before it valid.
+        # leaves the positions before it valid; then the markers at elements,
+        # since opening one moves its text (which a text position names).
         elements = [(w, g) for w, g in groups.items() if w[0] != "text"]
         texts = sorted(((w, g) for w, g in groups.items() if w[0] == "text"), key=lambda item: item[0][1:],
                        reverse=True)
-        for where, group in elements + texts:
+        for where, group in texts + elements:
             markers = [make(s) for s in group]
             if where[0] == "before":
                 for marker in markers:
                     where[1].addprevious(marker)
+            elif where[0] == "last":
+                for marker in markers:
+                    where[1].append(marker)
             elif where[0] == "first":
                 container = where[1]
                 markers[-1].tail = container.text
@@ -322,7 +326,11 @@ class Placer:
             # Past the entry's text in this edition (print's page numbers are
             # longer than a label): the page begins at the next entry.
             following = next((slot for slot in slots if slot[2] == "start" and slot[0] > start.paragraph), None)
-            return _at_start(following[1], start_of_paragraph) if following is not None else None
+            if following is not None:
+                return _at_start(following[1], start_of_paragraph)
+            # The section's last entry: at its end.
+            own = next((slot for slot in slots if slot[2] == "start" and slot[0] == start.paragraph), None)
+            return ("last", own[1]) if own is not None else None
         return found
 
     @staticmethod

@@ -444,6 +444,24 @@ def test_a_start_that_is_not_in_the_text_is_reported():
     assert [s.label for s in missing] == ["9"]
 
 
+def test_a_back_section_is_counted_by_entries_without_its_links():
+    """The web edition's back page (mark_web with back starts): entries, not data-p paragraphs."""
+    body = ('<p>Intro.</p><ul><li id="ie-a">Alpha, <a href="#x">I.1</a>, <a href="#y">II.2</a></li>'
+            '<li id="ie-b">Beta gamma delta, <a href="#z">Opening</a></li>'
+            '<li>Epsilon, <a href="#w">I.3</a></li></ul>')
+    starts = [PageStart(4, "39", "index", "ie-a", back=True),
+              PageStart(5, "40", "index", None, 2, len(letters("Alpha")) + 3, back=True),  # in print's "1, 2"
+              PageStart(6, "41", "index", None, 3, len(letters("Betaga")), back=True),  # inside "gamma"
+              PageStart(7, "42", "index", None, 4, len(letters("Epsil")), back=True)]  # in the last word
+    _, marked, missing = mark_web(body, "index", starts, "page {page}")
+    assert missing == []
+    # An id that begins a page: inside its list item (a span may not be a child of <ul>).
+    assert re.search(r'<li id="ie-a"><span[^>]*id="page-39"[^>]*></span>Alpha', marked)
+    # Past the entry's own text (a page that begins with print's locators): at the next entry.
+    assert re.search(r'<li id="ie-b"><span[^>]*id="page-40"[^>]*></span>Beta', marked)
+    assert re.search(r'gamma <span[^>]*id="page-41"[^>]*></span>delta', marked)  # inside a word: the next one
+    assert re.search(r'I.3</a><span[^>]*id="page-42"[^>]*></span></li></ul>$', marked)  # nothing after: the end
+
 # --- the real book -----------------------------------------------------------
 
 @pytest.mark.slow
