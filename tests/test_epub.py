@@ -194,7 +194,7 @@ def accessibility_of(epub) -> dict[str, list[str]]:
 
 
 def test_accessibility_metadata_is_read_from_the_book(tiny, tmp_path):
-    """A book with a figure and a table, and one with neither: each is described as it is."""
+    """A book with a figure, a table and math, and one with none of them: each is described as it is."""
     from .conftest import TinyBook
     from .test_images import png
 
@@ -202,7 +202,7 @@ def test_accessibility_metadata_is_read_from_the_book(tiny, tmp_path):
     plain.chapter("01-one.md", "One", "Only words here.", kind="introduction")
     assert plain.build("epub", "--strict") == 0
     tiny.write("content/images/map.png", png("red"))
-    tiny.chapter("01-one.md", "One", "Words.\n\n![A red map of the frontier](../images/map.png)\n\n"
+    tiny.chapter("01-one.md", "One", "Words and $x^2$.\n\n![A red map of the frontier](../images/map.png)\n\n"
                  "| Year | Treaty |\n|------|--------|\n| 1929 | Lima |\n", kind="introduction")
     assert tiny.build("epub", "--strict") == 0
     bare, rich = accessibility_of(plain.out / "tiny.epub"), accessibility_of(tiny.out / "tiny.epub")
@@ -218,6 +218,8 @@ def test_accessibility_metadata_is_read_from_the_book(tiny, tmp_path):
     summary = rich["accessibilitySummary"][0]
     assert "Its one image has a text alternative." in summary and "Its one table marks its header cells." in summary
     assert "apart from the cover" not in summary and "only image" not in summary
+    assert "MathML" in rich["accessibilityFeature"] and "MathML" not in bare["accessibilityFeature"]
+    assert "Its mathematics is in MathML." in summary
     for found in (bare, rich):
         assert found["accessibilityHazard"] == ["none"]
         assert {"tableOfContents", "readingOrder", "structuralNavigation"} <= set(found["accessibilityFeature"])

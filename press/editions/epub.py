@@ -144,6 +144,7 @@ class EpubEdition(Edition):
             # not load anything (transform.FORBIDDEN_HTML).
             args = [
                 "--split-level=1", "--toc", "--toc-depth=2",
+                "--mathml",  # TeX math as MathML, which reading systems voice (pandoc's default is plain text)
                 f"--resource-path={self.paths.root}",  # images are named from the root (collect)
                 f"--metadata-file={tmp_path / 'meta.yaml'}",
                 f"--epub-cover-image={tmp_path / 'cover.png'}",
