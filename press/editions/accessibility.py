@@ -52,10 +52,11 @@ def survey(files: dict[str, bytes]) -> Contents:
 
 def _count(root, cover: set[str], found: Contents) -> None:
     for img in root.iter(f"{{{X}}}img"):
-        if img.get("src", "").rsplit("/", 1)[-1] in cover or img.get("alt") == "":
-            continue  # the cover; a decorative image (alt="": WCAG 2.2, H67)
+        caption = _caption(img)
+        if img.get("src", "").rsplit("/", 1)[-1] in cover or (img.get("alt") == "" and not caption):
+            continue  # the cover; a decorative image (alt="" and no caption: WCAG 2.2, H67)
         found.images += 1
-        found.described += bool((img.get("alt") or "").strip())
+        found.described += bool((img.get("alt") or "").strip() or caption)
     for svg in root.iter(f"{{{SVG}}}svg"):
         hrefs = [i.get(f"{{{XLINK}}}href") or i.get("href") or "" for i in svg.iter(f"{{{SVG}}}image")]
         if any(h.rsplit("/", 1)[-1] in cover for h in hrefs) or svg.get("aria-hidden") == "true":
@@ -69,6 +70,15 @@ def _count(root, cover: set[str], found: Contents) -> None:
     found.math += sum(1 for _ in root.iter(f"{{{MATHML}}}math"))
     found.notes += sum(1 for a in root.iter(f"{{{X}}}aside")
                        if {"footnote", "endnote"} & set((a.get(f"{{{OPS}}}type") or "").split()))
+
+
+def _caption(element) -> str:
+    """The caption of the figure an image is in: its text alternative when alt is empty
+    (HTML, "Requirements for providing text to act as an alternative for images": a figure's caption)."""
+    for figure in element.iterancestors(f"{{{X}}}figure"):
+        caption = figure.find(f"{{{X}}}figcaption")
+        return " ".join("".join(caption.itertext()).split()) if caption is not None else ""
+    return ""
 
 
 def access_modes(found: Contents) -> tuple[list[str], list[str]]:
