@@ -111,8 +111,8 @@ def hazards(found: Contents) -> list[str]:
     return ["unknown"] if found.hazardous_media else ["none"]
 
 
-def summary(found: Contents, words: dict, index: bool, paged: bool, isbn: str | None = None) -> str:
-    """The accessibility summary, a sentence per fact; ``isbn``: the print edition's, the pages' source."""
+def summary(found: Contents, words: dict, index: bool, pages: str | None = None) -> str:
+    """The accessibility summary, a sentence per fact; ``pages``: the sentence on print page numbers, if any."""
     def plural(key: str, count: int, **more) -> str:
         forms = words[key]
         return (forms["one"] if count == 1 else forms["other"]).format(count=count, **more)
@@ -132,8 +132,8 @@ def summary(found: Contents, words: dict, index: bool, paged: bool, isbn: str | 
         sentences.append(plural("notes", found.notes))
     if index:
         sentences.append(words["index"])
-    if paged:
-        sentences.append(words["pages"].format(isbn=isbn) if isbn else words["pages_unnamed"])
+    if pages:
+        sentences.append(pages)
     if not found.hazardous_media:
         sentences.append(words["no_hazards"])
     return " ".join(sentences)

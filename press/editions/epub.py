@@ -351,12 +351,13 @@ def _opf(files: dict[str, bytes], book, back_sections, paged: bool = False, fron
                          ("schema:accessibilityHazard", accessibility.hazards(found))):
         for value in values:
             meta(prop, value)
+    pages = None
     if paged:
+        pages = strings["epub_accessibility_pages"].format(isbn=book.config.print_isbn)
         # The print edition the page numbers come from (EPUB 3.3, D.3.1;
         # EPUB Accessibility 1.1, 4.2): the ISBN of this book's print edition.
         meta("pageBreakSource", f"urn:isbn:{book.config.print_isbn_digits}")
-    meta("schema:accessibilitySummary", accessibility.summary(found, strings["epub_accessibility"], index, paged,
-                                                              book.config.print_isbn))
+    meta("schema:accessibilitySummary", accessibility.summary(found, strings["epub_accessibility"], index, pages))
     # The conformance claim and who made it (EPUB Accessibility 1.1, 2.2 and
     # 2.2.3): the publisher, after `make check` (EPUBCheck, Ace) passes.
     meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
