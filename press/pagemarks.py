@@ -21,10 +21,24 @@ list, a table) counts towards the last paragraph before it. A page that
 begins with an element that has an id (a unit's opening, a part's title
 page, a section heading) is named by that id.
 
-Only the pages of the units are marked, the first to the last: the front
-matter and the back matter made by the build (index, chronology, ...) are
-laid out differently in each edition. A page without text (a blank verso
-before a recto opening) is marked at the start of the next page.
+The back matter made by the build (note on the text, bibliography,
+chronology, index) is rendered from the same templates in every edition,
+but its links differ: page numbers in print, passage labels on screen. A
+point in a back section is named the same way with *entries* in place of
+paragraphs: the section's ``p``, ``li``, ``dt`` and ``dd`` elements in
+document order (:func:`entry_numbers`), and the letters and digits from the
+entry's start, links and figures not counted. An element with an id (an
+index entry, a letter's heading, a bibliography entry) still names the page
+it begins. A page that begins in what one edition has and the other lacks
+(a locator) is marked at the next entry.
+
+The pages from the first unit's to the last back section's are marked, and
+the front pages that the EPUB prints from the same partials (``FRONT``: the
+title page, the copyright page), named by their print class, which is the
+id of their section in the EPUB. The other front matter (half-title,
+contents) is laid out differently in each edition. A page without text
+(a blank verso before a recto opening) is marked at the start of the next
+page.
 
 The markers are exactly those of the PDF of the same build: without the
 PDF among the targets (``build.py epub``, ``build.py html``), the EPUB and
@@ -39,6 +53,9 @@ from typing import Callable, Iterable
 from lxml import etree
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "header"}
+FRONT = ("title-page", "copyright-page")  # print classes = section ids in the EPUB (editions/epub.py)
+ENTRIES = {"p", "li", "dt", "dd"}  # what a back section's points are counted from
+BACK_SKIP = {"a", "figure", "aside", "nav"}  # links differ per edition; a figure is not text
 SKIP_CLASSES = {"footnote", "outer-mark"}  # in print: a note's text, a proof's marks (press.proof)
 
 
@@ -52,6 +69,7 @@ class PageStart:
     anchor: str | None = None  # the id of the element the page begins with
     paragraph: int = 0  # else: the paragraph (data-p; 0 = before the unit's first)
     offset: int = 0  # letters and digits of that paragraph before the page's first
+    back: bool = False  # in a back section: ``paragraph`` is an entry (entry_numbers)
 
     @property
     def marker_id(self) -> str:
@@ -63,108 +81,47 @@ def count(text: str) -> int:
     return sum(1 for c in text if c.isalnum())
 
 
+def _name(element) -> str:
+    """An element's local name in any tree (lxml, WeasyPrint's ElementTree); "" for a comment."""
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def back_skipped(element) -> bool:
+    """Not counted in a back section: headings (they have ids), links, figures, notes."""
+    name = _name(element)
+    return name in HEADINGS or name in BACK_SKIP or "footnotes" in (element.get("class") or "").split()
+
+
+def entry_numbers(root) -> dict:
+    """A back section's entries (``ENTRIES``, outside what is not counted), numbered from 1 in document order.
+
+    Computed from the element tree, the same in every edition: the print
+    document's, the EPUB's XHTML, the web page's body.
+    """
+    numbers: dict = {}
+
+    def walk(element) -> None:
+        for child in element:
+            if not _name(child) or back_skipped(child):
+                continue
+            if _name(child) in ENTRIES:
+                numbers[child] = len(numbers) + 1
+            walk(child)
+
+    walk(root)
+    return numbers
+
+
 # --- in the print worker: where each laid-out page begins ---------------------
 
 def page_starts(document, layout) -> list[PageStart]:
-    """Where each page of the laid-out ``document`` begins in the units' text.
+    """Where each page of the laid-out ``document`` begins (press/pagestarts.py)."""
+    from .pagestarts import read_page_starts
 
-    WeasyPrint has no public API for this: we walk each page's box tree
-    (``page._page_box``, the layout's result, whose boxes keep their
-    ``element``; text boxes hold the text they print) in reading order,
-    skipping the margin boxes (running heads, folios), the footnote area and
-    pseudo-elements (a footnote call, a list bullet, generated brackets).
-    ``layout.anchor_pages`` gives the first page of every id, so that an
-    element with an id is taken as the page's beginning only on the page
-    where it begins, not where it continues.
-    """
-    walks = []
-    running: dict[tuple[str, int], int] = {}
-    last_paragraph: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        walk = _PageWalk(index, layout.anchor_pages, running, last_paragraph)
-        walk.page(page._page_box)  # WeasyPrint's laid-out page (no public API)
-        walks.append(walk)
-    in_units = [w.index for w in walks if w.in_unit]
-    if not in_units:
-        return []
-    starts = []
-    for walk in walks[in_units[0]:in_units[-1] + 1]:
-        # A page without text (a blank verso) begins where the next one does.
-        found = next((w.point for w in walks[walk.index:] if w.point is not None), None)
-        if found is None:
-            continue
-        unit, anchor, paragraph, offset = found
-        starts.append(PageStart(walk.index, layout.folio(walk.index), unit, anchor, paragraph, offset))
-    return starts
-
-
-class _PageWalk:
-    """One page's boxes in reading order: its first point in a unit, and the counts."""
-
-    def __init__(self, index: int, anchor_pages: dict[str, int], running: dict, last_paragraph: dict):
-        self.index = index
-        self.anchor_pages = anchor_pages
-        self.running = running  # (unit, paragraph) -> letters and digits so far, all pages
-        self.last_paragraph = last_paragraph  # unit -> the last paragraph begun, all pages
-        self.point: tuple[str, str | None, int, int] | None = None
-        self.in_unit = False
-
-    def page(self, page_box) -> None:
-        from weasyprint.formatting_structure import boxes
-
-        for child in page_box.children:
-            if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
-                self.outside(child)
-
-    def outside(self, box) -> None:
-        """Above the units: html, body, then main's children (units and back matter)."""
-        tag = box.element_tag or ""
-        if tag in ("html", "body"):
-            for child in box.all_children():
-                self.outside(child)
-        elif tag == "main":
-            for child in box.all_children():
-                element = child.element
-                classes = (element.get("class") or "").split() if element is not None else []
-                ident = element.get("id") if element is not None else None
-                if ident and "back-matter" not in classes and child.element_tag in ("article", "section"):
-                    self.in_unit = True
-                    self.box(child, ident)
-
-    def box(self, box, unit: str) -> None:
-        from weasyprint.formatting_structure import boxes
-
-        tag = box.element_tag or ""
-        if "::" in tag:  # a pseudo-element: generated text, not the book's
-            return
-        if isinstance(box, boxes.TextBox):
-            letters = count(box.text)
-            if letters:
-                key = (unit, self.last_paragraph.get(unit, 0))
-                if self.point is None:
-                    self.point = (unit, None, key[1], self.running.get(key, 0))
-                self.running[key] = self.running.get(key, 0) + letters
-            return
-        element = box.element
-        if element is not None and isinstance(box, boxes.BlockLevelBox):
-            ident = element.get("id")
-            if self.point is None and ident and self.anchor_pages.get(ident) == self.index:
-                self.point = (unit, ident, 0, 0)
-            if tag in HEADINGS:  # named by their ids, not counted
-                return
-            if tag == "p" and element.get("data-p"):
-                self.last_paragraph[unit] = int(element.get("data-p"))
-        if element is not None and not SKIP_CLASSES.isdisjoint((element.get("class") or "").split()):
-            return  # a note's text left in the flow, a proof's margin numbers
-        for child in box.all_children():
-            self.box(child, unit)
+    return read_page_starts(document, layout)
 
 
 # --- in the main process: markers in the EPUB and the web edition ---------------
-
-def _local(element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
 
 class Placer:
     """Puts markers at page starts in one unit's tree (XHTML or HTML).
@@ -223,15 +180,19 @@ class Placer:
             else:
                 groups.setdefault(where, []).append(start)
         # Positions in text last to first, so that splitting a text node
-        # leaves the positions before it valid.
+        # leaves the positions before it valid; then the markers at elements,
+        # since opening one moves its text (which a text position names).
         elements = [(w, g) for w, g in groups.items() if w[0] != "text"]
         texts = sorted(((w, g) for w, g in groups.items() if w[0] == "text"), key=lambda item: item[0][1:],
                        reverse=True)
-        for where, group in elements + texts:
+        for where, group in texts + elements:
             markers = [make(s) for s in group]
             if where[0] == "before":
                 for marker in markers:
                     where[1].addprevious(marker)
+            elif where[0] == "last":
+                for marker in markers:
+                    where[1].append(marker)
             elif where[0] == "first":
                 container = where[1]
                 markers[-1].tail = container.text
@@ -248,11 +209,20 @@ class Placer:
             if element is None:
                 return None
             # A unit or section: the marker opens it; a heading or a figure: just before it.
-            return ("first" if _local(element) in ("section", "article", "body") else "before", element)
+            return ("first", element) if _name(element) in ("section", "article", "body") else _at_start(element)
         if start.offset == 0 and start.paragraph and indices and slots[indices[0]][2] == "start":
-            element = slots[indices[0]][1]
-            return ("before", element) if start_of_paragraph == "before" else ("first", element)
-        return self._in_text(start, slots, [i for i in indices if slots[i][2] != "start"])
+            return _at_start(slots[indices[0]][1], start_of_paragraph)
+        found = self._in_text(start, slots, [i for i in indices if slots[i][2] != "start"])
+        if found is None and start.back:
+            # Past the entry's text in this edition (print's page numbers are
+            # longer than a label): the page begins at the next entry.
+            following = next((slot for slot in slots if slot[2] == "start" and slot[0] > start.paragraph), None)
+            if following is not None:
+                return _at_start(following[1], start_of_paragraph)
+            # The section's last entry: at its end.
+            own = next((slot for slot in slots if slot[2] == "start" and slot[0] == start.paragraph), None)
+            return ("last", own[1]) if own is not None else None
+        return found
 
     @staticmethod
     def _in_text(start: PageStart, slots: list, indices: list[int]):
@@ -286,6 +256,36 @@ class Placer:
         return None
 
 
+# Elements whose children may not be a <span> (HTML content models): a
+# marker that begins one goes into its first child instead.
+NO_PHRASING = {"ul", "ol", "menu", "dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup"}
+
+
+def _holds_no_phrasing(element) -> bool:
+    if element is None:
+        return False
+    parent = element.getparent()
+    return _name(element) in NO_PHRASING or (_name(element) == "div" and parent is not None
+                                               and _name(parent) == "dl")  # a dl's group: dt and dd only
+
+
+def _at_start(element, start_of_paragraph: str = "before") -> tuple:
+    """Where a marker goes to begin ``element``: before it, or as its first child ("first").
+
+    Before it only where its parent takes a span: a list item, a table's
+    row or a dl's group is begun from inside (by its first item or cell).
+    """
+    target = element
+    while _holds_no_phrasing(target):
+        first = next((child for child in target if isinstance(child.tag, str)), None)
+        if first is None:
+            break
+        target = first
+    if target is element and start_of_paragraph == "before" and not _holds_no_phrasing(element.getparent()):
+        return ("before", element)
+    return ("first", target)
+
+
 def _split_insert(slot, position: int, markers: list) -> None:
     """Insert ``markers`` at ``position`` of one text node (an element's text or tail)."""
     _, element, kind, _ = slot
@@ -303,6 +303,12 @@ def _split_insert(slot, position: int, markers: list) -> None:
             element.addnext(marker)
 
 
+def back_placer(root, skip: Callable[[etree._Element], bool]) -> Placer:
+    """A back section's entries (entry_numbers) in ``root``, the section; ``skip``: the edition's own."""
+    numbers = entry_numbers(root)
+    return Placer(numbers.get, lambda element: skip(element) or back_skipped(element))
+
+
 def by_unit(starts: Iterable[PageStart]) -> dict[str, list[PageStart]]:
     out: dict[str, list[PageStart]] = {}
     for start in starts:
@@ -317,7 +323,7 @@ OPS = "http://www.idpf.org/2007/ops"
 
 
 def _epub_skip(element) -> bool:
-    name = _local(element)
+    name = _name(element)
     classes = (element.get("class") or "").split()
     return (name in HEADINGS or name == "aside" or "footnotes" in classes
             or "noteref" in (element.get(f"{{{OPS}}}type") or "").split()
@@ -329,7 +335,7 @@ def epub_placer() -> Placer:
     counter = {"n": 0}
 
     def paragraph(element) -> int | None:
-        if _local(element) == "p":
+        if _name(element) == "p":
             counter["n"] += 1
             return counter["n"]
         return None
@@ -349,8 +355,8 @@ def mark_epub(files: dict[str, bytes], starts: list[PageStart], unit_files: dict
               page_list_title: str) -> list[PageStart]:
     """Markers in the units' XHTML files and the page-list in the nav; returns those not placed.
 
-    ``unit_files``: unit id -> its file (relative to ``EPUB/``). ``files`` is
-    changed in place.
+    ``unit_files``: unit or back section id -> its file (relative to
+    ``EPUB/``). ``files`` is changed in place.
     """
     missing = []
     placed = []
@@ -365,7 +371,8 @@ def mark_epub(files: dict[str, bytes], starts: list[PageStart], unit_files: dict
             missing.extend(group)
             continue
         section = found[0]
-        lost = epub_placer().place(section, group, epub_marker)
+        placer = back_placer(section, _epub_skip) if group[0].back else epub_placer()
+        lost = placer.place(section, group, epub_marker)
         missing.extend(lost)
         placed.extend((s, name) for s in group if s not in lost)
         files["EPUB/" + name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
@@ -398,14 +405,14 @@ def _page_list(data: bytes, placed: list[tuple[PageStart, str]], title: str) -> 
 # --- the web edition ---------------------------------------------------------
 
 def _web_skip(element) -> bool:
-    name = _local(element)
+    name = _name(element)
     classes = (element.get("class") or "").split()
     return name in HEADINGS or "footnotes" in classes or "noteref" in classes
 
 
 def web_placer() -> Placer:
     def paragraph(element) -> int | None:
-        value = element.get("data-p") if _local(element) == "p" else None
+        value = element.get("data-p") if _name(element) == "p" else None
         return int(value) if value else None
 
     return Placer(paragraph, _web_skip)
@@ -429,7 +436,9 @@ def mark_web(body: str, unit: str, starts: list[PageStart], label: str) -> tuple
     """A unit's web body with its markers: (markers opening the unit, body, starts not placed).
 
     Markers at the unit's own id open the page's ``<article>`` (the template
-    puts them before the unit's heading); the others go into the body.
+    puts them before the unit's heading); the others go into the body. A back
+    section's page (``unit``: the section's id, its starts ``back``) is
+    marked the same way, its body being the section's HTML.
     """
     from lxml import html as lxml_html
 
@@ -441,7 +450,8 @@ def mark_web(body: str, unit: str, starts: list[PageStart], label: str) -> tuple
         def make(start: PageStart):
             return lxml_html.fragment_fromstring(web_marker_html(start, label))
 
-        missing = web_placer().place(root, inside, make, start_of_paragraph="inside")
+        placer = back_placer(root, _web_skip) if inside[0].back else web_placer()
+        missing = placer.place(root, inside, make, start_of_paragraph="inside")
         body = (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
     else:
         missing = []

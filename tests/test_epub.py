@@ -66,7 +66,7 @@ def test_one_xhtml_file_per_unit_in_reading_order(epub):
         h1 = doc.find(".//x:h1", XHTML)
         if h1 is not None:
             firsts.append("".join(h1.itertext()))
-    expected = ["Copyright", "200 years of Peruvian foreign policy", "Part\u00a0I.", "1. Institutionalization",
+    expected = ["200 years of Peruvian foreign policy", "Part\u00a0I.", "1. Institutionalization",
                 "2. Peruvian foreign policy guidelines", "3. Other positions", "Part\u00a0II.",
                 "1. Consolidating", "2. Old and new guidelines", "Conclusion", "Authors", "A note on the text",
                 "Bibliography", "Chronology", "Index"]
@@ -126,3 +126,101 @@ def test_fonts_are_embedded(epub):
                                                       "GentiumBookPlus-Bold.ttf"}
     css = b"".join(c for n, c in names.items() if n.endswith(".css"))
     assert b"../fonts/GentiumBookPlus-Regular.ttf" in css
+
+
+# --- tiny books: notes, front pages, accessibility ------------------------------
+
+def spine(epub) -> list[tuple[str, etree._Element]]:
+    files, opf = epub_files(epub), epub_opf(epub)
+    manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", XHTML)}
+    return [(manifest[r.get("idref")], etree.fromstring(files["EPUB/" + manifest[r.get("idref")]]))
+            for r in opf.iterfind(".//opf:itemref", XHTML)]
+
+
+def body_text(doc) -> str:
+    return " ".join("".join(doc.find("x:body", XHTML).itertext()).split())
+
+
+def test_note_references_are_superscript_numbers_and_notes_carry_theirs(tiny):
+    tiny.chapter("01-one.md", "One", "First claim.[^a] Second claim.[^b]\n\n[^a]: The first note.\n\n"
+                 "[^b]: The second note.\n\n    Its second paragraph.", kind="introduction")
+    assert tiny.build("epub", "--strict") == 0
+    name, doc = next((n, d) for n, d in spine(tiny.out / "tiny.epub") if "First claim" in body_text(d))
+    refs = doc.findall(".//x:a[@role='doc-noteref']", XHTML)
+    assert len(refs) == 2
+    for number, ref in enumerate(refs, start=1):
+        assert ref.get(f"{{{XHTML['epub']}}}type") == "noteref"
+        sup = ref.find("x:sup", XHTML)
+        assert sup is not None and sup.text == str(number) and not (ref.text or "").strip()
+        note = doc.find(f".//x:aside[@id='{ref.get('href').partition('#')[2]}']", XHTML)
+        assert note.get(f"{{{XHTML['epub']}}}type") == "footnote"
+        first = note.find("x:p", XHTML)
+        back = first[0]  # the note opens with its number, which leads back to the reference
+        assert back.tag == f"{{{XHTML['x']}}}a" and back.get("role") == "doc-backlink"
+        assert back.text == f"{number}." and not (first.text or "").strip()
+        assert back.get("href") == f"#{ref.get('id')}"
+    assert body_text(doc).endswith("2. The second note. Its second paragraph.")
+
+
+def test_title_and_copyright_pages_are_ours(tiny):
+    tiny.chapter("01-one.md", "One", "The text.", kind="introduction")
+    assert tiny.build("epub", "--strict") == 0
+    epub = tiny.out / "tiny.epub"
+    documents = spine(epub)
+    names = [name for name, _ in documents]
+    assert names[:3] == ["text/cover.xhtml", "text/title_page.xhtml", "text/copyright.xhtml"]
+    title, copyright = documents[1][1], documents[2][1]
+    assert title.find(".//x:section", XHTML).get(f"{{{XHTML['epub']}}}type") == "titlepage"
+    assert [p.get("class") for p in title.iterfind(".//x:section/*", XHTML)][:2] == ["tp-authors", "tp-title"]
+    assert body_text(title) == "Ana Pérez A Tiny Book Test Press"
+    assert copyright.find(".//x:section", XHTML).get(f"{{{XHTML['epub']}}}type") == "copyright-page"
+    assert "1st edition, 2021" in body_text(copyright)  # the edition as the print edition writes it
+    everything = " ".join(body_text(doc) for _, doc in documents)
+    assert "2021-02" not in everything  # not pandoc's raw date
+    assert everything.count("All rights reserved.") == 1
+    landmarks = {a.get(f"{{{XHTML['epub']}}}type"): a.get("href") for a in
+                 etree.fromstring(epub_files(epub)["EPUB/nav.xhtml"]).iterfind(".//x:nav[@id='landmarks']//x:a", XHTML)}
+    assert landmarks["titlepage"] == "text/title_page.xhtml"
+    assert landmarks["copyright-page"] == "text/copyright.xhtml"
+
+
+def accessibility_of(epub) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for meta in epub_opf(epub).iterfind(".//opf:metadata/opf:meta", XHTML):
+        prop = meta.get("property") or ""
+        if prop.startswith("schema:access"):
+            out.setdefault(prop.removeprefix("schema:"), []).append(meta.text)
+    return out
+
+
+def test_accessibility_metadata_is_read_from_the_book(tiny, tmp_path):
+    """A book with a figure, a table and math, and one with none of them: each is described as it is."""
+    from .conftest import TinyBook
+    from .test_images import png
+
+    plain = TinyBook(tmp_path / "plain")
+    plain.chapter("01-one.md", "One", "Only words here.", kind="introduction")
+    assert plain.build("epub", "--strict") == 0
+    tiny.write("content/images/map.png", png("red"))
+    tiny.chapter("01-one.md", "One", "Words and $x^2$.\n\n![A red map of the frontier](../images/map.png)\n\n"
+                 "| Year | Treaty |\n|------|--------|\n| 1929 | Lima |\n", kind="introduction")
+    assert tiny.build("epub", "--strict") == 0
+    bare, rich = accessibility_of(plain.out / "tiny.epub"), accessibility_of(tiny.out / "tiny.epub")
+
+    assert bare["accessMode"] == ["textual"] and bare["accessModeSufficient"] == ["textual"]
+    assert "alternativeText" not in bare["accessibilityFeature"]
+    assert "It has no images apart from the cover." in bare["accessibilitySummary"][0]
+    assert "tables" not in bare["accessibilitySummary"][0] and "one table" not in bare["accessibilitySummary"][0]
+
+    assert rich["accessMode"] == ["textual", "visual"]
+    assert rich["accessModeSufficient"] == ["textual", "textual,visual"]  # the image has its text alternative
+    assert "alternativeText" in rich["accessibilityFeature"]
+    summary = rich["accessibilitySummary"][0]
+    assert "Its one image has a text alternative." in summary and "Its one table marks its header cells." in summary
+    assert "apart from the cover" not in summary and "only image" not in summary
+    assert "MathML" in rich["accessibilityFeature"] and "MathML" not in bare["accessibilityFeature"]
+    assert "Its mathematics is in MathML." in summary
+    for found in (bare, rich):
+        assert found["accessibilityHazard"] == ["none"]
+        assert {"tableOfContents", "readingOrder", "structuralNavigation"} <= set(found["accessibilityFeature"])
+        assert "index" not in found["accessibilityFeature"] and "pageBreakMarkers" not in found["accessibilityFeature"]

@@ -78,10 +78,15 @@ def text_after(marker, limit: int = LETTERS) -> str:
     return "".join(out)[:limit]
 
 
-def epub_markers(epub: Path) -> list[tuple[str, str, str]]:
-    """(file, label, the letters after it) of every page-break marker, in reading order."""
+FRONT_FILES = ("text/title_page.xhtml", "text/copyright.xhtml")  # ours, printed from the print partials
+
+
+def epub_markers(epub: Path, front: bool = False) -> list[tuple[str, str, str]]:
+    """(file, label, the letters after it) of every page-break marker, in reading order (``front``: with the front pages')."""
     out = []
     for name, doc in spine_documents(epub):
+        if name in FRONT_FILES and not front:
+            continue
         for marker in doc.iter(f"{{{XHTML['x']}}}span"):
             if marker.get(f"{{{OPS}}}type") == "pagebreak":
                 assert marker.get("role") == "doc-pagebreak"
@@ -91,11 +96,13 @@ def epub_markers(epub: Path) -> list[tuple[str, str, str]]:
     return out
 
 
-def page_list(epub: Path) -> list[tuple[str, str]]:
+def page_list(epub: Path, front: bool = False) -> list[tuple[str, str]]:
+    """(label, href) of the nav's page list (``front``: with the front pages')."""
     nav = etree.fromstring(epub_files(epub)["EPUB/nav.xhtml"])
     lists = nav.xpath("//x:nav[@epub:type='page-list']", namespaces=XHTML)
     assert len(lists) == 1
-    return [(a.text, a.get("href")) for a in lists[0].iterfind(".//x:ol/x:li/x:a", XHTML)]
+    return [(a.text, a.get("href")) for a in lists[0].iterfind(".//x:ol/x:li/x:a", XHTML)
+            if front or a.get("href").partition("#")[0] not in FRONT_FILES]
 
 
 def web_markers(folder: Path) -> list[tuple[str, str, str]]:
@@ -202,6 +209,20 @@ def test_page_list_has_every_page_of_the_units_in_order(tiny_built):
         assert len(found) == 1 and found[0].get(f"{{{OPS}}}type") == "pagebreak"
 
 
+def test_page_list_names_the_title_and_copyright_pages(tiny_built):
+    """The EPUB's title and copyright pages are the print edition's: their pages open the list, in roman."""
+    epub, pdf = tiny_built.out / "tiny.epub", tiny_built.out / "tiny.pdf"
+    labels, tops = pdf_tops(pdf)
+    title = next(i for i, t in enumerate(tops) if t.startswith("AnaPérez"))  # the title page: authors, title
+    copyright = next(i for i, t in enumerate(tops) if "Allrightsreserved" in t)
+    front = page_list(epub, front=True)[:2]
+    assert front == [(labels[title], f"text/title_page.xhtml#page-{labels[title]}"),
+                     (labels[copyright], f"text/copyright.xhtml#page-{labels[copyright]}")]
+    assert not labels[title].isdigit()
+    for name, label, after in epub_markers(epub, front=True)[:2]:
+        assert after and tops[labels.index(label)].startswith(after[:10]), (name, label, after)
+
+
 def test_markers_sit_in_their_units_files(tiny_built):
     epub = tiny_built.out / "tiny.epub"
     by_file: dict[str, list[str]] = {}
@@ -300,6 +321,105 @@ def test_epub_is_reproducible_with_markers(tiny_built, tmp_path, monkeypatch):
         tiny_built.out = out
 
 
+
+# --- the back matter: an index and a chronology of several pages each --------
+
+CHRONOLOGY_SETTINGS = """
+chronology:
+  themes:
+    boundaries: "Boundaries"
+  eras:
+    - {start: "1800", end: "1899", title: "The nineteenth century"}
+    - {start: "1900", end: "2099", title: "The twentieth century"}
+"""
+
+
+def back_book(tiny) -> None:
+    """The tiny book with an index (ids on its entries) and a chronology (none on its items)."""
+    tiny_book(tiny)
+    tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8") + CHRONOLOGY_SETTINGS)
+    tiny.write("content/index.yaml", "entries:\n" + "".join(
+        f'  {word}:\n    heading: "{word.capitalize()}, {sentence(100 + n, 9)[:-1].lower()}"\n'
+        f'    forms: ["{word}"]\n' for n, word in enumerate(VOCABULARY)))
+    events = "chronology:\n" + "".join(
+        f'  - {{date: "{1830 + 4 * n}", event: "{sentence(200 + n, 30)}", anchor: "ev-{n}", theme: "boundaries"}}\n'
+        for n in range(40))
+    paragraphs = [f"[Event {n}]{{#ev-{n}}} happened. " + sentence(300 + n) for n in range(40)]
+    tiny.chapter("04-last.md", "Last", "The last unit, alone on its page.\n\n" + "\n\n".join(paragraphs),
+                 kind="appendix", extra=events)
+
+
+@pytest.fixture(scope="module")
+def back_built(tmp_path_factory):
+    from .conftest import TinyBook, source_date_epoch
+
+    with source_date_epoch():
+        book = TinyBook(tmp_path_factory.mktemp("pagemarks-back") / "book")
+        back_book(book)
+        assert book.build("all", "--strict") == 0
+    return book
+
+
+def back_text_after(marker, limit: int = 12) -> str:
+    """The letters after a back-matter marker up to the first link (links differ between editions)."""
+    collected = [letters(marker.tail or "")]
+    elements = marker.getroottree().getroot().iter()
+    for element in elements:
+        if element is marker:
+            break
+    for element in elements:
+        if not isinstance(element.tag, str):
+            continue
+        if etree.QName(element).localname in ("a", "figure"):
+            break
+        if etree.QName(element).localname == "h1":  # a section's opening (its intro differs per edition)
+            return letters("".join(element.itertext()))
+        collected += [letters(element.text or ""), letters(element.tail or "")]
+        if sum(map(len, collected)) >= limit:
+            break
+    return "".join(collected)[:limit]
+
+
+def test_page_list_covers_the_back_matter(back_built):
+    """Every page from the text's first to the index's last is in the page list, and resolves in the spine."""
+    pdf, epub = back_built.out / "tiny.pdf", back_built.out / "tiny.epub"
+    labels, tops = pdf_tops(pdf)
+    first = next(i for i, t in enumerate(tops) if t.startswith("Opening"))
+    index = next(i for i, t in enumerate(tops) if t.startswith("Index"))
+    last = max(i for i, t in enumerate(tops) if t)
+    chronology = next(i for i, t in enumerate(tops) if t.startswith("Chronology"))
+    assert index - chronology >= 2 and last - index >= 1  # each spans pages
+    entries = page_list(epub)
+    assert [label for label, _ in entries] == labels[first:last + 1]
+    spine = dict(spine_documents(epub))
+    for label, href in entries:
+        path, _, fragment = href.partition("#")
+        found = spine[path].xpath("//*[@id=$id]", id=fragment)
+        assert len(found) == 1 and found[0].get(f"{{{OPS}}}type") == "pagebreak", href
+    # Each back page's marker is followed by the text its page begins with.
+    for label, href in entries:
+        page = labels.index(label)
+        if page < chronology:
+            continue
+        top = next(t for t in tops[page:] if t)  # a blank verso: the next page
+        path, _, fragment = href.partition("#")
+        marker = spine[path].xpath("//*[@id=$id]", id=fragment)[0]
+        after = back_text_after(marker)
+        assert len(after) >= 5 and after in top[:150], (label, after, top[:150])
+
+
+def test_back_matter_markers_are_valid_where_they_stand(back_built):
+    """A marker never stands where a span may not (a list, a definition list's group)."""
+    in_entries = 0
+    for name, doc in spine_documents(back_built.out / "tiny.epub"):
+        for marker in doc.xpath("//*[@epub:type='pagebreak']", namespaces=XHTML):
+            parent = marker.getparent()
+            in_entries += etree.QName(parent).localname in ("li", "dt", "dd")
+            assert etree.QName(parent).localname not in ("ul", "ol", "dl", "table", "tr"), (name, marker.get("id"))
+            if etree.QName(parent).localname == "div":
+                assert etree.QName(parent.getparent()).localname != "dl", (name, marker.get("id"))
+    assert in_entries >= 2  # pages that begin with an index entry, a chronology date
+
 # --- placing markers: the cases a layout rarely shows --------------------------
 
 def test_a_page_that_begins_inside_a_word_is_marked_before_the_next_word():
@@ -327,6 +447,24 @@ def test_a_start_that_is_not_in_the_text_is_reported():
     assert [s.label for s in missing] == ["9"]
 
 
+def test_a_back_section_is_counted_by_entries_without_its_links():
+    """The web edition's back page (mark_web with back starts): entries, not data-p paragraphs."""
+    body = ('<p>Intro.</p><ul><li id="ie-a">Alpha, <a href="#x">I.1</a>, <a href="#y">II.2</a></li>'
+            '<li id="ie-b">Beta gamma delta, <a href="#z">Opening</a></li>'
+            '<li>Epsilon, <a href="#w">I.3</a></li></ul>')
+    starts = [PageStart(4, "39", "index", "ie-a", back=True),
+              PageStart(5, "40", "index", None, 2, len(letters("Alpha")) + 3, back=True),  # in print's "1, 2"
+              PageStart(6, "41", "index", None, 3, len(letters("Betaga")), back=True),  # inside "gamma"
+              PageStart(7, "42", "index", None, 4, len(letters("Epsil")), back=True)]  # in the last word
+    _, marked, missing = mark_web(body, "index", starts, "page {page}")
+    assert missing == []
+    # An id that begins a page: inside its list item (a span may not be a child of <ul>).
+    assert re.search(r'<li id="ie-a"><span[^>]*id="page-39"[^>]*></span>Alpha', marked)
+    # Past the entry's own text (a page that begins with print's locators): at the next entry.
+    assert re.search(r'<li id="ie-b"><span[^>]*id="page-40"[^>]*></span>Beta', marked)
+    assert re.search(r'gamma <span[^>]*id="page-41"[^>]*></span>delta', marked)  # inside a word: the next one
+    assert re.search(r'I.3</a><span[^>]*id="page-42"[^>]*></span></li></ul>$', marked)  # nothing after: the end
+
 # --- the real book -----------------------------------------------------------
 
 @pytest.mark.slow
@@ -335,10 +473,21 @@ def test_real_book_markers_start_their_pdf_pages(real_book, slug):
     markers = epub_markers(epub)
     labels = [label for _, label, _ in markers]
     assert len(markers) >= 30 and labels == [label for label, _ in page_list(epub)]
+    assert len(page_list(epub, front=True)) == len(labels) + 2  # the title page, the copyright page
     assert labels == [str(n) for n in range(1, len(labels) + 1)]  # every page from the first of the text
-    assert_markers_start_their_pages(markers, real_book / f"{slug}.pdf")
+    back = back_files(epub)
+    assert back and any(name in back for name, _, _ in markers)  # the back matter's pages too
+    units = [m for m in markers if m[0] not in back]
+    assert_markers_start_their_pages(units, real_book / f"{slug}.pdf")
     web = web_markers(real_book / "html")
-    assert [(label, after) for _, label, after in web] == [(label, after) for _, label, after in markers]
+    assert [(label, after) for _, label, after in web][:len(units)] == [(label, after) for _, label, after in units]
+
+
+def back_files(epub: Path) -> set[str]:
+    """The spine's files that hold back matter made by the build (epub:type of their first section)."""
+    back = {"backmatter", "index", "bibliography"}
+    return {name for name, doc in spine_documents(epub)
+            if back & set(" ".join(doc.xpath("//x:body/x:section[1]/@epub:type", namespaces=XHTML)).split())}
 
 
 @pytest.mark.slow

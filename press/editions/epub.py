@@ -13,16 +13,18 @@ import json
 import re
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from lxml import etree
+from markupsafe import Markup
 
 from .. import ast, pagemarks
 from ..convert import Pandoc
 from ..errors import Problem
 from ..render import build_date, context, environment
-from . import Edition, EditionResult
+from . import Edition, EditionResult, accessibility
 from .cover import cover_png
 
 NS = {
@@ -48,13 +50,9 @@ class EpubEdition(Edition):
         return json.loads(self.pandoc.run(html, "html", "json", ["--sandbox"], source="templates"))["blocks"]
 
     def document(self, media: Path | None = None) -> dict:
+        """The units and the back matter (the front pages are ours: front_pages())."""
         book, t = self.book, self.book.strings
-        env = environment(self.paths)
         blocks: list = []
-        copyright_html = env.get_template("partials/copyright.html.j2").render(context(book))
-        blocks.append(_header(1, "copyright", ["unnumbered"], [ast.Str(t["copyright_page"])],
-                              [["epub:type", "copyright-page"]]))
-        blocks.extend(self.html_blocks(copyright_html))
         # Every unit title through pandoc in one call: a paragraph each.
         titles = self.html_blocks("".join(f"<p>{unit.title}</p>" for unit in book.units))
         for unit, title_block in zip(book.units, titles, strict=True):
@@ -95,6 +93,23 @@ class EpubEdition(Edition):
         caption = [{"t": "Plain", "c": [ast.Str(section.facts["figure_caption"])]}]
         return {"t": "Figure", "c": [["timeline", ["timeline"], []], [None, caption], [{"t": "Plain", "c": [image]}]]}
 
+    def front_pages(self, stylesheet: str) -> dict[str, bytes]:
+        """The title page and the copyright page from the print edition's partials.
+
+        Not pandoc's title page (--epub-title-page): that one prints the raw
+        metadata (the date "2021-02", the rights a second time).
+        ``stylesheet``: the package's CSS, relative to EPUB/.
+        """
+        env = environment(self.paths)
+        strings = self.book.strings
+        out = {}
+        for page in FRONT_PAGES:
+            body = env.get_template(page.partial).render(context(self.book))
+            out["EPUB/" + page.href] = env.get_template("epub/page.xhtml.j2").render(context(
+                self.book, title=strings[page.title], stylesheet="../" + stylesheet, css_class=page.css_class,
+                ident=page.ident, epub_type=page.epub_type, body=xhtml_fragment(body))).encode("utf-8")
+        return out
+
     def metadata(self) -> dict:
         config = self.book.config
         return {
@@ -129,11 +144,12 @@ class EpubEdition(Edition):
             # not load anything (transform.FORBIDDEN_HTML).
             args = [
                 "--split-level=1", "--toc", "--toc-depth=2",
+                "--mathml",  # TeX math as MathML, which reading systems voice (pandoc's default is plain text)
                 f"--resource-path={self.paths.root}",  # images are named from the root (collect)
                 f"--metadata-file={tmp_path / 'meta.yaml'}",
                 f"--epub-cover-image={tmp_path / 'cover.png'}",
                 f"--css={tmp_path / 'book.css'}",
-                "--epub-title-page=true",
+                "--epub-title-page=false",  # ours: front_pages()
                 *(f"--epub-embed-font={font}" for font in sorted((self.paths.styles / "fonts").glob("*.ttf"))),
             ]
             self.pandoc.run(json.dumps(self.document(tmp_path), ensure_ascii=False), "json", "epub3", args,
@@ -141,6 +157,7 @@ class EpubEdition(Edition):
             # What print pages do not change is zipped now (the fonts are
             # most of the work), the rest in write_package().
             self._files, self._archive = prepare(raw.read_bytes())
+            self._files.update(self.front_pages(_stylesheet(self._files["EPUB/content.opf"])))
         if not self.awaits_pages:
             self.write_package(stage)
         return EditionResult(self.name, [target.name])
@@ -157,6 +174,44 @@ class EpubEdition(Edition):
         fonts = re.sub(r"url\((?:fonts/)?([^)]+)\)", r"url(../fonts/\1)", fonts)
         return "\n".join([fonts, (self.paths.styles / "base.css").read_text("utf-8"),
                           (self.paths.styles / "epub.css").read_text("utf-8")])
+
+
+@dataclass(frozen=True)
+class FrontPage:
+    """A page of the EPUB's front matter that we write (pandoc does not)."""
+
+    partial: str  # the template the print edition includes
+    href: str  # relative to EPUB/
+    ident: str  # the manifest item's and the section's id; its print class (pagemarks.FRONT)
+    epub_type: str  # EPUB SSV; also its landmark
+    css_class: str  # the print edition's class (shared styles)
+    title: str  # key in the locale: the file's title, the landmark's label
+
+
+FRONT_PAGES = (
+    FrontPage("partials/titlepage.html.j2", "text/title_page.xhtml", "title-page", "titlepage", "title-page",
+              "title_page"),
+    FrontPage("partials/copyright.html.j2", "text/copyright.xhtml", "copyright-page", "copyright-page",
+              "copyright-page", "copyright_page"),
+)
+
+
+def xhtml_fragment(html: str) -> Markup:
+    """HTML from a partial as XHTML (``<br>`` as ``<br/>``), for a page that pandoc does not write."""
+    from lxml import html as lxml_html
+
+    parts = lxml_html.fragments_fromstring(html)
+    text = parts.pop(0) if parts and isinstance(parts[0], str) else ""
+    out = str(Markup.escape(text)) + "".join(etree.tostring(part, method="xml", encoding="unicode")
+                                            for part in parts)
+    return Markup(_xhtml(out))
+
+
+def _stylesheet(opf: bytes) -> str:
+    """The href of pandoc's stylesheet in the package (relative to EPUB/)."""
+    root = etree.fromstring(opf)
+    return next(item.get("href") for item in root.iterfind(".//opf:manifest/opf:item", NS)
+                if item.get("media-type") == "text/css")
 
 
 def _xhtml(fragment: str) -> str:
@@ -191,13 +246,58 @@ def complete(files: dict[str, bytes], book, back_sections, pages: list | None = 
     for name in files:
         if name.startswith("EPUB/text/") and name.endswith(".xhtml"):
             files[name] = _fix_links(files[name], name.removeprefix("EPUB/"), ids)
+    numbered_notes(files, book.strings["epub_note_back"])
     missing = []
     if pages:
-        unit_files = {unit.id: ids[unit.id] for unit in book.units if unit.id in ids}
+        # The units' files and the back sections' (pagemarks: their pages too).
+        sections = ([page.ident for page in FRONT_PAGES] + [unit.id for unit in book.units]
+                    + [section.id for section in back_sections])
+        unit_files = {ident: ids[ident] for ident in sections if ident in ids}
         missing = pagemarks.mark_epub(files, pages, unit_files, book.strings["page_list"])
-    files["EPUB/content.opf"] = _opf(files["EPUB/content.opf"], book, back_sections, bool(pages))
-    files["EPUB/nav.xhtml"] = _nav(files["EPUB/nav.xhtml"], book, back_sections, ids)
+    front = [page for page in FRONT_PAGES if "EPUB/" + page.href in files]
+    files["EPUB/content.opf"] = _opf(files, book, back_sections, bool(pages), front)
+    files["EPUB/nav.xhtml"] = _nav(files["EPUB/nav.xhtml"], book, back_sections, ids, front)
     return missing
+
+
+def numbered_notes(files: dict[str, bytes], back_label: str) -> None:
+    """Superscript note references, and each note led by its number, a link back to its reference.
+
+    pandoc's EPUB 3 writer gives a reference as a bare "1" and the note
+    (``<aside epub:type="footnote">``) no number at all. The number is put in
+    the text, not drawn by CSS, since reading systems that show a note in a
+    pop-up (Apple Books, Kobo) or override the styles (Thorium's reading
+    modes) drop counters and ``vertical-align``.
+    """
+    refs: dict[str, tuple[str, str, str]] = {}  # note id -> (number, the reference's file, its id)
+    trees = {name: etree.fromstring(data) for name, data in files.items()
+             if name.startswith("EPUB/text/") and b"noteref" in data}
+    for name, root in trees.items():
+        for ref in root.iterfind(".//x:a[@role='doc-noteref']", NS):
+            number = "".join(ref.itertext()).strip()
+            if ref.find("x:sup", NS) is None:
+                for child in list(ref):
+                    ref.remove(child)
+                ref.text = None
+                etree.SubElement(ref, f"{{{NS['x']}}}sup").text = number
+            refs[ref.get("href").partition("#")[2]] = (number, name.removeprefix("EPUB/text/"), ref.get("id"))
+    for name, root in trees.items():
+        for note in root.iterfind(".//x:aside[@role='doc-footnote']", NS):
+            if note.get("id") not in refs:
+                continue
+            number, where, ref_id = refs[note.get("id")]
+            href = f"#{ref_id}" if where == name.removeprefix("EPUB/text/") else f"{where}#{ref_id}"
+            first = next((child for child in note if isinstance(child.tag, str)), None)
+            if first is None or etree.QName(first).localname != "p":
+                first = etree.Element(f"{{{NS['x']}}}p")
+                note.insert(0, first)
+            back = etree.Element(f"{{{NS['x']}}}a", {"href": href, "class": "note-number", "role": "doc-backlink",
+                                                      "aria-label": back_label.format(number=number)})
+            back.text = f"{number}."
+            back.tail = " " + (first.text or "")
+            first.text = None
+            first.insert(0, back)
+        files[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 
 def _unplaced(missing: list) -> list[Problem]:
@@ -227,35 +327,37 @@ def _fix_links(data: bytes, name: str, ids: dict[str, str]) -> bytes:
     return re.sub(rb'href="#([^"]+)"', repl, data)
 
 
-def _opf(data: bytes, book, back_sections, paged: bool = False) -> bytes:
-    root = etree.fromstring(data)
+def _opf(files: dict[str, bytes], book, back_sections, paged: bool = False, front: list = ()) -> bytes:
+    """The package document finished: our front pages, the accessibility metadata (of ``files``)."""
+    root = etree.fromstring(files["EPUB/content.opf"])
     metadata = root.find("opf:metadata", NS)
+    _add_front(root, front)
     strings = book.strings
 
     def meta(prop: str, text: str) -> None:
         element = etree.SubElement(metadata, f"{{{NS['opf']}}}meta", property=prop)
         element.text = text
 
-    existing = {(m.get("property"), m.text) for m in metadata.findall("opf:meta", NS)}
-    features = ["tableOfContents", "readingOrder", "structuralNavigation", "alternativeText"]
-    if any(s.kind == "index" for s in back_sections):
-        features.append("index")
+    # pandoc writes the same access modes and features for every book: ours
+    # are read from this one (press/editions/accessibility.py).
+    for element in metadata.findall("opf:meta", NS):
+        if (element.get("property") or "").startswith("schema:access"):
+            metadata.remove(element)
+    found = accessibility.survey(files)
+    index = any(s.kind == "index" for s in back_sections)
+    modes, sufficient = accessibility.access_modes(found)
+    for prop, values in (("schema:accessMode", modes), ("schema:accessModeSufficient", sufficient),
+                         ("schema:accessibilityFeature", accessibility.features(found, index, paged)),
+                         ("schema:accessibilityHazard", accessibility.hazards(found))):
+        for value in values:
+            meta(prop, value)
+    pages = None
     if paged:
-        # The print edition's page numbers (schema.org accessibilityFeature
-        # vocabulary: "pageBreakMarkers" replaces "printPageNumbers").
-        features += ["pageBreakMarkers", "pageNavigation"]
-    for feature in features:
-        if ("schema:accessibilityFeature", feature) not in existing:
-            meta("schema:accessibilityFeature", feature)
-    summary = strings["epub_accessibility_summary"]
-    if "index" in features:
-        summary += " " + strings["epub_accessibility_index"]
-    if paged:
-        summary += " " + strings["epub_accessibility_pages"].format(isbn=book.config.print_isbn)
+        pages = strings["epub_accessibility_pages"].format(isbn=book.config.print_isbn)
         # The print edition the page numbers come from (EPUB 3.3, D.3.1;
         # EPUB Accessibility 1.1, 4.2): the ISBN of this book's print edition.
         meta("pageBreakSource", f"urn:isbn:{book.config.print_isbn_digits}")
-    meta("schema:accessibilitySummary", summary)
+    meta("schema:accessibilitySummary", accessibility.summary(found, strings["epub_accessibility"], index, pages))
     # The conformance claim and who made it (EPUB Accessibility 1.1, 2.2 and
     # 2.2.3): the publisher, after `make check` (EPUBCheck, Ace) passes.
     meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
@@ -269,7 +371,24 @@ def _opf(data: bytes, book, back_sections, paged: bool = False) -> bytes:
     return data.replace(b"<opf:meta ", b"<meta ").replace(b"</opf:meta>", b"</meta>")
 
 
-def _nav(data: bytes, book, back_sections, ids: dict[str, str]) -> bytes:
+def _add_front(root, front: list) -> None:
+    """Our front pages in the manifest, and in the spine after the cover (OPF: EPUB 3.3, 5.6 and 5.7)."""
+    manifest, spine = root.find("opf:manifest", NS), root.find("opf:spine", NS)
+    refs = spine.findall("opf:itemref", NS)
+    covers = [i for i, ref in enumerate(refs) if ref.get("idref") == "cover_xhtml"]  # pandoc's cover page
+    position = covers[0] + 1 if covers else 0
+    for page in front:
+        manifest[-1].tail = "\n    "
+        item = etree.SubElement(manifest, f"{{{NS['opf']}}}item", id=page.ident, href=page.href)
+        item.set("media-type", "application/xhtml+xml")
+        item.tail = "\n  "
+        ref = etree.Element(f"{{{NS['opf']}}}itemref", idref=page.ident)
+        ref.tail = "\n    "
+        spine.insert(position, ref)
+        position += 1
+
+
+def _nav(data: bytes, book, back_sections, ids: dict[str, str], front: list = ()) -> bytes:
     """Nest chapters under their parts, and list the landmarks."""
     root = etree.fromstring(data)
     toc = root.find(".//x:nav[@id='toc']/x:ol", NS)
@@ -288,9 +407,9 @@ def _nav(data: bytes, book, back_sections, ids: dict[str, str]) -> bytes:
     for li in list(landmarks):
         landmarks.remove(li)
     strings = book.strings
-    marks = [("cover", "text/cover.xhtml", strings["cover"]),
-             ("titlepage", "text/title_page.xhtml", strings["title_page"]),
-             ("toc", "nav.xhtml#toc", strings["contents"]),
+    marks = [("cover", "text/cover.xhtml", strings["cover"])]
+    marks += [(page.epub_type, page.href, strings[page.title]) for page in front]
+    marks += [("toc", "nav.xhtml#toc", strings["contents"]),
              ("bodymatter", f"{ids[book.units[0].id]}#{book.units[0].id}", strings["start_of_text"])]
     marks += [(s.kind if s.kind in ("index", "bibliography") else "backmatter",
                f"{ids[s.id]}#{s.id}", s.title) for s in back_sections if s.id in ids]

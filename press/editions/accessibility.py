@@ -1,0 +1,139 @@
+"""The EPUB's accessibility metadata, from what the finished package contains.
+
+schema.org's access modes and features (EPUB Accessibility 1.1, 5.1;
+the DAISY "Schema.org Accessibility Properties" vocabulary) and the
+summary are claims about the book: they are read from its XHTML (images
+and their text alternatives, tables, MathML, notes) and from what the
+build made (an index, print page numbers), never written once for every
+book. The summary's sentences are the locale's (``epub_accessibility``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+X = "http://www.w3.org/1999/xhtml"
+SVG = "http://www.w3.org/2000/svg"
+MATHML = "http://www.w3.org/1998/Math/MathML"
+OPF = "http://www.idpf.org/2007/opf"
+XLINK = "http://www.w3.org/1999/xlink"
+OPS = "http://www.idpf.org/2007/ops"
+# Media that may flash, move or sound: the book cannot say "no hazards" for them unseen.
+HAZARDOUS = ("audio/", "video/", "image/gif", "image/apng")
+
+
+@dataclass
+class Contents:
+    """What the package's reading content holds (the cover is not counted: it repeats the title page)."""
+
+    images: int = 0  # images that carry content (not alt="")
+    described: int = 0  # of those, with a text alternative
+    tables: int = 0
+    headed_tables: int = 0  # with header cells (<th>)
+    math: int = 0  # MathML formulas
+    notes: int = 0
+    hazardous_media: bool = False
+
+
+def survey(files: dict[str, bytes]) -> Contents:
+    """Count what the spine's XHTML documents hold (``files``: the package, by name)."""
+    opf = etree.fromstring(files["EPUB/content.opf"])
+    items = {i.get("id"): i for i in opf.iterfind(f".//{{{OPF}}}manifest/{{{OPF}}}item")}
+    cover = {i.get("href").rsplit("/", 1)[-1] for i in items.values() if "cover-image" in (i.get("properties") or "")}
+    found = Contents(hazardous_media=any((i.get("media-type") or "").startswith(HAZARDOUS) for i in items.values()))
+    for ref in opf.iterfind(f".//{{{OPF}}}spine/{{{OPF}}}itemref"):
+        item = items[ref.get("idref")]
+        if item.get("media-type") == "application/xhtml+xml":
+            _count(etree.fromstring(files["EPUB/" + item.get("href")]), cover, found)
+    return found
+
+
+def _count(root, cover: set[str], found: Contents) -> None:
+    for img in root.iter(f"{{{X}}}img"):
+        caption = _caption(img)
+        if img.get("src", "").rsplit("/", 1)[-1] in cover or (img.get("alt") == "" and not caption):
+            continue  # the cover; a decorative image (alt="" and no caption: WCAG 2.2, H67)
+        found.images += 1
+        found.described += bool((img.get("alt") or "").strip() or caption)
+    for svg in root.iter(f"{{{SVG}}}svg"):
+        hrefs = [i.get(f"{{{XLINK}}}href") or i.get("href") or "" for i in svg.iter(f"{{{SVG}}}image")]
+        if any(h.rsplit("/", 1)[-1] in cover for h in hrefs) or svg.get("aria-hidden") == "true":
+            continue
+        found.images += 1
+        title = svg.find(f"{{{SVG}}}title")
+        found.described += bool(svg.get("aria-label") or (title is not None and "".join(title.itertext()).strip()))
+    for table in root.iter(f"{{{X}}}table"):
+        found.tables += 1
+        found.headed_tables += table.find(f".//{{{X}}}th") is not None
+    found.math += sum(1 for _ in root.iter(f"{{{MATHML}}}math"))
+    found.notes += sum(1 for a in root.iter(f"{{{X}}}aside")
+                       if {"footnote", "endnote"} & set((a.get(f"{{{OPS}}}type") or "").split()))
+
+
+def _caption(element) -> str:
+    """The caption of the figure an image is in: its text alternative when alt is empty
+    (HTML, "Requirements for providing text to act as an alternative for images": a figure's caption)."""
+    for figure in element.iterancestors(f"{{{X}}}figure"):
+        caption = figure.find(f"{{{X}}}figcaption")
+        return " ".join("".join(caption.itertext()).split()) if caption is not None else ""
+    return ""
+
+
+def access_modes(found: Contents) -> tuple[list[str], list[str]]:
+    """schema:accessMode and schema:accessModeSufficient (each sufficient set is one comma-joined value)."""
+    modes = ["textual"] + (["visual"] if found.images else [])
+    sufficient = []
+    if found.described == found.images:  # every image has a text alternative (or there is none)
+        sufficient.append("textual")
+    if found.images:
+        sufficient.append("textual,visual")
+    return modes, sufficient
+
+
+def features(found: Contents, index: bool, paged: bool) -> list[str]:
+    """schema:accessibilityFeature: what the build always gives, and what this book has."""
+    out = ["tableOfContents", "readingOrder", "structuralNavigation"]  # the nav, the spine, the headings
+    if found.images and found.described == found.images:
+        out.append("alternativeText")
+    if found.math:
+        out.append("MathML")
+    if index:
+        out.append("index")
+    if paged:
+        # "pageBreakMarkers" replaces "printPageNumbers" in the vocabulary.
+        out += ["pageBreakMarkers", "pageNavigation"]
+    return out
+
+
+def hazards(found: Contents) -> list[str]:
+    return ["unknown"] if found.hazardous_media else ["none"]
+
+
+def summary(found: Contents, words: dict, index: bool, pages: str | None = None) -> str:
+    """The accessibility summary, a sentence per fact; ``pages``: the sentence on print page numbers, if any."""
+    def plural(key: str, count: int, **more) -> str:
+        forms = words[key]
+        return (forms["one"] if count == 1 else forms["other"]).format(count=count, **more)
+
+    sentences = [words["navigation"]]
+    if not found.images:
+        sentences.append(words["no_images"])
+    elif found.described == found.images:
+        sentences.append(plural("images", found.images))
+    else:
+        sentences.append(plural("images_missing", found.images, missing=found.images - found.described))
+    if found.tables:
+        sentences.append(plural("tables" if found.headed_tables == found.tables else "tables_plain", found.tables))
+    if found.math:
+        sentences.append(words["math"])
+    if found.notes:
+        sentences.append(plural("notes", found.notes))
+    if index:
+        sentences.append(words["index"])
+    if pages:
+        sentences.append(pages)
+    if not found.hazardous_media:
+        sentences.append(words["no_hazards"])
+    return " ".join(sentences)
