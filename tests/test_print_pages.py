@@ -230,3 +230,81 @@ def test_a_book_opening_with_a_part_has_true_page_markers(part_first):
     assert sum(folios[labels.index(label)] is not None for _, label, _ in markers) > 10
     assert_markers_start_their_pages(markers, pdf)
     assert_markers_start_their_pages(web_markers(part_first.out / "html"), pdf)
+
+
+# --- the contents page, set in columns --------------------------------------------
+
+def contents_geometry(pdf) -> list[dict]:
+    """Per contents page: its lines that end with a page number, and the right edge of its letters.
+
+    Read from the glyphs' boxes, not from the markup: a line is the glyphs
+    whose middles lie within 3 pt of one another.
+    """
+    import pypdfium2
+
+    labels = pypdf.PdfReader(str(pdf)).page_labels
+    full = pdf_full_page_texts(pdf)
+    start = next(i for i, t in enumerate(full) if t.lstrip().startswith("Contents"))
+    document = pypdfium2.PdfDocument(str(pdf))
+    pages = []
+    for index in range(start, labels.index("1")):
+        page = document[index]
+        textpage = page.get_textpage()
+        chars = [(textpage.get_text_range(i, 1), textpage.get_charbox(i, loose=True))  # ascent to descent
+                 for i in range(textpage.count_chars())]
+        chars = [(c, box) for c, box in chars if c.strip() and box[1] > 72]  # not the folio
+        if not chars:  # the blank verso that closes the front matter
+            continue
+        lines: list[tuple[float, list]] = []
+        for c, box in sorted(chars, key=lambda item: -(item[1][1] + item[1][3]) / 2):
+            middle = (box[1] + box[3]) / 2
+            if lines and abs(lines[-1][0] - middle) < 3:
+                lines[-1][1].append((c, box))
+            else:
+                lines.append((middle, [(c, box)]))
+        numbered = []
+        for _, line in lines:
+            line.sort(key=lambda item: item[1][0])
+            digits = []
+            for c, box in reversed(line):
+                if not c.isdigit():
+                    break
+                digits.insert(0, (c, box))
+            if not digits or digits[0][1][0] < page.get_width() / 2:
+                continue
+            left = digits[0][1][0]
+            numbered.append({"number": "".join(c for c, _ in digits), "left": left, "right": digits[-1][1][2],
+                             "last_dot": max((box[2] for c, box in line if c == "." and box[2] <= left), default=None),
+                             "letters": [c for c, box in line if c.isalpha()]})
+        pages.append({"entries": numbered, "letters_right": max(box[2] for c, box in chars if c.isalpha())})
+    return pages
+
+
+def test_contents_page_is_set_in_columns(tiny):
+    """Numbers right-aligned in one column that no title enters; leaders that
+    align; never a leader and its number on a line of their own."""
+    import itertools
+
+    words = itertools.cycle("treaty boundary envoy archive council harbour frontier mission charter delegate "
+                            "summit protocol arbitration commission tribunal neutrality alliance".split())
+    tiny.chapter("01-opening.md", "An opening text whose title runs on to the end of a line and over it",
+                 "Words.", kind="introduction")
+    tiny.chapter("02-part.md", "A part with a title long enough to wrap in the contents of the book", "",
+                 kind="part", number="I")
+    for n in range(1, 16):  # titles of every length: some end where the leader has no room left
+        title = " ".join(next(words) for _ in range(5 + n)).capitalize()
+        tiny.chapter(f"{n + 2:02d}-c{n}.md", title, f"## {' '.join(next(words) for _ in range(3 + n))}\n\nText.",
+                     number=str(n), part="part")
+    assert tiny.build("pdf", "--strict") == 0
+    pages = contents_geometry(tiny.out / "tiny.pdf")
+    assert sum(len(p["entries"]) for p in pages) == 1 + 1 + 15 * 2
+    for page in pages:
+        entries = page["entries"]
+        rights = [e["right"] for e in entries]
+        assert max(rights) - min(rights) < 1, f"numbers not right-aligned: {rights}"
+        column = min(e["left"] for e in entries)
+        assert page["letters_right"] < column, "a title runs into the number column"
+        dots = [e["last_dot"] for e in entries]
+        assert None not in dots and max(dots) - min(dots) < 1, f"leaders do not align: {dots}"
+        for entry in entries:
+            assert entry["letters"], f"the leader and number {entry['number']} stand on a line of their own"
