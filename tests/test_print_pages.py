@@ -56,20 +56,22 @@ def write_book(tiny, part_first: bool) -> None:
 
     text = (tiny.content / "book.yaml").read_text("utf-8")
     tiny.write("content/book.yaml", text + SETTINGS)
-    tiny.write("content/csl/chicago-author-date.csl", (REPO / "content" / "csl" / "chicago-author-date.csl").read_bytes())
+    style = "csl/chicago-author-date.csl"
+    tiny.write(f"content/{style}", (REPO / "content" / style).read_bytes())
     tiny.write("content/index.yaml", "entries:\n" + "".join(
         f'  {t.lower()}:\n    heading: "{t}"\n    forms: ["{t}"]\n' for t in TERMS))
     tiny.write("content/references.yaml", "references:\n" + "".join(
         f"  - id: ref-{n}\n    type: book\n    title: A history of the frontier, volume {n}\n"
         f"    author: [{{family: Author{chr(65 + n % 26)}{n}, given: Ann}}]\n    publisher: Test Press\n"
-        f"    issued: {{date-parts: [[{1900 + n}]]}}\n    custom: {{group: {'primary' if n % 3 else 'secondary'}}}\n"
-        for n in range(48)))
+        f"    issued: {{date-parts: [[{1900 + n}]]}}\n"
+        f"    custom: {{group: {'primary' if n % 3 else 'secondary'}}}\n" for n in range(48)))
     rng = random.Random(15)
 
     def events(anchors: range) -> str:
         return "chronology:\n" + "".join(
-            f'  - {{date: "{1820 + 3 * n}", event: "Event {n}: the council met, weighed the treaty and sent its '
-            f'envoys to the frontier once more.", anchor: "ev-{n}", theme: "institution"}}\n' for n in anchors)
+            f'  - {{date: "{1820 + 3 * n}", event: "Event {n}: the council met, weighed the treaty and sent '
+            f'its envoys to the frontier once more.", anchor: "ev-{n}", theme: "institution"}}\n'
+            for n in anchors)
 
     first, chapters = ("01", "02") if part_first else ("02", "03")
     if not part_first:
@@ -78,7 +80,8 @@ def write_book(tiny, part_first: bool) -> None:
     tiny.chapter(f"{first}-the-part.md", "The first part", "", kind="part", number="I")
     for offset, (title, cites, anchors) in enumerate((("The treaty", range(0, 24), range(0, 30)),
                                                       ("The frontier", range(24, 48), range(30, 60)))):
-        body = [paragraph(rng, 30 * offset + n, f" [@ref-{cites[n]}]" if n < len(cites) else "") for n in range(30)]
+        body = [paragraph(rng, 30 * offset + n, f" [@ref-{cites[n]}]" if n < len(cites) else "")
+                for n in range(30)]
         for n, event in enumerate(anchors):
             body[n % 30] += f" [Passage {event}]{{#ev-{event}}}."
         body.insert(15, "## A section in the middle of the chapter")
@@ -136,7 +139,7 @@ def assert_contents_tell_the_truth(pdf, back_matter: tuple[str, ...]) -> None:
     assert titles[-len(back_matter):] == list(back_matter), titles
     for title, number, dest in entries:
         page = destinations[dest]
-        assert number == labels[page], f"the contents give {title} {number}; its link goes to page {labels[page]}"
+        assert number == labels[page], f"the contents give {title} {number}; it links to page {labels[page]}"
         # The heading's text is on that page (its number, for a numbered entry, set apart).
         words = title.split(" ", 1)[-1] if re.match(r"\d+(\.\d+)* ", title) else title
         assert words in texts[page], f"{title!r} is not on page {labels[page]}"
@@ -159,7 +162,7 @@ def test_front_matter_in_the_conventional_sequence(opening_first):
     assert labels[:body] == ["i", "ii", "iii", "iv", "v", "vi"][:body] and body % 2 == 0  # page 1 on a recto
     assert squeeze(full[0]) == "A Tiny Book"  # i: the half-title, a recto
     assert not full[1].strip()  # ii: blank
-    assert "Ana Pérez" in full[2] and "Test Press" in full[2] and "ISBN" not in full[2]  # iii: the title page
+    assert "Ana Pérez" in full[2] and "Test Press" in full[2] and "ISBN" not in full[2]  # iii: title page
     assert "ISBN" in full[3] and "All rights reserved." in full[3]  # iv: its verso, the copyright page
     contents = next(i for i, t in enumerate(full) if t.lstrip().startswith("Contents"))
     assert contents % 2 == 0 and labels[contents] == "v"  # on a recto
@@ -226,7 +229,8 @@ def test_a_book_opening_with_a_part_has_true_page_markers(part_first):
     assert markers[0][1] == "1" and len(markers) >= 10
     assert labels.index(markers[-1][1]) < pdf_destinations(pdf)["bibliography"]
     for _, label, _ in markers:
-        assert folios[labels.index(label)] in (None, label), f"the marker of page {label} is on page {folios[labels.index(label)]}"
+        printed = folios[labels.index(label)]
+        assert printed in (None, label), f"the marker of page {label} is on the page printed {printed}"
     assert sum(folios[labels.index(label)] is not None for _, label, _ in markers) > 10
     assert_markers_start_their_pages(markers, pdf)
     assert_markers_start_their_pages(web_markers(part_first.out / "html"), pdf)
@@ -273,9 +277,10 @@ def contents_geometry(pdf) -> list[dict]:
             if not digits or digits[0][1][0] < page.get_width() / 2:
                 continue
             left = digits[0][1][0]
+            dots = [box[2] for c, box in line if c == "." and box[2] <= left]
             numbered.append({"number": "".join(c for c, _ in digits), "left": left, "right": digits[-1][1][2],
-                             "last_dot": max((box[2] for c, box in line if c == "." and box[2] <= left), default=None),
-                             "letters": [c for c, box in line if c.isalpha()]})
+                             "last_dot": max(dots, default=None),
+                             "letters": [c for c, _ in line if c.isalpha()]})
         pages.append({"entries": numbered, "letters_right": max(box[2] for c, box in chars if c.isalpha())})
     return pages
 
@@ -293,10 +298,14 @@ def test_contents_page_is_set_in_columns(tiny):
                  kind="part", number="I")
     for n in range(1, 16):  # titles of every length: some end where the leader has no room left
         title = " ".join(next(words) for _ in range(5 + n)).capitalize()
-        tiny.chapter(f"{n + 2:02d}-c{n}.md", title, f"## {' '.join(next(words) for _ in range(3 + n))}\n\nText.",
-                     number=str(n), part="part")
+        section = " ".join(next(words) for _ in range(3 + n))
+        tiny.chapter(f"{n + 2:02d}-c{n}.md", title, f"## {section}\n\nText.", number=str(n), part="part")
     assert tiny.build("pdf", "--strict") == 0
-    pages = contents_geometry(tiny.out / "tiny.pdf")
+    pdf = tiny.out / "tiny.pdf"
+    pages = contents_geometry(pdf)
+    assert len(pages) >= 3  # v, vi, vii: then a blank verso, so that page 1 is a recto
+    labels = pypdf.PdfReader(str(pdf)).page_labels
+    assert labels.index("1") % 2 == 0 and not pdf_full_page_texts(pdf)[labels.index("1") - 1].strip()
     assert sum(len(p["entries"]) for p in pages) == 1 + 1 + 15 * 2
     for page in pages:
         entries = page["entries"]
@@ -308,3 +317,17 @@ def test_contents_page_is_set_in_columns(tiny):
         assert None not in dots and max(dots) - min(dots) < 1, f"leaders do not align: {dots}"
         for entry in entries:
             assert entry["letters"], f"the leader and number {entry['number']} stand on a line of their own"
+
+
+def test_front_matter_that_cannot_be_made_even_stops_the_build(tiny, capsys):
+    """A book's own print.css that leaves the front matter odd would put page 1 on a verso."""
+    from press.errors import EXIT_CONTENT
+
+    css = tiny.root / "styles" / "print.css"
+    text = css.read_text("utf-8")
+    css.unlink()  # a hard link to the project's stylesheet: replace, never write through
+    css.write_text(text + "\n.front-pad { display: none; }\n", "utf-8")
+    tiny.chapter("01-one.md", "One", "Text.", kind="introduction")  # i-v: the contents end on a recto
+    assert tiny.build("pdf") == EXIT_CONTENT
+    assert "styles/print.css: the front matter has 5 pages" in capsys.readouterr().err
+    assert not tiny.out.exists()

@@ -1,4 +1,5 @@
-"""The print edition: one HTML document laid out by WeasyPrint (CSS paged media)."""
+"""The print edition: the body, its paged back matter and the front matter,
+each laid out once by WeasyPrint (CSS paged media), then put together."""
 
 from __future__ import annotations
 
@@ -244,19 +245,18 @@ def layout_front_matter(paths: Paths, config: BookConfig, front: tuple[str, str]
     the front matter is laid out again with a blank verso after them (a
     few pages, not the book).
     """
-    problems = []
     for html in front:
         filled, missing = fill_page_slots(html, body)
         document, warnings = render(paths, config, filled, profile)
         if len(document.pages) % 2 == 0:
             break
-    else:
-        raise ContentError([Problem("print edition", None,
-                                    f"the front matter has {len(document.pages)} pages, and a blank verso does not "
-                                    "make them even; check the page breaks of the front matter in print.css")])
-    problems += [Problem("print edition", None, f"the contents link to #{anchor}, which is on no page")
+    else:  # a book's own print.css may break what the body assumed
+        raise ContentError([Problem("styles/print.css", None,
+                                    f"the front matter has {len(document.pages)} pages, an odd number even with a "
+                                    "blank verso added; break its pages so that the body's page 1 is a recto")])
+    warnings += [Problem("print edition", None, f"the contents link to #{anchor}, which is on no page")
                  for anchor in missing]
-    return document.pages, warnings + problems
+    return document.pages, warnings
 
 
 def page_references(layout: "PrintLayout"):
