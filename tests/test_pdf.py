@@ -51,11 +51,13 @@ def test_page_labels_roman_front_matter_then_arabic_from_the_opening_text(reader
 
 def test_half_title_title_and_copyright_pages(pdf):
     pages = pdf_full_page_texts(pdf)
+    # i half-title, ii blank, iii title page, iv copyright (its verso)
     assert "200 Years of Peruvian Foreign" in pages[0]
-    assert "Fabián Novak and Sandra Namihas" in pages[1]
-    assert "ISBN 978-9972-671-78-4" in pages[2]
-    assert "0000-0001-5125-1748" in pages[2] and "0000-0002-0936-5132" in pages[2]
-    assert "Plaza Francia 1164" in pages[2] and "Av. Larco 109" in pages[2]
+    assert not pages[1].strip()
+    assert "Fabián Novak and Sandra Namihas" in pages[2]
+    assert "ISBN 978-9972-671-78-4" in pages[3]
+    assert "0000-0001-5125-1748" in pages[3] and "0000-0002-0936-5132" in pages[3]
+    assert "Plaza Francia 1164" in pages[3] and "Av. Larco 109" in pages[3]
 
 
 def test_contents_have_page_numbers_that_point_at_the_right_pages(reader, pdf):

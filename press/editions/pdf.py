@@ -1,10 +1,15 @@
-"""The print edition: one HTML document laid out by WeasyPrint (CSS paged media)."""
+"""The print edition: the body, its paged back matter and the front matter,
+each laid out once by WeasyPrint (CSS paged media), then put together."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
+
+from markupsafe import Markup
 
 from ..config import Paths
 from ..errors import ContentError, Problem
@@ -76,7 +81,7 @@ class PdfEdition(Edition):
         return [s for s in self.back_sections if s.paged is not None]
 
     def print_html(self, extra: dict | None = None, stub: bool = False) -> str:
-        """The whole book as one HTML document.
+        """The body of the book (its units and back matter) as one HTML document.
 
         Paged sections come with placeholder numbers, or, with ``stub``, as
         their headings alone: the first layout only needs to know where they
@@ -88,20 +93,28 @@ class PdfEdition(Edition):
         paged = [{"id": s.id, "kind": s.kind, "title": s.title, "html": ""} if stub
                  else _paged_dict(self.paths, config, strings, s, PLACEHOLDER) for s in self.paged]
         return template.render(
-            context(self.book, href=lambda unit, anchor: f"#{anchor}", sections=True,
-                    back_matter=self.back_toc("#"),
-                    back_sections=[s for s in self.back_sections if s.paged is None],
+            context(self.book, back_sections=[s for s in self.back_sections if s.paged is None],
                     paged=paged, **(extra or {}))
         )
 
+    def front_html(self, pad: bool = False) -> str:
+        """The front matter, its contents' page numbers left as slots (:func:`fill_page_slots`).
+
+        ``pad`` ends it with a blank verso, for when the contents end on a recto.
+        """
+        template = environment(self.paths).get_template("print/front.html.j2")
+        back = [{"title": s.title, "href": f"#{s.id}", "id": s.id} for s in self.back_sections]
+        return template.render(context(self.book, href=lambda unit, anchor: f"#{anchor}", sections=True,
+                                       back_matter=back, page_of=page_slot, pad=pad))
+
     def body_job(self) -> tuple:
-        """What the first layout needs: the book, its paged back matter as headings."""
+        """What the first layout needs: the body, its paged back matter as headings."""
         return (self.paths, self.book.config, self.print_html(stub=True), self.profile)
 
     def finish_job(self) -> tuple:
-        """The second half: what the paged back matter needs once the body is laid out."""
-        return (self.paths, self.book.config, self.book.strings, self.book.units[0].id, self.paged,
-                self.profile)
+        """The rest: the paged back matter and the front matter, once the body is laid out."""
+        return (self.paths, self.book.config, self.book.strings, self.paged,
+                (self.front_html(), self.front_html(pad=True)), self.profile)
 
     def build(self, stage: Path) -> EditionResult:
         """In this process (no print worker): the same two steps the worker takes."""
@@ -110,6 +123,32 @@ class PdfEdition(Edition):
         _LAID_OUT.pop("written", None)  # this process goes on: free the pages
         self.warnings.extend(warnings)
         return result
+
+
+# A page number of the contents, before the pages are known: rendered by the
+# main process (which has the book), filled in by the print worker (which has
+# the pages). The slot is ours, so that a pattern finds it exactly.
+_SLOT = '<span class="toc-page" data-page-of="{}">{}</span>'
+_SLOT_PATTERN = re.compile(re.escape(_SLOT.format("\0", "")).replace("\0", '([^"<>]*)'))
+
+
+def page_slot(anchor: str) -> Markup:
+    return Markup(_SLOT).format(anchor, "")
+
+
+def fill_page_slots(html: str, layout: "PrintLayout") -> tuple[str, list[str]]:
+    """Each slot's number, the folio of the page its anchor is on; and the anchors not found."""
+    missing = []
+
+    def number(match) -> str:
+        anchor = match.group(1)  # as written: escaped
+        index = layout.anchor_pages.get(unescape(anchor))
+        if index is None:
+            missing.append(unescape(anchor))
+            return match.group(0)
+        return Markup(_SLOT).format(Markup(anchor), layout.folio(index))
+
+    return _SLOT_PATTERN.sub(number, html), missing
 
 
 def PLACEHOLDER(entry) -> list[dict]:
@@ -127,43 +166,50 @@ def _paged_dict(paths: Paths, config: BookConfig, strings: dict, section, pages)
 # The print edition in two steps, so that the print worker (press/parallel.py)
 # can lay out the book while the main process builds the apparatus.
 #
-# Back matter that cites pages (index, chronology, bibliography) is laid out
-# after the book: the book is laid out with that back matter as headings only
-# (which fixes where it starts and gives the contents its page numbers), then
-# the back matter alone, with the numbers read from the laid-out pages, and
-# its pages replace the headings'. Nothing is laid out twice (a
-# target-counter() per locator costs more; see bench/bench.py).
+# Each part of the book is laid out once, on its own, in the order in which
+# its numbers become known:
+# 1. the body (the units and the back matter), its paged back matter (index,
+#    chronology, bibliography: what cites pages) as headings only, which fixes
+#    where that back matter starts; its first page is page 1, a recto;
+# 2. the paged back matter alone, with the numbers read from the laid-out
+#    pages; its pages replace the headings';
+# 3. the front matter (half-title to contents), with every number of the
+#    contents read from the body's final pages; its pages go first.
+# Nothing is laid out twice (a target-counter() per locator costs more; see
+# bench/bench.py), and no number is one of an earlier layout: the contents'
+# target-counter() numbers were those of step 1, wrong for every paged
+# section after the first (issue 15).
 _LAID_OUT: dict = {}
 
 
 def layout_print_body(paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING) -> None:
-    """Step one: lay out the book, its paged back matter as headings."""
+    """Step one: lay out the body, its paged back matter as headings."""
     _LAID_OUT["body"] = render(paths, config, html, profile)
 
 
-def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_anchor: str, paged: list,
+def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, paged: list, front: tuple[str, str],
                          profile: PrintProfile, stage: Path) -> tuple[EditionResult, list[Problem]]:
-    """Step two: lay out the paged back matter, splice it in, write the PDF.
+    """Steps two and three: the paged back matter, then the front matter; write the PDF.
 
-    The facts include where each page of the units begins in the text
-    (``page_starts``, press.pagemarks), for the EPUB's and the web
-    edition's page markers: read here, from the final pages.
+    ``front`` is the front matter's HTML, without and with a closing blank
+    verso (:meth:`PdfEdition.front_html`). The facts include where each page
+    of the units begins in the text (``page_starts``, press.pagemarks), for
+    the EPUB's and the web edition's page markers: read here, from the final
+    pages.
     """
     from ..pagemarks import page_starts
 
     document, warnings = _LAID_OUT.pop("body")
     warnings = list(warnings)
-    layout = layout_of(document, start_anchor)
+    body = layout_of(document, 0)
     if paged:
-        first = layout.anchor_pages[paged[0].id]
-        sections = [_paged_dict(paths, config, strings, s, page_references(layout)) for s in paged]
-        env = environment(paths)
-        back_html = env.get_template("print/back.html.j2").render(
-            **config_context(config, strings), paged=sections, first_folio=layout.folio_number(first))
-        back, more = render(paths, config, back_html, profile)
+        document, more = _splice_back_matter(paths, config, strings, paged, document, body, profile)
         warnings += more
-        document = document.copy(document.pages[:first] + back.pages)
-        layout = layout_of(document, start_anchor)
+        body = layout_of(document, 0)
+    front_pages, more = layout_front_matter(paths, config, front, body, profile)
+    warnings += more
+    document = document.copy(front_pages + document.pages)
+    layout = layout_of(document, len(front_pages))
     _PARSED.clear()  # the next build may have other styles
     if profile.outer_marks:
         mirror_outer_marks(document)
@@ -177,6 +223,40 @@ def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, start_
     _LAID_OUT["written"] = document
     return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout,
                                                 "page_starts": starts}), warnings
+
+
+def _splice_back_matter(paths: Paths, config: BookConfig, strings: dict, paged: list, document,
+                        body: "PrintLayout", profile: PrintProfile):
+    """The body with its paged back matter laid out, in place of the headings it had."""
+    first = body.anchor_pages[paged[0].id]
+    sections = [_paged_dict(paths, config, strings, s, page_references(body)) for s in paged]
+    back_html = environment(paths).get_template("print/back.html.j2").render(
+        **config_context(config, strings), paged=sections, first_folio=body.folio_number(first))
+    back, warnings = render(paths, config, back_html, profile)
+    return document.copy(document.pages[:first] + back.pages), warnings
+
+
+def layout_front_matter(paths: Paths, config: BookConfig, front: tuple[str, str], body: "PrintLayout",
+                        profile: PrintProfile) -> tuple[list, list[Problem]]:
+    """The front matter's pages, the contents numbered from the body's final pages.
+
+    The body was laid out with its page 1 on a recto: the front matter
+    must have an even number of pages. When the contents end on a recto,
+    the front matter is laid out again with a blank verso after them (a
+    few pages, not the book).
+    """
+    for html in front:
+        filled, missing = fill_page_slots(html, body)
+        document, warnings = render(paths, config, filled, profile)
+        if len(document.pages) % 2 == 0:
+            break
+    else:  # a book's own print.css may break what the body assumed
+        raise ContentError([Problem("styles/print.css", None,
+                                    f"the front matter has {len(document.pages)} pages, an odd number even with a "
+                                    "blank verso added; break its pages so that the body's page 1 is a recto")])
+    warnings += [Problem("print edition", None, f"the contents link to #{anchor}, which is on no page")
+                 for anchor in missing]
+    return document.pages, warnings
 
 
 def page_references(layout: "PrintLayout"):
@@ -255,12 +335,13 @@ def render(paths: Paths, config: BookConfig, html: str, profile: PrintProfile = 
     return document, [Problem("print edition", None, f"WeasyPrint: {m}") for m in messages]
 
 
-def layout_of(document, start_anchor: str) -> PrintLayout:
+def layout_of(document, body_start: int) -> PrintLayout:
+    """Where each id is; ``body_start``: the index of page 1 (the number of front-matter pages)."""
     anchor_pages: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, index)
-    return PrintLayout(len(document.pages), anchor_pages.get(start_anchor, 0), anchor_pages)
+    return PrintLayout(len(document.pages), body_start, anchor_pages)
 
 
 def write_pdf(document, target: Path, layout: PrintLayout, profile: PrintProfile = READING) -> None:
