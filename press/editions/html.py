@@ -152,7 +152,7 @@ class HtmlEdition(Edition):
         (out / page["file"]).write_text(html, "utf-8")
 
     def add_page_marks(self, pages: list) -> None:
-        """Rewrite the units' pages with the print page numbers (press.pagemarks) as margin markers.
+        """Rewrite the units' and back sections' pages with the print page numbers (press.pagemarks) as margin markers.
 
         Called after build(), once the print edition of the same build is
         laid out; the search index keeps the text without them.
@@ -162,10 +162,11 @@ class HtmlEdition(Edition):
         starts = by_unit(pages)
         label = self.book.strings["page_marker_label"]
         for index, page in enumerate(self._written[2], start=1):
-            unit = page["unit"]
-            if unit is None or unit.id not in starts:
+            # A back section's page is marked by its section's id (press.pagemarks).
+            ident = page["unit"].id if page["unit"] is not None else page["anchor"]
+            if ident not in starts:
                 continue
-            opening, body, missing = mark_web(str(page["body"]), unit.id, starts[unit.id], label)
+            opening, body, missing = mark_web(str(page["body"]), ident, starts[ident], label)
             self.warnings.extend(Problem("html", None, f"print page {s.label}: no place for its marker in "
                                                        f"'{s.unit}'") for s in missing)
             page["body"] = Markup(body)
