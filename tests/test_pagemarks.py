@@ -408,6 +408,15 @@ def test_page_list_covers_the_back_matter(back_built):
         assert len(after) >= 5 and after in top[:150], (label, after, top[:150])
 
 
+def test_web_back_pages_carry_the_epubs_markers(back_built):
+    """The web edition marks the back matter's print pages as the EPUB's page list does."""
+    web = web_markers(back_built.out / "html")
+    epub = epub_markers(back_built.out / "tiny.epub")
+    assert [label for _, label, _ in web] == [label for _, label, _ in epub]
+    back_pages = {name for name, _, _ in web if "index" in name or "chronology" in name}
+    assert len(back_pages) == 2, sorted({name for name, _, _ in web})
+
+
 def test_back_matter_markers_are_valid_where_they_stand(back_built):
     """A marker never stands where a span may not (a list, a definition list's group)."""
     in_entries = 0
