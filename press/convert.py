@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from .ast import ATTR_INDEX
+from .ast import ATTR_INDEX, document
 from .tools import pandoc_path, pandoc_version
 
 # pandoc Markdown as the book's source format. Metadata blocks inside a body
@@ -256,3 +256,59 @@ def _split_html(output: str, indices: list[int]) -> dict[int, str] | None:
             lxml_html.tostring(child, encoding="unicode") for child in element)
         pieces[index] = inner
     return pieces if sorted(pieces) == sorted(indices) else None
+
+
+# --- short texts (press.phrases) ----------------------------------------------------
+
+def _phrase_table(pandoc: Pandoc, name: str, args: list[str]):
+    """One file of results by input text: a book has hundreds of short texts,
+    and one table is read faster than a cache file for each."""
+    from .memo import KeptTable
+
+    return KeptTable(pandoc.cache_dir, name, json.dumps([pandoc_version(), READER, args]))
+
+
+def parse_phrases(pandoc: Pandoc, items: list[tuple[str | None, str]]) -> list[list]:
+    """Short Markdown texts (source, text) to AST blocks, with the body's reader.
+
+    The texts not kept from an earlier build go to pandoc in one call, each
+    its own file (``--file-scope``, as for the chapters: a stray fence or
+    link definition cannot reach the next text). If that call warns, the
+    texts are parsed one by one, so that each warning names its source.
+    """
+    table = _phrase_table(pandoc, "phrases-ast", PARSE_ARGS)
+    missing = sorted({text for _, text in items if table.get(text) is None})
+    if missing:
+        docs = _parse_batch(pandoc, missing) if len(missing) > 1 else None
+        if docs is None:
+            sources = {text: source for source, text in reversed(items)}
+            docs = [json.loads(pandoc.run(text, READER, "json", PARSE_ARGS, source=sources[text]))
+                    for text in missing]
+        for text, doc in zip(missing, docs):
+            table.put(text, doc["blocks"])
+    table.save()
+    # A copy each: the typography edits the blocks in place.
+    return [json.loads(json.dumps(table.get(text), ensure_ascii=False)) for _, text in items]
+
+
+def phrases_html(pandoc: Pandoc, fragments: list[list]) -> list[str]:
+    """Inline AST fragments to HTML (no paragraph around them), in one pandoc call."""
+    table = _phrase_table(pandoc, "phrases-html", HTML_ARGS)
+    # Keys sorted: a fragment read back from the kept table has its keys sorted.
+    texts = [json.dumps(inlines, ensure_ascii=False, sort_keys=True) for inlines in fragments]
+    missing = sorted({text for text in texts if table.get(text) is None})
+    if missing:
+        blocks = [{"t": "Div", "c": [[f"{SPLIT}-{index}", [SPLIT], []], [{"t": "Plain", "c": json.loads(text)}]]}
+                  for index, text in enumerate(missing)]
+        output, messages = pandoc._call(json.dumps(document(blocks), ensure_ascii=False), "json", "html5",
+                                        HTML_ARGS)
+        pandoc.note(messages, "book text")
+        pieces = _split_html(output, list(range(len(missing)))) or {}
+        for index, text in enumerate(missing):
+            piece = pieces.get(index)
+            if piece is None:  # the markers did not come back: one call for this one
+                piece = pandoc.run(json.dumps(document([{"t": "Plain", "c": json.loads(text)}])), "json",
+                                   "html5", HTML_ARGS, source="book text")
+            table.put(text, piece.strip("\n"))
+    table.save()
+    return [table.get(text) for text in texts]

@@ -34,14 +34,6 @@ FORBIDDEN_HTML = re.compile(
 )
 
 
-def typography_text(text: str) -> str:
-    """Typography for a plain string (titles, metadata shown in the book)."""
-    words = text.split(" ")
-    words = [_range(word) for word in words]
-    out = " ".join(words)
-    return out.replace(" - ", f" {EN_DASH} ")
-
-
 def _range(word: str) -> str:
     match = RANGE.match(word)
     if match and "-" not in match.group(1) + match.group(4):
