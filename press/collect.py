@@ -119,6 +119,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     for item in book.emendations:
         unit = by_path.get((paths.content / item["file"]).resolve())
         item["file_title"] = unit.title if unit else item["file"]
+    book.warnings.extend(_title_forms(book, paths.show(paths.book_yaml)))
     _structure(book)
     _register_anchors(book, problems)
     moves = _check_links_and_images(book, paths, problems)
@@ -230,6 +231,23 @@ def _final_ast(ast: dict, rendered: list, moved: dict[str, str]) -> dict:
         if node["t"] == "Image" and node["c"][2][0] in moved:
             node["c"][2][0] = moved[node["c"][2][0]]
     return ast
+
+
+def _title_forms(book: Book, config_shown: str) -> list[Problem]:
+    """A unit titled with the book's title (or its start, as a short title) writes it as
+    book.yaml does: one title, capitalised one way in every edition (small capitals
+    or capitals are the stylesheets' to set, over the same text)."""
+    title = book.strings.phrases.text(book.config.title)
+    found = []
+    for unit in book.units:
+        meta = unit.chapter.meta
+        short = unit.short_title_text if meta.short_title else ""
+        for key, text, same in (("title", unit.title_text, title), ("short_title", short, title[:len(short)])):
+            if text and text != same and text.casefold() == same.casefold():
+                found.append(Problem(unit.chapter.shown, unit.chapter.located.line_of((key,)),
+                                     f"the {key.replace('_', ' ')} is the book's title capitalised another way; "
+                                     f"write it as {config_shown} does: '{same}'"))
+    return found
 
 
 def _structure(book: Book) -> None:

@@ -188,3 +188,13 @@ def test_interface_words_are_typeset_in_every_edition(book):
         assert "Editor\u2019s note" in text and "Editor's" not in text, name
         assert "What\u2019s in it" in text and "What's" not in text, name
         assert "The \u201cdates\u201d" in text, name
+
+
+def test_a_unit_titled_with_the_books_title_writes_it_the_same_way(tiny, capsys):
+    """One title, capitalised one way: a unit that repeats it in another case is reported."""
+    tiny.chapter("01-one.md", "a tiny book", "Text.", kind="introduction", extra='short_title: "A TINY"')
+    assert tiny.build("all", "--strict") != 0
+    err = capsys.readouterr().err
+    assert ("content/chapters/01-one.md:2: the title is the book's title capitalised another way; "
+            "write it as content/book.yaml does: 'A Tiny Book'") in err
+    assert "content/chapters/01-one.md:4: the short title is the book's title capitalised another way" in err

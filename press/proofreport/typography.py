@@ -66,12 +66,13 @@ def title_quotes(chapters: list[Chapter]) -> list[Finding]:
     words, _ = render(Pandoc(None), [(value, chapter.shown, None) for chapter, _, value in fields])
     findings = []
     for chapter, key, value in fields:
-        inlines = words.phrases.inlines(value)
-        for text in sorted({n["c"] for n in iter_nodes(inlines) if n["t"] == "Str" and ("\u201c" in n["c"] or "\u201d" in n["c"])}):
+        lone = sorted({n["c"] for n in iter_nodes(words.phrases.inlines(value))
+                       if n["t"] == "Str" and ("\u201c" in n["c"] or "\u201d" in n["c"])})
+        for text in lone:
             findings.append(Finding("typography", chapter.shown, chapter.located.line_of((key,)),
                                     f"a quotation mark the conversion could not pair in the {key.replace('_', ' ')}: "
                                     f"'{text}' prints with a lone quote; close the quotation or remove the mark",
-                                    text, value))
+                                    '"', value))
     return findings
 
 
