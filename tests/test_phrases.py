@@ -198,3 +198,25 @@ def test_a_unit_titled_with_the_books_title_writes_it_the_same_way(tiny, capsys)
     assert ("content/chapters/01-one.md:2: the title is the book's title capitalised another way; "
             "write it as content/book.yaml does: 'A Tiny Book'") in err
     assert "content/chapters/01-one.md:4: the short title is the book's title capitalised another way" in err
+
+
+def test_a_url_shown_as_itself_keeps_its_hyphens():
+    """The body's typography makes 2010-2011 a range, but not inside an autolink's text."""
+    from press.transform import typography
+
+    link = {"t": "Link", "c": [["", ["uri"], []], [{"t": "Str", "c": "http://a.org/2010-2011"}],
+                               ["http://a.org/2010-2011", ""]]}
+    blocks = typography([{"t": "Para", "c": [link, {"t": "Space"}, {"t": "Str", "c": "2010-2011"}]}])
+    assert blocks[0]["c"][0]["c"][1][0]["c"] == "http://a.org/2010-2011"
+    assert blocks[0]["c"][2]["c"] == "2010\u20132011"
+
+
+def test_index_headings_sort_by_their_plain_text(tiny):
+    """"*Ayacucho*, Declaration of" files under A, not under the asterisk's "#"."""
+    tiny.write("content/index.yaml", 'entries:\n  ayacucho:\n    heading: "*Ayacucho*, Declaration of"\n'
+                                     '    forms: ["Ayacucho"]\n  zeta:\n    heading: "Zeta"\n    forms: ["Zeta"]\n')
+    tiny.chapter("01-one.md", "One", "Ayacucho and Zeta.", kind="introduction")
+    assert tiny.build("html", "--strict") == 0
+    index = next(p for name, p in html_pages(tiny.out / "html").items() if name.endswith("-index.html"))
+    assert [h.text_content() for h in index.xpath("//h2[@class='index-letter']")] == ["A", "Z"]
+    assert "<em>Ayacucho</em>" in etree.tostring(index, encoding="unicode", method="html")
