@@ -1,7 +1,8 @@
 """Phrases: the short pieces of source text the book prints outside the chapters' bodies.
 
 Titles, short titles and bylines, book.yaml's title, subtitle, edition,
-rights and source note, chronology events, era titles and theme labels,
+rights and source note, the names of authors, their affiliations and the
+publishers' names, chronology events, era titles and theme labels,
 index headings, bibliography group headings, emendations: each is pandoc
 Markdown, read by pandoc with the body's reader (``press.convert.READER``:
 superscript, subscript, smart quotes ...) and given the body's typography
@@ -105,6 +106,12 @@ def book_phrases(config, chapters, vocabulary=None, emendations: Iterable[dict] 
     for key in ("title", "subtitle", "edition", "rights", "source_note"):
         if getattr(config, key):
             out.append((getattr(config, key), config_shown, None))
+    # Names as printed (O'Brien), but not the contact data (phone numbers, e-mail
+    # addresses and URLs are printed as typed: 626-6170 is not a range).
+    out += [(text, config_shown, None) for author in config.authors for text in (author.name, author.affiliation)
+            if text]
+    out += [(text, config_shown, None) for publisher in config.publishers
+            for text in (publisher.name, publisher.short_name) if text]
     if config.chronology is not None:
         out += [(era.title, config_shown, None) for era in config.chronology.eras]
         out += [(label, config_shown, None) for label in config.chronology.themes.values()]

@@ -75,9 +75,11 @@ def context(book: Book, **extra) -> dict:
 
 def config_context(config, strings: dict) -> dict:
     """What a template made from book.yaml alone sees (the cover)."""
+    phrases = getattr(strings, "phrases", None)  # press.phrases.Words; plain words outside a build
+    names = [phrases.html(a.name) if phrases is not None else a.name for a in config.authors]
     return {
         "config": config,
         "t": strings,
-        "authors": join_names([a.name for a in config.authors], strings.get("and", "and")),
+        "authors": join_names(names, strings.get("and", "and")),
         "built": build_date(),
     }

@@ -43,7 +43,8 @@ title: '{TITLE}'
 slug: "tiny"
 language: "en"
 authors:
-  - name: "Ana Pérez"
+  - name: "Ana O'Brien"
+    affiliation: "St Mary's College"
 publishers:
   - name: "Test Press"
 isbn: "978-9972-671-78-4"
@@ -185,6 +186,8 @@ def test_interface_words_are_typeset_in_every_edition(book):
     epub = "\n".join(d.decode("utf-8") for n, d in epub_files(book.out / "tiny.epub").items() if n.endswith("html"))
     pdf = "\n".join(pdf_full_page_texts(book.out / "tiny.pdf"))
     for name, text in (("web", web), ("epub", epub), ("pdf", pdf)):
+        assert "O\u2019Brien" in text and "O'Brien" not in text, name  # names as printed
+        assert "St Mary\u2019s College" in text, name
         assert "Editor\u2019s note" in text and "Editor's" not in text, name
         assert "What\u2019s in it" in text and "What's" not in text, name
         assert "The \u201cdates\u201d" in text, name
