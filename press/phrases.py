@@ -215,7 +215,7 @@ def inline_content(blocks: list) -> tuple[list, list[str]]:
 
 def plain_text(inlines: list) -> str:
     """The plain text of an inline fragment (see the module's docstring)."""
-    return " ".join(_plain(inlines).split(" ")).strip(" ")
+    return re.sub(" {2,}", " ", _plain(inlines)).strip(" ")
 
 
 def _plain(inlines: list) -> str:

@@ -223,3 +223,11 @@ def test_index_headings_sort_by_their_plain_text(tiny):
     index = next(p for name, p in html_pages(tiny.out / "html").items() if name.endswith("-index.html"))
     assert [h.text_content() for h in index.xpath("//h2[@class='index-letter']")] == ["A", "Z"]
     assert "<em>Ayacucho</em>" in etree.tostring(index, encoding="unicode", method="html")
+
+
+def test_a_phrase_that_is_not_inline_text_is_an_error_with_its_line(tiny, capsys):
+    tiny.chapter("01-one.md", "One", "Text.", kind="introduction", extra='byline: "Ana^[a note in a byline]"')
+    assert tiny.build("all", "--strict") != 0
+    err = capsys.readouterr().err
+    assert "content/chapters/01-one.md:4: a note cannot be in a title or a short text" in err
+    assert not tiny.out.exists() or not any(tiny.out.iterdir())
