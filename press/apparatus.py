@@ -128,7 +128,8 @@ class _Renderer:
 
 def _index_section(paths: Paths, book: Book, env) -> BackSection:
     shown = {u.slug: u.chapter.shown for u in book.units}
-    index = build_index(book.vocabulary, book.index_marks, book.mark_labels, shown, paths.root / ".cache")
+    index = build_index(book.vocabulary, book.index_marks, book.mark_labels, shown, paths.root / ".cache",
+                        book.strings.phrases.text)
     book.warnings.extend(index.problems)
     pages_of = {u.slug: u.page_name for u in book.units}
     name, model = "partials/index.html.j2", repr(index)

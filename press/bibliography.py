@@ -194,12 +194,22 @@ def render_pandoc_cites(pandoc: Pandoc, library: Library, cites: list[Node], api
 
 
 def render_entries(pandoc: Pandoc, library: Library, keys: list[str]) -> dict[str, str]:
-    """Every listed entry formatted by citeproc: key -> HTML."""
+    """Every listed entry formatted by citeproc: key -> HTML.
+
+    The entries come back as pandoc's AST and get the body's typography
+    (transform.typography: en dashes in number ranges, no-break spaces in
+    "Law 6602") before they are written as HTML, as a paragraph would.
+    """
+    from .convert import to_html
+    from .transform import typography
+
     nocite = ", ".join(f"@{k}" for k in keys)
     source = f"---\nnocite: '{nocite}'\n---\n\n::: {{#refs}}\n:::\n"
-    html = pandoc.run(source, "markdown", "html5",
-                      ["--citeproc", f"--bibliography={library.path}", f"--csl={library.style}", "--wrap=none"],
-                      source=library.shown)
+    doc = json.loads(pandoc.run(source, "markdown", "json",
+                                ["--citeproc", f"--bibliography={library.path}", f"--csl={library.style}"],
+                                source=library.shown))
+    doc["blocks"] = typography(doc["blocks"])
+    html = to_html(pandoc, {**doc, "meta": {}}, source=library.shown)
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     entries = {}
     for div in root.xpath("//div[contains(@class, 'csl-entry')]"):

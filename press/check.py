@@ -96,10 +96,11 @@ def _checker(name: str, config, epoch: str, reference: Path | None) -> Callable[
 
 
 def _plain(markdown: str) -> str:
-    """A title as plain text (book.yaml allows inline Markdown)."""
-    from .collect import inline_markdown, plain_text
+    """A title as plain text, as the editions print it (press.phrases)."""
+    from .convert import Pandoc
+    from .phrases import render_one
 
-    return plain_text(inline_markdown(markdown)).strip()
+    return render_one(Pandoc(None), markdown).text
 
 
 def print_results(results: list[Result], out: Path, file=None) -> None:

@@ -23,7 +23,7 @@ from .errors import Problem
 @dataclass
 class Event:
     date: str  # EDTF, as written in the front matter
-    event: str  # one sentence, inline Markdown
+    event: str  # one sentence, inline Markdown (the templates' md filter renders it)
     anchor: str  # id of the passage that tells it
     theme: str
     unit_slug: str
@@ -33,6 +33,7 @@ class Event:
     parsed: dates.EDTFDate | None = None
     label: str = ""  # the passage's label on screen (I.2.3)
     written: str = ""  # the date written out
+    text: str = ""  # the event as plain text (press.phrases), for the data files
 
     @property
     def locators(self) -> list:
@@ -70,13 +71,13 @@ class Era:
 class Chronology:
     eras: list[Era]
     events: list[Event]
-    themes: dict[str, str]
+    themes: dict[str, str]  # slug -> label, as plain text
     problems: list[Problem]
 
     def as_records(self) -> list[dict]:
         return [{"date": e.date, "date_written": e.written, "start": "-".join(f"{n:04d}" if i == 0 else f"{n:02d}"
                  for i, n in enumerate(e.parsed.lower)), "end": "-".join(f"{n:04d}" if i == 0 else f"{n:02d}"
-                 for i, n in enumerate(e.parsed.upper)), "event": e.event, "theme": e.theme,
+                 for i, n in enumerate(e.parsed.upper)), "event": e.text, "theme": e.theme,
                  "theme_label": self.themes.get(e.theme, e.theme), "chapter": e.unit_slug, "anchor": e.anchor,
                  "section": e.label} for e in self.events]
 
@@ -122,10 +123,14 @@ def write_out(parsed: dates.EDTFDate, months: list[str], strings: dict) -> str:
 
 
 def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict[str, str]) -> Chronology:
-    """Events of every unit, checked and sorted, grouped under the eras of book.yaml."""
+    """Events of every unit, checked and sorted, grouped under the eras of book.yaml.
+
+    ``strings``: the typeset words, with the book's phrases (press.phrases.Words).
+    """
     problems: list[Problem] = []
     events: list[Event] = []
-    themes = dict(settings.themes) if settings else {}
+    phrases = strings.phrases
+    themes = {slug: phrases.text(label) for slug, label in settings.themes.items()} if settings else {}
     months = strings.get("months", [])
     for unit in units:
         for index, item in enumerate(unit.chapter.meta.chronology):
@@ -147,6 +152,7 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
                                         f"(chronology.themes)"))
             event.label = labels.get(item.anchor, "")
             event.written = write_out(event.parsed, months, strings)
+            event.text = phrases.text(item.event)
             events.append(event)
     seen: dict[tuple[str, str], Event] = {}
     for event in events:

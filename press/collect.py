@@ -7,14 +7,13 @@ gathered into one registry and checked, with ``path:line`` for each problem.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from lxml import html as lxml_html
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from . import phrases as book_text
 from . import transform
 from .ast import clone, iter_nodes, stringify
 from .bibliography import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
@@ -26,21 +25,6 @@ from .memo import Memo, digest
 from .model import Book, Heading, Locator, Unit
 from .schema import BookConfig, Emendations
 from .sources import Chapter
-
-@functools.cache
-def _inline_md() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"typographer": True}).enable(["replacements", "smartquotes"])
-
-
-def inline_markdown(text: str) -> Markup:
-    """A title or a short field: inline Markdown to HTML, typography included."""
-    rendered = _inline_md().renderInline(transform.typography_text(text))
-    return Markup(rendered)
-
-
-def plain_text(markup: Markup) -> str:
-    return Markup(markup).striptags()
-
 
 def load_strings(paths: Paths, language: str) -> dict:
     """Interface words ("Contents", "Index") in the book's language."""
@@ -90,8 +74,6 @@ class UnitWork:
     citations: Citations | None
     cites: list  # the pandoc-syntax citations (Cite nodes in ast), for citeproc
     messages: list[str]  # pandoc's warnings when it parsed the body
-    title: Markup
-    title_text: str
 
 
 @dataclass(frozen=True)
@@ -106,18 +88,23 @@ class UnitOutput:
 
 
 def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc) -> Book:
-    strings = load_strings(paths, config.language)
     problems = Collector()
-    note = strings.get("lacuna_note", "The source text is lost here.")
     vocabulary = load_vocabulary(paths)
+    emendations, emendation_intro = load_emendations(paths)
+    # Every phrase of the book and every interface word, typeset in one go (press.phrases).
+    phrases = book_text.book_phrases(config, chapters, vocabulary, emendations, paths.show(paths.book_yaml),
+                                     emendation_intro)
+    strings, trouble = book_text.render(pandoc, phrases, load_strings(paths, config.language))
+    problems.extend(trouble)
+    problems.raise_if_any()
+    note = strings.get("lacuna_note", "The source text is lost here.")
     marker = Marker(vocabulary) if vocabulary else None
     library = load_library(paths, config.bibliography) if config.bibliography else None
     citer = Citer(library) if library else None
     works = _unit_works(chapters, pandoc, note, marker, citer)
     units = []
     for chapter, work in zip(chapters, works):
-        unit = Unit(chapter, work.ast, title=work.title, title_text=work.title_text, scan=work.scan)
-        units.append(unit)
+        units.append(_unit(chapter, work, strings.phrases))
         problems.extend(work.problems)
     renderings: list[list] = [[] for _ in units]
     if citer is not None:
@@ -126,7 +113,6 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
         problems.extend(citer.problems)
         problems.raise_if_any()
         renderings = _render_citations(pandoc, library, works)
-    emendations, emendation_intro = load_emendations(paths)
     book = Book(config, units, strings, emendations, emendation_intro=emendation_intro)
     book.library, book.citer = library, citer
     book.vocabulary = vocabulary
@@ -134,7 +120,8 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     by_path = {u.chapter.path.resolve(): u for u in units}
     for item in book.emendations:
         unit = by_path.get((paths.content / item["file"]).resolve())
-        item["file_title"] = unit.title_text if unit else item["file"]
+        item["file_title"] = unit.title if unit else item["file"]
+    book.warnings.extend(_title_forms(book, paths.show(paths.book_yaml)))
     _structure(book)
     _register_anchors(book, problems)
     moves = _check_links_and_images(book, paths, problems)
@@ -145,6 +132,14 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     _label_anchors(book)
     book.mark_labels = _mark_labels(book, [output.sections for output in outputs])
     return book
+
+
+def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
+    meta = chapter.meta
+    title = phrases.get(meta.title)
+    short = phrases.get(meta.short_title) if meta.short_title else title
+    return Unit(chapter, work.ast, title=title.html, title_text=title.text, short_title=short.html,
+                short_title_text=short.text, byline=phrases.html(meta.byline), scan=work.scan)
 
 
 def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
@@ -188,10 +183,8 @@ def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacun
         blocks, marks = marker.mark_unit(blocks, chapter.slug, chapter.line_of)
     blocks = transform.typography(blocks)
     ast["blocks"] = blocks
-    title = inline_markdown(chapter.meta.title)
     cites = citations.pandoc if citations is not None else []
-    return UnitWork(key, ast, transform.scan(blocks), problems, marks, citations, cites, messages, title,
-                    plain_text(title))
+    return UnitWork(key, ast, transform.scan(blocks), problems, marks, citations, cites, messages)
 
 
 def _render_citations(pandoc: Pandoc, library, works: list[UnitWork]) -> list[list]:
@@ -240,6 +233,23 @@ def _final_ast(ast: dict, rendered: list, moved: dict[str, str]) -> dict:
         if node["t"] == "Image" and node["c"][2][0] in moved:
             node["c"][2][0] = moved[node["c"][2][0]]
     return ast
+
+
+def _title_forms(book: Book, config_shown: str) -> list[Problem]:
+    """A unit titled with the book's title (or its start, as a short title) writes it as
+    book.yaml does: one title, capitalised one way in every edition (small capitals
+    or capitals are the stylesheets' to set, over the same text)."""
+    title = book.strings.phrases.text(book.config.title)
+    found = []
+    for unit in book.units:
+        meta = unit.chapter.meta
+        short = unit.short_title_text if meta.short_title else ""
+        for key, text, same in (("title", unit.title_text, title), ("short_title", short, title[:len(short)])):
+            if text and text != same and text.casefold() == same.casefold():
+                found.append(Problem(unit.chapter.shown, unit.chapter.located.line_of((key,)),
+                                     f"the {key.replace('_', ' ')} is the book's title capitalised another way; "
+                                     f"write it as {config_shown} does: '{same}'"))
+    return found
 
 
 def _structure(book: Book) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from .ast import ATTR_INDEX
+from .ast import ATTR_INDEX, document
 from .tools import pandoc_path, pandoc_version
 
 # pandoc Markdown as the book's source format. Metadata blocks inside a body
@@ -172,9 +172,14 @@ def _parse_batch(pandoc: Pandoc, bodies: list[str]) -> list[dict] | None:
             path.write_text(f'<div class="{SPLIT}" data-n="{index}"></div>\n\n{body}\n', "utf-8")
             files.append(str(path))
         output, messages = pandoc._call(files, READER, "json", [*PARSE_ARGS, "--file-scope"], files=True)
-    if messages:
-        return None
-    doc = json.loads(output)
+    parts = None if messages else _split_doc(json.loads(output), len(bodies))
+    for part in parts or []:
+        _unprefix(part["blocks"])
+    return parts
+
+
+def _split_doc(doc: dict, count: int) -> list[dict] | None:
+    """A batched document cut at its marker divs; None if they did not all come back in order."""
     parts: list[dict] = []
     for block in doc["blocks"]:
         attrs = block["c"][0] if block["t"] == "Div" else None
@@ -186,11 +191,7 @@ def _parse_batch(pandoc: Pandoc, bodies: list[str]) -> list[dict] | None:
             parts[-1]["blocks"].append(block)
         else:
             return None
-    if len(parts) != len(bodies):
-        return None
-    for part in parts:
-        _unprefix(part["blocks"])
-    return parts
+    return parts if len(parts) == count else None
 
 
 def _unprefix(value) -> None:
@@ -256,3 +257,75 @@ def _split_html(output: str, indices: list[int]) -> dict[int, str] | None:
             lxml_html.tostring(child, encoding="unicode") for child in element)
         pieces[index] = inner
     return pieces if sorted(pieces) == sorted(indices) else None
+
+
+# --- short texts (press.phrases) ----------------------------------------------------
+
+def _phrase_table(pandoc: Pandoc, name: str, args: list[str]):
+    """One file of results by input text: a book has hundreds of short texts,
+    and one table is read faster than a cache file for each."""
+    from .memo import KeptTable
+
+    return KeptTable(pandoc.cache_dir, name, json.dumps([pandoc_version(), READER, args]))
+
+
+def parse_phrases(pandoc: Pandoc, items: list[tuple[str | None, str]]) -> list[list]:
+    """Short Markdown texts (source, text) to AST blocks, with the body's reader.
+
+    The texts not kept from an earlier build go to pandoc in one call: the
+    texts of one line as paragraphs of one document, between marker divs
+    (press.phrases starts each with a word, so that no line of them can
+    open a block, a fence or a link definition that would reach the next
+    text); any text of several lines in a file of its own (``--file-scope``,
+    as for the chapters), in one more call. If a call warns, its texts are
+    parsed one by one, so that each warning names its source. (Writing a
+    file for each of a book's hundreds of phrases costs more than pandoc.)
+    """
+    table = _phrase_table(pandoc, "phrases-ast", PARSE_ARGS)
+    missing = sorted({text for _, text in items if table.get(text) is None})
+    sources = {text: source for source, text in reversed(items)}
+    lines = [t for t in missing if not _MULTILINE.search(t)]
+    for group, parse in ((lines, _parse_lines), ([t for t in missing if t not in set(lines)], _parse_batch)):
+        if not group:
+            continue
+        docs = parse(pandoc, group)
+        if docs is None:
+            docs = [json.loads(pandoc.run(text, READER, "json", PARSE_ARGS, source=sources[text]))
+                    for text in group]
+        for text, doc in zip(group, docs):
+            table.put(text, doc["blocks"])
+    table.save()
+    # A copy each: the typography edits the blocks in place.
+    return [json.loads(json.dumps(table.get(text), ensure_ascii=False)) for _, text in items]
+
+
+_MULTILINE = re.compile(r"[\r\n]")
+
+
+def _parse_lines(pandoc: Pandoc, texts: list[str]) -> list[dict] | None:
+    source = "".join(f'<div class="{SPLIT}" data-n="{n}"></div>\n\n{text}\n\n' for n, text in enumerate(texts))
+    output, messages = pandoc._call(source, READER, "json", PARSE_ARGS)
+    return None if messages else _split_doc(json.loads(output), len(texts))
+
+
+def phrases_html(pandoc: Pandoc, fragments: list[list]) -> list[str]:
+    """Inline AST fragments to HTML (no paragraph around them), in one pandoc call."""
+    table = _phrase_table(pandoc, "phrases-html", HTML_ARGS)
+    # Keys sorted: a fragment read back from the kept table has its keys sorted.
+    texts = [json.dumps(inlines, ensure_ascii=False, sort_keys=True) for inlines in fragments]
+    missing = sorted({text for text in texts if table.get(text) is None})
+    if missing:
+        blocks = [{"t": "Div", "c": [[f"{SPLIT}-{index}", [SPLIT], []], [{"t": "Plain", "c": json.loads(text)}]]}
+                  for index, text in enumerate(missing)]
+        output, messages = pandoc._call(json.dumps(document(blocks), ensure_ascii=False), "json", "html5",
+                                        HTML_ARGS)
+        pandoc.note(messages, "book text")
+        pieces = _split_html(output, list(range(len(missing)))) or {}
+        for index, text in enumerate(missing):
+            piece = pieces.get(index)
+            if piece is None:  # the markers did not come back: one call for this one
+                piece = pandoc.run(json.dumps(document([{"t": "Plain", "c": json.loads(text)}])), "json",
+                                   "html5", HTML_ARGS, source="book text")
+            table.put(text, piece.strip("\n"))
+    table.save()
+    return [table.get(text) for text in texts]

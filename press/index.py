@@ -314,10 +314,13 @@ class SortKeys:
 
 
 def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str],
-                shown: dict[str, str], cache: Path | None = None) -> Index:
+                shown: dict[str, str], cache: Path | None = None, plain=None) -> Index:
     """Entries with their locators, checked; ``labels`` maps a mark id to its label;
-    ``cache``: the folder that keeps sort keys between builds (SortKeys)."""
+    ``cache``: the folder that keeps sort keys between builds (SortKeys); ``plain``:
+    a heading's plain text (press.phrases), which it sorts by when it has no sort key
+    ("*Ayacucho*, Declaration of" under A, not under the asterisk)."""
     sort_key = SortKeys(cache)
+    plain = plain or (lambda heading: heading)
     entries_model = vocabulary.model.entries
     problems: list[Problem] = []
     by_key: dict[tuple[str, str | None], list[Locator]] = {}
@@ -346,7 +349,7 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
     entries: list[Entry] = []
     for key, model in entries_model.items():
         line = vocabulary.line_of(key)
-        entry = Entry(key, model.heading, model.sort or model.heading, model.lang, by_key.get((key, None), []))
+        entry = Entry(key, model.heading, model.sort or plain(model.heading), model.lang, by_key.get((key, None), []))
         for target_key, bucket in ((model.see, entry.see), *((k, entry.see_also) for k in model.see_also)):
             if target_key is None:
                 continue
@@ -359,7 +362,7 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
             if not found:
                 problems.append(Problem(vocabulary.shown, vocabulary.line_of(key, "sub", sub_key),
                                         f"index sub-entry '{key}/{sub_key}' is never found in the text"))
-            entry.subs.append(Entry(sub_key, sub.heading, sub.sort or sub.heading, None, found))
+            entry.subs.append(Entry(sub_key, sub.heading, sub.sort or plain(sub.heading), None, found))
         entry.subs.sort(key=lambda e: sort_key(e.sort_key))
         if model.see is None and not entry.locators and not entry.subs:
             problems.append(Problem(vocabulary.shown, line, f"index heading '{key}' is never found in the text"))

@@ -27,8 +27,13 @@ class Unit:
     chapter: Chapter
     ast: dict  # the shared AST after the common transforms (notes still notes)
     html: str = ""  # the body as HTML; notes as inline spans (see transform.notes_inline)
+    # The front matter's phrases, rendered (press.phrases): HTML, and plain
+    # text for outlines, running heads and metadata.
     title: Markup = Markup("")
     title_text: str = ""
+    short_title: Markup = Markup("")  # for running heads: the title unless the front matter gives one
+    short_title_text: str = ""
+    byline: Markup = Markup("")
     headings: list[Heading] = field(default_factory=list)
     parent: "Unit | None" = None  # the part a chapter belongs to
     children: list["Unit"] = field(default_factory=list)
@@ -52,11 +57,6 @@ class Unit:
         return self.chapter.meta.number
 
     @property
-    def short_title(self) -> Markup:
-        meta = self.chapter.meta
-        return self.title if meta.short_title is None else Markup.escape(meta.short_title)
-
-    @property
     def lang(self) -> str | None:
         return self.chapter.meta.lang
 
@@ -74,7 +74,7 @@ class Locator:
 class Book:
     config: BookConfig
     units: list[Unit]
-    strings: dict[str, Any]  # the interface words, in the book's language
+    strings: dict[str, Any]  # phrases.Words: the interface words, typeset, in the book's language, and the phrases
     emendations: list[dict[str, str]] = field(default_factory=list)
     emendation_intro: str | None = None  # content/emendations.yaml's intro, if any
     anchors: dict[str, Locator] = field(default_factory=dict)

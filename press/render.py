@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
-from .collect import inline_markdown
 from .config import Paths
 from .model import Book
 
@@ -30,9 +29,36 @@ def environment(paths: Paths) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = inline_markdown
+    env.filters["md"] = markdown
+    env.filters["plain"] = plain
     env.filters["join_names"] = join_names
     return env
+
+
+def _phrase(context, text: str):
+    """A phrase of the book, rendered with the rest (press.phrases): looked up in
+    the typeset words (``t``) that every template of the editions is given.
+    Pages made outside a build (the proof's own pages) render theirs now."""
+    words = context.get("t")
+    phrases = getattr(words, "phrases", None)
+    if phrases is not None:
+        return phrases.get(text)
+    from .convert import Pandoc
+    from .phrases import render_one
+
+    return render_one(Pandoc(None), text)
+
+
+@pass_context
+def markdown(context, text: str | None) -> Markup:
+    """``{{ value|md }}``: a phrase of the source as HTML (pandoc's Markdown, the body's typography)."""
+    return Markup("") if text is None else _phrase(context, text).html
+
+
+@pass_context
+def plain(context, text: str | None) -> str:
+    """``{{ value|plain }}``: a phrase's plain text, for titles, attributes and metadata."""
+    return "" if text is None else _phrase(context, text).text
 
 
 def join_names(names: list[str], word: str = "and") -> Markup:
@@ -49,9 +75,11 @@ def context(book: Book, **extra) -> dict:
 
 def config_context(config, strings: dict) -> dict:
     """What a template made from book.yaml alone sees (the cover)."""
+    phrases = getattr(strings, "phrases", None)  # press.phrases.Words; plain words outside a build
+    names = [phrases.html(a.name) if phrases is not None else a.name for a in config.authors]
     return {
         "config": config,
         "t": strings,
-        "authors": join_names([a.name for a in config.authors], strings.get("and", "and")),
+        "authors": join_names(names, strings.get("and", "and")),
         "built": build_date(),
     }

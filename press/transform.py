@@ -34,14 +34,6 @@ FORBIDDEN_HTML = re.compile(
 )
 
 
-def typography_text(text: str) -> str:
-    """Typography for a plain string (titles, metadata shown in the book)."""
-    words = text.split(" ")
-    words = [_range(word) for word in words]
-    out = " ".join(words)
-    return out.replace(" - ", f" {EN_DASH} ")
-
-
 def _range(word: str) -> str:
     match = RANGE.match(word)
     if match and "-" not in match.group(1) + match.group(4):
@@ -52,8 +44,11 @@ def _range(word: str) -> str:
 def typography(blocks: list) -> list:
     """En dashes in number ranges and spaced hyphens; non-breaking ties."""
 
+    # A URL shown as itself (an autolink: pandoc's class "uri") keeps its hyphens.
+    urls = {id(n) for link in iter_nodes(blocks) if link["t"] == "Link" and has_class(link, "uri")
+            for n in iter_nodes(link["c"][1])}
     for node in iter_nodes(blocks):
-        if node["t"] == "Str":
+        if node["t"] == "Str" and id(node) not in urls:
             node["c"] = _range(node["c"])
             if node["c"] == "-":
                 node["c"] = EN_DASH

@@ -62,15 +62,17 @@ def test_one_xhtml_file_per_unit_in_reading_order(epub):
     spine = [manifest[r.get("idref")] for r in opf.iterfind(".//opf:itemref", XHTML)]
     firsts = []
     for href in spine:
+        if href.endswith(("title_page.xhtml", "nav.xhtml")):
+            continue
         doc = etree.fromstring(files["EPUB/" + href])
         h1 = doc.find(".//x:h1", XHTML)
         if h1 is not None:
             firsts.append("".join(h1.itertext()))
-    expected = ["200 years of Peruvian foreign policy", "Part\u00a0I.", "1. Institutionalization",
+    expected = ["200 Years of Peruvian Foreign Policy", "Part\u00a0I.", "1. Institutionalization",
                 "2. Peruvian foreign policy guidelines", "3. Other positions", "Part\u00a0II.",
                 "1. Consolidating", "2. Old and new guidelines", "Conclusion", "Authors", "A note on the text",
                 "Bibliography", "Chronology", "Index"]
-    body = [t for t in firsts if not t.startswith(("Contents", "200 Years"))]
+    body = [t for t in firsts if not t.startswith("Contents")]
     assert len(body) == len(expected)
     for title, start in zip(body, expected):
         assert title.startswith(start), (title, start)

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from .. import ast, pagemarks
 from ..convert import Pandoc
 from ..errors import Problem
+from ..phrases import escape
 from ..render import build_date, context, environment
 from . import Edition, EditionResult, accessibility
 from .cover import cover_png
@@ -67,7 +68,7 @@ class EpubEdition(Edition):
             semantics = [["epub:type", epub_type], ["role", f"doc-{epub_type}"]] if epub_type else []
             blocks.append(_header(1, unit.id, [unit.kind], title, semantics))
             if unit.chapter.meta.byline:
-                blocks.append({"t": "Para", "c": [ast.Span([ast.Str(unit.chapter.meta.byline)], ["byline"])]})
+                blocks.append({"t": "Para", "c": [ast.Span(t.phrases.inlines(unit.chapter.meta.byline), ["byline"])]})
             blocks.extend(ast.clone(unit.ast["blocks"]))
         for section in self.back_sections:
             epub_type = section.kind if section.kind in ("index", "bibliography") else "backmatter"
@@ -111,18 +112,20 @@ class EpubEdition(Edition):
         return out
 
     def metadata(self) -> dict:
-        config = self.book.config
+        config, phrases = self.book.config, self.book.strings.phrases
+        # Plain text (press.phrases), escaped: pandoc reads a metadata file as Markdown.
+        text = lambda value: escape(phrases.text(value))  # noqa: E731
         return {
-            "title": [{"type": "main", "text": config.title}]
-            + ([{"type": "subtitle", "text": config.subtitle}] if config.subtitle else []),
+            "title": [{"type": "main", "text": text(config.title)}]
+            + ([{"type": "subtitle", "text": text(config.subtitle)}] if config.subtitle else []),
             "creator": [{"role": a.role, "file-as": a.sort_name or a.name, "text": a.name} for a in config.authors],
             "identifier": [{"scheme": "ISBN-13", "text": f"urn:isbn:{config.isbn_digits}"}],
             "publisher": "; ".join(p.name for p in config.publishers),
-            "rights": config.rights,
+            "rights": text(config.rights),
             "lang": config.language,
             "date": config.date,
             **({"subject": config.subject} if config.subject else {}),
-            "description": config.source_note or config.title,
+            "description": text(config.source_note or config.title),
             "toc-title": self.book.strings["contents"],
         }
 

@@ -12,9 +12,8 @@ Four kinds of finding, all about the chapter sources (``content/chapters``):
   the source. The build curls quotes (pandoc's ``smart``), so a straight
   quote in the source is not a finding; a quotation mark pandoc could not
   pair is (it turns every pair into a quotation, so a lone ``"`` prints as
-  a stray “ or ”), reported at the source line it comes from, and so is a
-  straight quote left in a title (titles go through markdown-it, which
-  leaves an unpaired quote straight). A hyphen in a number range
+  a stray “ or ”), reported at the source line it comes from, in the body
+  as in a title (titles are read by pandoc too, press.phrases). A hyphen in a number range
   (``1845-1851``, ``pp. 12-14``, ``1990 - 1995``, ``1990s-2000s``) is a
   finding in the source even where the build prints an en dash
   (``transform.typography``): the source should read as the book prints,

@@ -55,22 +55,24 @@ def spacing(sources: list[Source]) -> list[Finding]:
 
 
 def title_quotes(chapters: list[Chapter]) -> list[Finding]:
-    """Titles go through markdown-it's smartquotes, which leaves an unpaired quote straight."""
-    from markupsafe import Markup
+    """Quotation marks pandoc could not pair in a title (titles are read as the body is,
+    press.phrases): a lone " prints as a stray curly quote there too."""
+    from ..ast import iter_nodes
+    from ..convert import Pandoc
+    from ..phrases import render
 
-    from ..collect import inline_markdown
-
+    fields = [(chapter, key, getattr(chapter.meta, key, None)) for chapter in chapters for key in TITLES]
+    fields = [(chapter, key, value) for chapter, key, value in fields if value]
+    words, _ = render(Pandoc(None), [(value, chapter.shown, None) for chapter, _, value in fields])
     findings = []
-    for chapter in chapters:
-        for key in TITLES:
-            value = getattr(chapter.meta, key, None)
-            if not value:
-                continue
-            text = Markup(inline_markdown(value)).striptags()
-            for quote in sorted({q for q in ('"', "'") if q in text}):
-                findings.append(Finding("typography", chapter.shown, chapter.located.line_of((key,)),
-                                        f"straight quote {quote} left in the {key.replace('_', ' ')} after "
-                                        "conversion: it could not be paired", quote, value))
+    for chapter, key, value in fields:
+        lone = sorted({n["c"] for n in iter_nodes(words.phrases.inlines(value))
+                       if n["t"] == "Str" and ("\u201c" in n["c"] or "\u201d" in n["c"])})
+        for text in lone:
+            findings.append(Finding("typography", chapter.shown, chapter.located.line_of((key,)),
+                                    f"a quotation mark the conversion could not pair in the {key.replace('_', ' ')}: "
+                                    f"'{text}' prints with a lone quote; close the quotation or remove the mark",
+                                    '"', value))
     return findings
 
 
