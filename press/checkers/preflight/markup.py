@@ -1,0 +1,167 @@
+"""No source markup in any edition's text.
+
+What a reader must never see: Markdown (``^2^``, ``~2~``, ``**``, ``__``,
+``[text](url)``, a heading's ``#``, a fenced div's ``:::``, a backslash
+escape), pandoc attributes (``{#id}``, ``{.class}``, ``{lang=es}``), TeX
+(``\\emph{…}``, ``$…$``), HTML comments and tags shown as text. Read in
+the PDF's text (and its bookmarks), in the EPUB's and the web edition's
+text outside code (``code``, ``pre``, ``kbd``, ``samp``, ``script``,
+``style``, ``math``), and in the data files (the chronology's CSV and JSON).
+A finding names the source line that holds the same text, when one does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+from . import Issue
+
+PATTERNS = [
+    ("Markdown superscript", r"(?<!\^)\^[^\s^]{1,20}\^"),
+    ("Markdown subscript", r"(?<!~)~[^\s~]{1,20}~(?!~)"),
+    ("Markdown strong emphasis", r"\*\*\S|\S\*\*|(?<!\w)__\w|\w__(?!\w)"),
+    ("Markdown emphasis", r"(?<![\w*])\*[^\s*][^*\n]{0,80}?(?<=\S)\*(?![\w*])"),
+    ("a Markdown link", r"\[[^\]\n]+\]\([^)\s]+\)|\[[^\]\n]+\]\[[^\]\n]*\]"),
+    ("a Markdown footnote or citation", r"\[\^[^\]\s]+\]|\[@[\w:.-]+"),
+    ("a pandoc attribute", r"\{[#.][\w-]+(?:\s[^}\n]*)?\}|\{[\w-]+=[^}\n]*\}|\{-\}"),
+    ("a pandoc fenced div", r"(?:^|\s):::"),
+    ("a Markdown heading mark", r"^#{1,6}\s+\w"),
+    ("a Markdown backslash escape", r"\\[*_`#\[\]{}^~]"),
+    ("Markdown code", r"`[^`\n]+`"),
+    ("a TeX command", r"\\[a-zA-Z]+\s*\{"),
+    ("TeX math", r"(?<![\w$])\$[^\s$\d][^$\n]{0,80}?(?<=\S)\$(?![\w$])"),
+    ("an HTML comment", r"<!--|-->"),
+    ("an HTML tag", r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]*)?/?>"),
+]
+COMPILED = [(what, re.compile(pattern, re.M)) for what, pattern in PATTERNS]
+CODE = {"code", "pre", "kbd", "samp", "script", "style", "math", "var"}
+
+
+def leaks(text: str) -> list[tuple[str, str]]:
+    """Each piece of source markup in ``text``: (what it is, the text around it)."""
+    found = []
+    for what, pattern in COMPILED:
+        for match in pattern.finditer(text):
+            start, end = max(0, match.start() - 20), min(len(text), match.end() + 20)
+            found.append((what, match[0], " ".join(text[start:end].split())))
+    return found
+
+
+def _issues(text: str, path: str, page: int | None = None, line: int | None = None,
+            where: str = "") -> list[Issue]:
+    return [Issue("markup", f"{what} '{token}' in the text{where}: …{context}…", page, path=path, line=line,
+                  trace=token)
+            for what, token, context in leaks(text)]
+
+
+def in_pdf(document, shown: str) -> list[Issue]:
+    issues = []
+    for page in document.pages:
+        for line in page.lines:
+            issues += _issues(line.text, shown, page.number, where=f" of p. {page.label}")
+    for _level, title, index in document.outline:
+        issues += _issues(title, shown, index + 1 if index is not None else None, where=" of a bookmark")
+    return issues
+
+
+def in_markup(data: bytes, shown: str) -> list[Issue]:
+    """An XHTML or HTML file: its text and its images' alternative text, outside code."""
+    from lxml import etree, html
+
+    try:
+        root = html.document_fromstring(data)
+    except (etree.ParserError, ValueError):
+        return []
+    issues = []
+
+    def walk(element, in_code: bool) -> None:
+        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+        code = in_code or tag in CODE or not tag  # comments and processing instructions are not text
+        if not code:
+            for text in (element.text, element.get("alt")):
+                if text:
+                    issues.extend(_issues(text, shown, line=element.sourceline))
+        for child in element:
+            walk(child, code)
+            if child.tail and not code:
+                issues.extend(_issues(child.tail, shown, line=child.sourceline))
+
+    walk(root, False)
+    return issues
+
+
+def in_epub(path: Path, shown: str) -> list[Issue]:
+    issues = []
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            if name.endswith((".xhtml", ".html")):
+                issues += in_markup(archive.read(name), f"{shown}/{name}")
+    return issues
+
+
+def in_web(folder: Path, out: Path) -> list[Issue]:
+    issues = []
+    for page in sorted(folder.rglob("*.html")):
+        issues += in_markup(page.read_bytes(), page.relative_to(out).as_posix())
+    return issues
+
+
+def in_data(path: Path, shown: str) -> list[Issue]:
+    """The data files' text fields (not fields holding HTML by name)."""
+    text = path.read_text("utf-8")
+    if path.suffix == ".json":
+        try:
+            values = list(_strings(json.loads(text)))
+        except ValueError:
+            return []
+    else:
+        values = [("", cell) for row in csv.reader(io.StringIO(text)) for cell in row]
+    issues = []
+    for key, value in values:
+        if "html" not in key.lower():
+            issues += _issues(value, shown, where=f" ({key})" if key else "")
+    return issues
+
+
+def _strings(data, key: str = ""):
+    if isinstance(data, str):
+        yield key, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from _strings(v, str(k))
+    elif isinstance(data, list):
+        for v in data:
+            yield from _strings(v, key)
+
+
+class Sources:
+    """The book's source text, to name the line a piece of printed text comes from."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.files = []
+        content = root / "content"
+        if content.is_dir():
+            for path in sorted(content.rglob("*")):
+                if path.suffix in (".md", ".yaml", ".yml", ".bib", ".txt") and "source" not in path.parts[-2:-1]:
+                    try:
+                        self.files.append((path, path.read_text("utf-8").split("\n")))
+                    except UnicodeDecodeError:
+                        continue
+
+    def locate(self, snippet: str) -> str | None:
+        """``path:line`` of the first source line holding ``snippet`` (or its first words)."""
+        snippet = " ".join(snippet.split())
+        for probe in (snippet, snippet[:30]):
+            if len(probe) < 3:
+                continue
+            for path, lines in self.files:
+                for number, line in enumerate(lines, 1):
+                    if probe in " ".join(line.split()).replace("\u00a0", " ").replace("\\ ", " "):
+                        return f"{path.relative_to(self.root).as_posix()}:{number}"
+        return None
