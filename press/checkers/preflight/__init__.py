@@ -52,7 +52,7 @@ class Issue:
     page: int | None = None  # 1-based page of the file, for a PDF
     path: str | None = None  # the file, when not the PDF the check was given
     line: int | None = None
-    trace: str = ""  # printed text to look for in the source, to name its line
+    trace: str | tuple[str, ...] = ""  # printed text to look for in the source (best first), to name its line
 
 
 def preflight(editions: Editions, title: str = "", authors: tuple[str, ...] = ()) -> Result:

@@ -67,9 +67,9 @@ def probe(stylesheets: list, names: list[str], font_config=None, url_fetcher=Non
     width = height = 0.0
     for page in document.pages:
         box = page._page_box  # WeasyPrint's page box (no public API for its areas)
-        width, height = box.margin_width() * PX, box.margin_height() * PX
+        width, height = round(box.margin_width() * PX, 2), round(box.margin_height() * PX, 2)
         x, y = box.content_box_x() * PX, box.content_box_y() * PX
-        area = Box(x, height - y - box.height * PX, x + box.width * PX, height - y)
+        area = Box(*(round(v, 2) for v in (x, height - y - box.height * PX, x + box.width * PX, height - y)))
         areas[box.page_type.side].append(area)
     union = {side: _union(found or areas["left"] + areas["right"]) for side, found in areas.items()}
     return TextBlock(union["left"], union["right"], width, height)

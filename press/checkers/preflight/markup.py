@@ -24,7 +24,7 @@ from . import Issue
 PATTERNS = [
     ("Markdown superscript", r"(?<!\^)\^[^\s^]{1,20}\^"),
     ("Markdown subscript", r"(?<!~)~[^\s~]{1,20}~(?!~)"),
-    ("Markdown strong emphasis", r"\*\*\S|\S\*\*|(?<!\w)__\w|\w__(?!\w)"),
+    ("Markdown strong emphasis", r"\*\*[^\s*][^*\n]*?\*\*|\*\*\S|\S\*\*|(?<!\w)__\w|\w__(?!\w)"),
     ("Markdown emphasis", r"(?<![\w*])\*[^\s*][^*\n]{0,80}?(?<=\S)\*(?![\w*])"),
     ("a Markdown link", r"\[[^\]\n]+\]\([^)\s]+\)|\[[^\]\n]+\]\[[^\]\n]*\]"),
     ("a Markdown footnote or citation", r"\[\^[^\]\s]+\]|\[@[\w:.-]+"),
@@ -43,20 +43,26 @@ CODE = {"code", "pre", "kbd", "samp", "script", "style", "math", "var"}
 
 
 def leaks(text: str) -> list[tuple[str, str]]:
-    """Each piece of source markup in ``text``: (what it is, the text around it)."""
+    """Each piece of source markup in ``text``: what it is, the markup, the text around it, and the
+    markup with the word before it (to find its source line)."""
     found = []
     for what, pattern in COMPILED:
+        tokens = set()
         for match in pattern.finditer(text):
+            if any(match[0] in t or t in match[0] for t in tokens):
+                continue  # "**bold**" once, not for each of its marks
+            tokens.add(match[0])
             start, end = max(0, match.start() - 20), min(len(text), match.end() + 20)
-            found.append((what, match[0], " ".join(text[start:end].split())))
+            found.append((what, match[0], " ".join(text[start:end].split()),
+                          " ".join(text[max(0, match.start() - 12):match.end()].split()[1:] or [match[0]])))
     return found
 
 
 def _issues(text: str, path: str, page: int | None = None, line: int | None = None,
             where: str = "") -> list[Issue]:
     return [Issue("markup", f"{what} '{token}' in the text{where}: …{context}…", page, path=path, line=line,
-                  trace=token)
-            for what, token, context in leaks(text)]
+                  trace=(near, token))
+            for what, token, context, near in leaks(text)]
 
 
 def in_pdf(document, shown: str) -> list[Issue]:
@@ -139,6 +145,12 @@ def _strings(data, key: str = ""):
             yield from _strings(v, key)
 
 
+def _plain_source(line: str) -> str:
+    """A source line as its text prints: Markdown's backslash escapes and no-break spaces undone."""
+    line = re.sub(r"\\([^\w\s])", r"\1", line.replace("\\ ", " ").replace("\u00a0", " "))
+    return " ".join(line.split())
+
+
 class Sources:
     """The book's source text, to name the line a piece of printed text comes from."""
 
@@ -154,14 +166,17 @@ class Sources:
                     except UnicodeDecodeError:
                         continue
 
-    def locate(self, snippet: str) -> str | None:
-        """``path:line`` of the first source line holding ``snippet`` (or its first words)."""
-        snippet = " ".join(snippet.split())
-        for probe in (snippet, snippet[:30]):
+    def locate(self, snippets: str | tuple[str, ...]) -> str | None:
+        """``path:line`` of the first source line holding a snippet (or its first words), best first."""
+        probes = []
+        for snippet in (snippets,) if isinstance(snippets, str) else snippets:
+            snippet = " ".join(snippet.split())
+            probes += [snippet, snippet[:30]]
+        for probe in probes:
             if len(probe) < 3:
                 continue
             for path, lines in self.files:
                 for number, line in enumerate(lines, 1):
-                    if probe in " ".join(line.split()).replace("\u00a0", " ").replace("\\ ", " "):
+                    if probe in _plain_source(line):
                         return f"{path.relative_to(self.root).as_posix()}:{number}"
         return None

@@ -180,9 +180,17 @@ def _lines(textpage) -> list[Line]:
         font = name.value.decode("latin-1")
         italic = bool(flags.value & 64) or re.search(r"Italic|Oblique", font) is not None  # PDF 1.7, 9.8.2
         bold = raw.FPDFText_GetFontWeight(textpage, k) >= 600 or "Bold" in font
-        text = unicodedata.normalize("NFC", chr(code)) if code else ""
-        current.append(Char(text, Box(left.value, bottom.value, right.value, top.value),
-                            raw.FPDFText_GetFontSize(textpage, k), italic, bold))
+        box = Box(left.value, bottom.value, right.value, top.value)
+        if current and _wraps(current[-1].box, box):
+            lines.append(Line(current))
+            current = []
+        # PDFium reads a hyphen at a line's end as U+0002 and joins the lines around it.
+        hyphen = raw.FPDFText_IsHyphen(textpage, k)
+        text = "-" if hyphen else (unicodedata.normalize("NFC", chr(code)) if code else "")
+        current.append(Char(text, box, raw.FPDFText_GetFontSize(textpage, k), italic, bold))
+        if hyphen:
+            lines.append(Line(current))
+            current = []
     if current:
         lines.append(Line(current))
     return lines
@@ -204,6 +212,11 @@ def _with_text(link: Link, lines: list[Line]) -> Link:
         link.text = " ".join(" ".join("".join(c.text for c in chars).split()) for chars in inside)
         link.end = max(c.box.right for c in inside[-1] if not c.text.isspace())
     return link
+
+
+def _wraps(before: Box, after: Box) -> bool:
+    """A glyph wholly below the one before it and to its left starts a new line."""
+    return after.top < before.bottom and after.left < before.left
 
 
 def _links(pdf, page) -> list[Link]:
