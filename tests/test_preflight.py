@@ -20,6 +20,8 @@ from press.checkers import Editions
 from press.checkers.preflight import SEVERITY, folios, isbn, makeup, markup, preflight
 from press.checkers.preflight.blocks import probe
 from press.checkers.preflight.pages import read
+from press.cli import main
+from press.errors import EXIT_CONTENT, display_path
 
 from .conftest import REPO, TinyBook, source_date_epoch
 
@@ -123,7 +125,8 @@ def test_a_page_reference_that_tells_the_truth_passes(tmp_path):
 CONTENTS = """
 <ol style="list-style: none; padding: 0"><li><a href="#one" class="entry">Chapter one</a></li></ol>
 <h1 class="break" id="one">Chapter one</h1>""" + FILLER
-CONTENTS_CSS = ".entry { display: block } .entry::after { content: leader('. ') target-counter(attr(href url), page); }"
+CONTENTS_CSS = (".entry { display: block } "
+                ".entry::after { content: leader('. ') target-counter(attr(href url), page); }")
 
 
 def test_a_contents_number_that_is_not_the_folio_of_its_page(tmp_path):
@@ -134,6 +137,14 @@ def test_a_contents_number_that_is_not_the_folio_of_its_page(tmp_path):
     assert "'Chapter one' gives 2, but its link goes to p. 1" in issues[0].message
 
 
+def test_a_contents_number_set_outside_its_link(tmp_path):
+    body = CONTENTS.replace('class="entry">Chapter one</a>',
+                            'class="entry">Chapter one</a><span class="n" data-href="#one"></span>')
+    css = ".n::after { content: target-counter('#one', page); float: right; } li { display: block }"
+    document, block = layout(tmp_path, body, css, labels=(1, 1))
+    assert kinds(folios.printed_numbers(document, block)) == [("page-number", 1)]
+
+
 def test_a_contents_number_that_is_the_folio_passes(tmp_path):
     document, block = layout(tmp_path, CONTENTS, CONTENTS_CSS, labels=(1, 2))
     assert [(p.label) for p in document.pages] == ["i", "2"]
@@ -142,7 +153,8 @@ def test_a_contents_number_that_is_the_folio_passes(tmp_path):
 
 
 def test_a_bookmark_that_goes_to_another_page_than_its_heading(tmp_path):
-    body = ("<h1>Alpha</h1>" + FILLER + "<h1 class='break' style=\"bookmark-label: 'Gamma'\">Beta</h1>" + FILLER
+    body = ("<h1>Alpha</h1>" + FILLER
+            + "<h1 class='break' style=\"bookmark-label: 'Gamma'\">Beta</h1>" + FILLER
             + "<h1 class='break' style='bookmark-level: none'>Gamma</h1>" + FILLER)
     document, block = layout(tmp_path, body)
     issues = folios.outline(document, block)
@@ -150,7 +162,8 @@ def test_a_bookmark_that_goes_to_another_page_than_its_heading(tmp_path):
     assert "'Gamma' goes to p. 2, but its heading is on p. 3" in issues[0].message
 
 
-TITLE = "<p style='font-size: 12pt'>A Tiny Book</p><h1 class='break' style='font-size: 24pt'>A Tiny Book</h1>" \
+TITLE = "<p style='font-size: 12pt'>A Tiny Book</p>" \
+        "<h1 class='break' style='font-size: 24pt'>A Tiny Book</h1>" \
         "<p>Ana Pérez</p>"
 
 
@@ -253,7 +266,8 @@ def test_markup_in_the_data_files(tmp_path):
 
 
 def test_isbns_with_their_formats():
-    text = "ISBN 978-9972-671-78-4 (print)\nEPUB ISBN 978-1-4028-9462-6 · PDF: 978-0-306-40615-7\nISBN 9780306406157"
+    text = ("ISBN 978-9972-671-78-4 (print)\nEPUB ISBN 978-1-4028-9462-6 · PDF: 978-0-306-40615-7\n"
+            "ISBN 9780306406157")
     assert isbn.labelled(text) == [("9789972671784", "print"), ("9781402894626", "EPUB"),
                                    ("9780306406157", "PDF"), ("9780306406157", None)]
 
@@ -264,9 +278,17 @@ def test_one_isbn_for_two_formats_is_found():
     ledger.add("9789972671784", "print", "tiny.pdf, p. iv")
     ledger.add("978-0-306-40615-7", "PDF", "tiny.pdf, p. iv")
     ledger.add("978-0-306-40615-7", None, "html/index.html")
+    ledger.add("978-0-306-40615-7", isbn.PAGED, "tiny.epub: pageBreakSource")  # the PDF's pages: right
     issues = ledger.issues("tiny.pdf")
     assert kinds(issues) == [("isbn", None)]
     assert "9789972671784 is given for 2 formats" in issues[0].message
+
+
+def test_an_epub_whose_page_numbers_name_its_own_isbn():
+    ledger = isbn.Ledger()
+    ledger.add("978-9972-671-78-4", "EPUB", "tiny.epub: dc:identifier")
+    ledger.add("978-9972-671-78-4", isbn.PAGED, "tiny.epub: pageBreakSource")
+    assert kinds(ledger.issues("tiny.pdf")) == [("isbn", None)]
 
 
 # --- a tiny book, built -----------------------------------------------------
@@ -322,7 +344,7 @@ def test_page_labels_that_no_longer_match_the_printed_numbers(clean, tmp_path):
     assert any("'The second chapter' gives" in f.message for f in wrong)
 
 
-def test_escaped_markup_is_found_in_every_edition_with_its_source_line(tmp_path):
+def test_escaped_markup_is_found_in_every_edition_with_its_source_line(tmp_path, capsys):
     leaky = _build(tmp_path / "book", BODY + "\nIt adds some 50,000 km\\^2\\^ of sea.\n")
     result = preflight(leaky, "A Tiny Book", ("Ana Pérez",))
     found = [f for f in result.errors if f.message.startswith("markup")]
@@ -332,3 +354,11 @@ def test_escaped_markup_is_found_in_every_edition_with_its_source_line(tmp_path)
     line = next(n for n, text in enumerate(lines, 1) if "km\\^2" in text)
     assert all(f"(source: content/chapters/01-intro.md:{line})" in f.message for f in found)
     assert any(f.path == "tiny.pdf" and f.page for f in found)
+    # `build.py check --only preflight`: the finding printed with its file and page, exit 65.
+    code = main(["check", "--no-build", "--quiet", "--only", "preflight", "--root", str(leaky.root),
+                 "--out", str(leaky.out)])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == EXIT_CONTENT
+    assert any(line.startswith(f"{display_path(leaky.out)}/tiny.pdf (page ") and "'^2^'" in line
+               for line in lines), lines
+    assert lines[-1] == "check failed: preflight (1 checkers)"

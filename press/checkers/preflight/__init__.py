@@ -87,7 +87,9 @@ def preflight(editions: Editions, title: str = "", authors: tuple[str, ...] = ()
     if editions.html.is_dir():
         issues += markup.in_web(editions.html, editions.out)
         isbn.from_web(editions.html, ledger, editions.out)
-    for data in sorted(editions.out.glob(f"{editions.slug}*.csv")) + sorted(editions.out.glob(f"{editions.slug}*.json")):
+    data_files = [p for suffix in ("csv", "json")
+                  for p in sorted(editions.out.glob(f"{editions.slug}*.{suffix}"))]
+    for data in data_files:
         issues += markup.in_data(data, editions.relative(data))
     issues += ledger.issues(shown)
     result = Result(name, findings=findings(issues, shown, markup.Sources(editions.root)))

@@ -42,6 +42,8 @@ def page_references(document: Document, block: TextBlock):
             if link.dest is None or not 0 <= link.dest < len(document.pages):
                 continue
             printed, entry = _printed(link, page.index < front_end, block.block(page.recto))
+            if printed is None and page.index < front_end:
+                printed, entry = _beside(link, page), LEADERS.sub("", link.text).strip(" .\u2026·")[-60:]
             if printed is None or (page.index >= front_end and printed.isdigit() and int(printed) > last):
                 continue
             yield page, document.pages[link.dest], printed, entry
@@ -81,9 +83,23 @@ def _printed(link, front: bool, text_block) -> tuple[str | None, str]:
     return number, head[-60:]
 
 
+def _beside(link, page: Page) -> str | None:
+    """A contents number set outside its entry's link: the rest of the link's last line."""
+    for line in page.lines:
+        box = line.box
+        if box.bottom > link.box.top or box.top < link.box.bottom or box.bottom < link.box.bottom - 1.0:
+            continue
+        rest = "".join(c.text for c in line.chars if c.box.left >= link.box.right - 0.5).strip()
+        match = re.fullmatch(rf"(?:[.\u2026·]\s*)*({NUMBER})", rest)
+        if rest and match:
+            return match[1]
+    return None
+
+
 def outline(document: Document, block: TextBlock) -> list[Issue]:
     """Every bookmark goes to the page its heading is on (in the text block, not a running head)."""
-    texts = [normalise(" ".join(line.text for line in p.text_in(block.block(p.recto)))) for p in document.pages]
+    texts = [normalise(" ".join(line.text for line in p.text_in(block.block(p.recto))))
+             for p in document.pages]
     issues = []
     for _level, title, index in document.outline:
         if index is None or not (0 <= index < len(texts)):
@@ -131,14 +147,15 @@ def title_on_recto(document: Document, block: TextBlock, title: str, authors: tu
     page = max(candidates, key=lambda c: c[:3])[3]
     if page.recto:
         return []
-    return [Issue("title-page", f"the title page is a verso (p. {page.label}, page {page.number} of the file): "
-                                "it must be a recto, after the half-title and its verso", page.number)]
+    return [Issue("title-page", f"the title page is a verso (p. {page.label}, page {page.number} of the "
+                                "file): it must be a recto, after the half-title and its verso", page.number)]
 
 
 def even_page_count(count: int) -> list[Issue]:
     if count % 2 == 0:
         return []
-    return [Issue("page-count", f"the press PDF has {count} pages, an odd number: a printed sheet has two sides; "
+    return [Issue("page-count", f"the press PDF has {count} pages, an odd number: a printed sheet has two "
+                                "sides; "
                                 "add a blank page at the end", count)]
 
 

@@ -18,13 +18,18 @@ from pathlib import Path
 
 from . import Issue
 
-ISBN = re.compile(r"(?<![\d-])(97[89](?:[\s\u2010\u2011-]?\d){10}|\d(?:[\s\u2010\u2011-]?\d){8}[\s\u2010\u2011-]?[\dX])(?![\d])")
+# ISBN-13 (978/979 and ten more digits) or ISBN-10, with hyphens or spaces between the groups.
+SEP = r"[\s\u2010\u2011-]?"
+ISBN = re.compile(rf"(?<![\d-])(97[89](?:{SEP}\d){{10}}|\d(?:{SEP}\d){{8}}{SEP}[\dX])(?![\d])")
 # The words a copyright page uses for a format, and the format each names.
 FORMATS = [
     ("print", r"print|paperback|hardback|hardcover|softcover|paper|pbk|hbk|impres[oa]|rústica|tapa"),
     ("PDF", r"pdf"),
     ("EPUB", r"epub|e-?book|ebook"),
 ]
+# An EPUB's pageBreakSource names the paged edition its page numbers come
+# from: the print edition's ISBN, or the PDF's (the same pages); never the EPUB's own.
+PAGED = "paged (print or PDF)"
 FORMAT_WORDS = [(name, re.compile(rf"(?<![a-z])(?:{words})(?![a-z])", re.I)) for name, words in FORMATS]
 
 
@@ -54,6 +59,13 @@ def _nearest_format(segment: str, at: int) -> str | None:
     return best[1] if best else None
 
 
+def _conflict(formats: set[str]) -> bool:
+    distinct = formats - {PAGED}
+    if PAGED in formats and "EPUB" in distinct:
+        return True
+    return len(distinct) > 1
+
+
 class Ledger:
     """Which formats each ISBN is given for, and where."""
 
@@ -67,7 +79,7 @@ class Ledger:
     def issues(self, shown: str) -> list[Issue]:
         out = []
         for isbn, formats in sorted(self.uses.items()):
-            if len(formats) > 1:
+            if _conflict(set(formats)):
                 given = "; ".join(f"{fmt} ({where})" for fmt, where in sorted(formats.items()))
                 out.append(Issue("isbn", f"ISBN {isbn} is given for {len(formats)} formats: {given}; "
                                          "each format needs its own ISBN", path=shown))
@@ -105,7 +117,7 @@ def from_epub(path: Path, ledger: Ledger, shown: str) -> None:
             for meta in opf.iter("{http://www.idpf.org/2007/opf}meta"):
                 if meta.get("property") == "pageBreakSource":
                     for isbn, _ in labelled(meta.text or ""):
-                        ledger.add(isbn, "print", f"{shown}: pageBreakSource, the print edition's pages")
+                        ledger.add(isbn, PAGED, f"{shown}: pageBreakSource, the edition whose pages it marks")
         for name in sorted(n for n in names if n.endswith((".xhtml", ".html"))):
             text = html.document_fromstring(archive.read(name)).text_content()
             for isbn, fmt in labelled(text):

@@ -66,7 +66,8 @@ def _describe(found: list) -> str:
     if glyphs:
         parts.append(f"{len(glyphs)} glyph(s) '{glyphs[:40]}'")
     parts.extend(others)
-    return f"{' and '.join(parts)} at x={first.left:.0f}–{first.right:.0f} pt, y={first.bottom:.0f}–{first.top:.0f} pt"
+    return (f"{' and '.join(parts)} at x={first.left:.0f}–{first.right:.0f} pt, "
+            f"y={first.bottom:.0f}–{first.top:.0f} pt")
 
 
 def _text_lines(page: Page, block: TextBlock) -> list[Line]:
@@ -109,7 +110,8 @@ def alone_at_foot(document: Document, block: TextBlock) -> list[Issue]:
         if not any(not _is_display(l, size, block.block(page.recto)) for l in above):
             continue  # a display page (half-title, part title): no running text to be kept with
         text = " ".join(line.text.strip() for line in foot)
-        issues.append(Issue("page-foot", f"'{text[:70]}' stands alone at the foot of p. {page.label}, its text "
+        issues.append(Issue("page-foot", f"'{text[:70]}' stands alone at the foot of p. {page.label}, "
+                                         "its text "
                                          "overleaf: keep a heading, date or label with what follows",
                             page.number, trace=text))
     return issues
@@ -136,10 +138,12 @@ def page_reference_lines(document: Document, block: TextBlock) -> list[Issue]:
                                                       "bind it to the word before (a no-break space)",
                                     page.number))
             elif LEADER_LINE.match(text):
-                issues.append(Issue("page-reference", f"a contents entry's leader and number ('{text[-12:]}') "
-                                                      f"on a line of their own on p. {page.label}", page.number))
+                issues.append(Issue("page-reference", f"a contents entry's leader and number "
+                                                      f"('{text[-12:]}') on a line of their own "
+                                                      f"on p. {page.label}", page.number))
             elif REFERENCE.match(text) and any(l.box.contains(line.box, 2.0) for l in page.links):
-                issues.append(Issue("locator-line", f"a line of page numbers only ('{text}') on p. {page.label}",
+                issues.append(Issue("locator-line", f"a line of page numbers only ('{text}') "
+                                                    f"on p. {page.label}",
                                     page.number))
     return issues
 
@@ -152,11 +156,13 @@ def hyphenation(document: Document, block: TextBlock) -> list[Issue]:
         hyphenated = [line for line in lines if _hyphenated(line)]
         for ladder in _ladders(lines, hyphenated):
             words = ", ".join(line.text.split()[-1] for line in ladder)
-            issues.append(Issue("hyphen-ladder", f"{len(ladder)} hyphenated lines in a row on p. {page.label} "
+            issues.append(Issue("hyphen-ladder", f"{len(ladder)} hyphenated lines in a row "
+                                                 f"on p. {page.label} "
                                                  f"({words})", page.number))
         foot = _foot(lines)
         if foot and _hyphenated(foot[-1]) and page.index + 1 < len(document.pages):
-            issues.append(Issue("page-turn", f"'{foot[-1].text.split()[-1]}' is hyphenated across the turn from "
+            issues.append(Issue("page-turn", f"'{foot[-1].text.split()[-1]}' is hyphenated across "
+                                             "the turn from "
                                              f"p. {page.label}", page.number))
     return issues
 
@@ -187,6 +193,9 @@ def _ladders(lines: list[Line], hyphenated: list[Line]) -> list[list[Line]]:
 def _next_line(lines: list[Line], line: Line) -> Line | None:
     """The line below ``line`` in its column: overlapping it across, the nearest below it."""
     box = line.box
-    below = [l for l in lines if l.box.top <= box.bottom + 1.0 and l.box.top > box.bottom - 3 * (box.top - box.bottom)
-             and min(l.box.right, box.right) - max(l.box.left, box.left) > 0.3 * min(l.box.width, box.width)]
-    return max(below, key=lambda l: l.box.top, default=None)
+    reach = 3 * (box.top - box.bottom)  # the next line, not one a paragraph further down
+    below = [other for other in lines
+             if box.bottom - reach < other.box.top <= box.bottom + 1.0
+             and min(other.box.right, box.right) - max(other.box.left, box.left)
+             > 0.3 * min(other.box.width, box.width)]
+    return max(below, key=lambda other: other.box.top, default=None)

@@ -60,8 +60,8 @@ def leaks(text: str) -> list[tuple[str, str]]:
 
 def _issues(text: str, path: str, page: int | None = None, line: int | None = None,
             where: str = "") -> list[Issue]:
-    return [Issue("markup", f"{what} '{token}' in the text{where}: …{context}…", page, path=path, line=line,
-                  trace=(near, token))
+    return [Issue("markup", f"{what} '{token}' in the text{where}: …{context}…", page, path=path,
+                  line=line, trace=(near, token))
             for what, token, context, near in leaks(text)]
 
 
@@ -160,7 +160,8 @@ class Sources:
         content = root / "content"
         if content.is_dir():
             for path in sorted(content.rglob("*")):
-                if path.suffix in (".md", ".yaml", ".yml", ".bib", ".txt") and "source" not in path.parts[-2:-1]:
+                # Not content/source/: the manuscript is not the book's source text.
+                if path.suffix in (".md", ".yaml", ".yml", ".bib") and path.parent.name != "source":
                     try:
                         self.files.append((path, path.read_text("utf-8").split("\n")))
                     except UnicodeDecodeError:
