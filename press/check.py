@@ -2,11 +2,12 @@
 
 EPUBCheck and DAISY Ace on the EPUB, the Nu HTML Checker and a link, language,
 title, heading and image check on the web edition, font, tagging, metadata
-and text checks on the PDF, the manuscript-fidelity check on all three, and a
-reproducibility check (two builds, the same bytes). Every finding is printed
-with its file (and line or page), then one summary line per checker; any
-error fails the command (exit 65). The editions are built first (``--strict``;
-a no-op when they are current) unless ``--no-build``.
+and text checks on the PDF, a preflight of the finished pages (page numbers,
+make-up, markup, ISBNs: press/checkers/preflight/), the manuscript-fidelity
+check on all three, and a reproducibility check (two builds, the same bytes).
+Every finding is printed with its file (and line or page), then one summary
+line per checker; any error fails the command (exit 65). The editions are
+built first (``--strict``; a no-op when they are current) unless ``--no-build``.
 """
 
 from __future__ import annotations

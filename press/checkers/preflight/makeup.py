@@ -113,7 +113,7 @@ def alone_at_foot(document: Document, block: TextBlock) -> list[Issue]:
         issues.append(Issue("page-foot", f"'{text[:70]}' stands alone at the foot of p. {page.label}, "
                                          "its text "
                                          "overleaf: keep a heading, date or label with what follows",
-                            page.number, trace=text))
+                            page.number, trace=text if len(text) >= 12 else ""))  # a date alone: too common
     return issues
 
 
@@ -131,12 +131,14 @@ def page_reference_lines(document: Document, block: TextBlock) -> list[Issue]:
     """No line holding only a page reference ("p. 7", "12–14")."""
     issues = []
     for page in document.pages:
-        for line in _text_lines(page, block):
+        lines = _text_lines(page, block)
+        for line in lines:
             text = " ".join(line.text.split())
             if PAGE_REF_LINE.match(text):
+                before = _line_above(lines, line)
                 issues.append(Issue("page-reference", f"'{text}' alone on a line on p. {page.label}: "
                                                       "bind it to the word before (a no-break space)",
-                                    page.number))
+                                    page.number, trace=_last_words(before) if before else ""))
             elif LEADER_LINE.match(text):
                 issues.append(Issue("page-reference", f"a contents entry's leader and number "
                                                       f"('{text[-12:]}') on a line of their own "
@@ -158,13 +160,28 @@ def hyphenation(document: Document, block: TextBlock) -> list[Issue]:
             words = ", ".join(line.text.split()[-1] for line in ladder)
             issues.append(Issue("hyphen-ladder", f"{len(ladder)} hyphenated lines in a row "
                                                  f"on p. {page.label} "
-                                                 f"({words})", page.number))
+                                                 f"({words})", page.number, trace=_last_words(ladder[0])))
         foot = _foot(lines)
         if foot and _hyphenated(foot[-1]) and page.index + 1 < len(document.pages):
             issues.append(Issue("page-turn", f"'{foot[-1].text.split()[-1]}' is hyphenated across "
                                              "the turn from "
-                                             f"p. {page.label}", page.number))
+                                             f"p. {page.label}", page.number, trace=_last_words(foot[-1])))
     return issues
+
+
+def _last_words(line: Line, count: int = 3) -> str:
+    """The whole words at the end of a line (its hyphenated fragment left out), to find its source."""
+    words = line.text.split()
+    if words and _hyphenated(line):
+        words = words[:-1]
+    return " ".join(words[-count:])
+
+
+def _line_above(lines: list[Line], line: Line) -> Line | None:
+    """The line above ``line`` in its column (``lines`` run top to bottom)."""
+    above = [other for other in lines
+             if other.box.bottom >= line.box.top - 1.0 and _next_line(lines, other) is line]
+    return above[-1] if above else None
 
 
 def _hyphenated(line: Line) -> bool:
