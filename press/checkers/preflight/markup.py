@@ -118,7 +118,7 @@ def in_web(folder: Path, out: Path) -> list[Issue]:
 
 
 def in_data(path: Path, shown: str) -> list[Issue]:
-    """The data files' text fields (not fields holding HTML by name)."""
+    """The data files' text fields; not a field named for the markup it holds ("html", "markdown")."""
     text = path.read_text("utf-8")
     if path.suffix == ".json":
         try:
@@ -129,7 +129,7 @@ def in_data(path: Path, shown: str) -> list[Issue]:
         values = [("", cell) for row in csv.reader(io.StringIO(text)) for cell in row]
     issues = []
     for key, value in values:
-        if "html" not in key.lower():
+        if not any(word in key.lower() for word in ("html", "markdown", "source")):
             issues += _issues(value, shown, where=f" ({key})" if key else "")
     return issues
 
