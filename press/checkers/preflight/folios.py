@@ -20,9 +20,11 @@ from .blocks import TextBlock
 from .pages import Document, Page
 
 NUMBER = r"(?:\d+|[ivxlcdm]+)"
-RANGE = rf"(?<![\w.]){NUMBER}(?:\s*[\u2013\u2014-]\s*{NUMBER})?"
+RANGE = rf"(?<!\w){NUMBER}(?:\s*[\u2013\u2014-]\s*{NUMBER})?"
 # A page reference's whole text, outside the contents: "12", "12–14", "p. 7", "pp. 7–9".
-REFERENCE = re.compile(rf"^(?:pp?\.\s*)?({RANGE})[.,;)]?$")
+# The abbreviations of "page" the locales use (en "p."/"pp.", es "pág."/"págs.", de "S.").
+PAGE_WORD = r"(?:pp?|p[áa]gs?|S|s)\."
+REFERENCE = re.compile(rf"^(?:{PAGE_WORD}\s*)?({RANGE})[.,;)]?$")
 # A contents entry's number: after leaders, or after a space when set flush right.
 AFTER_LEADERS = re.compile(rf"(?:[.\u2026·]\s*){{2,}}({NUMBER})$")
 AFTER_SPACE = re.compile(rf"\s({NUMBER})$")

@@ -18,13 +18,13 @@ import re
 
 from . import Issue
 from .blocks import TextBlock
-from .folios import REFERENCE
+from .folios import PAGE_WORD, REFERENCE
 from .pages import HYPHENS, Box, Document, Line, Page
 
 TOLERANCE = 1.5  # points: a glyph's ink may overhang its box this much (italic, accents)
 # A page reference alone on a line: "p. 7", "(pp. 12–14)", or a contents
 # entry's leaders and number dropped to a line of their own.
-PAGE_REF_LINE = re.compile(r"^\(?pp?\.\s*\d+(?:\s*[\u2013-]\s*\d+)?\)?[.,;]?$")
+PAGE_REF_LINE = re.compile(rf"^\(?{PAGE_WORD}\s*\d+(?:\s*[\u2013-]\s*\d+)?\)?[.,;]?$")
 LEADER_LINE = re.compile(r"^(?:[.\u2026·]\s*){3,}(?:\d+|[ivxlcdm]+)$")
 SENTENCE_END = re.compile(r"[.,;:!?]['’\"”)]*$")
 
