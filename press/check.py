@@ -2,11 +2,12 @@
 
 EPUBCheck and DAISY Ace on the EPUB, the Nu HTML Checker and a link, language,
 title, heading and image check on the web edition, font, tagging, metadata
-and text checks on the PDF, the manuscript-fidelity check on all three, and a
-reproducibility check (two builds, the same bytes). Every finding is printed
-with its file (and line or page), then one summary line per checker; any
-error fails the command (exit 65). The editions are built first (``--strict``;
-a no-op when they are current) unless ``--no-build``.
+and text checks on the PDF, a preflight of the finished pages (page numbers,
+make-up, markup, ISBNs: press/checkers/preflight/), the manuscript-fidelity
+check on all three, and a reproducibility check (two builds, the same bytes).
+Every finding is printed with its file (and line or page), then one summary
+line per checker; any error fails the command (exit 65). The editions are
+built first (``--strict``; a no-op when they are current) unless ``--no-build``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .config import Paths, load_config
 from .errors import EXIT_CONTENT, display_path
 from .progress import Progress
 
-CHECKERS = ("epubcheck", "ace", "nu", "web", "pdf", "fidelity", "reproducibility")
+CHECKERS = ("epubcheck", "ace", "nu", "web", "pdf", "preflight", "fidelity", "reproducibility")
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -86,6 +87,10 @@ def _checker(name: str, config, epoch: str, reference: Path | None) -> Callable[
         from .checkers.pdf import pdf
 
         return lambda e: pdf(e, _plain(config.title), tuple(a.name for a in config.authors))
+    if name == "preflight":
+        from .checkers.preflight import preflight
+
+        return lambda e: preflight(e, _plain(config.title), tuple(a.name for a in config.authors))
     if name == "fidelity":
         from .checkers.text import fidelity
 

@@ -1,0 +1,218 @@
+"""Page make-up: what a production editor marks on the proofs.
+
+- nothing drawn outside the text block but the running heads and folios
+  (the margin bands over the text block), nothing cut at the trim;
+- no heading, date or label alone at a page foot, its text overleaf;
+- no line holding only a page reference;
+- hyphen ladders (three or more hyphenated lines in a row), and a word
+  hyphenated across the page turn.
+
+Lines are read spatially (by position, not by the order PDFium returns
+them): a chronology's floated dates are drawn before the events beside
+them, an index runs in two columns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import Issue
+from .blocks import TextBlock
+from .folios import PAGE_WORD, REFERENCE
+from .pages import HYPHENS, Box, Document, Line, Page
+
+TOLERANCE = 1.5  # points: a glyph's ink may overhang its box this much (italic, accents)
+# A page reference alone on a line: "p. 7", "(pp. 12–14)", or a contents
+# entry's leaders and number dropped to a line of their own.
+PAGE_REF_LINE = re.compile(rf"^\(?{PAGE_WORD}\s*\d+(?:\s*[\u2013-]\s*\d+)?\)?[.,;]?$")
+LEADER_LINE = re.compile(r"^(?:[.\u2026·]\s*){3,}(?:\d+|[ivxlcdm]+)$")
+SENTENCE_END = re.compile(r"[.,;:!?]['’\"”)]*$")
+
+
+def outside_the_block(document: Document, block: TextBlock) -> list[Issue]:
+    """Every glyph, rule and image inside the text block or the running-head bands, and inside the trim."""
+    issues = []
+    for page in document.pages:
+        text_block, bands = block.allowed(page.recto)
+        dx, dy = page.trim.left, page.trim.bottom  # a press PDF's MediaBox adds the bleed
+        cut, out = [], []
+        for kind, box in _inked(page):
+            on_trim = Box(box.left - dx, box.bottom - dy, box.right - dx, box.top - dy)
+            if not page.trim.contains(box, 0.5):
+                cut.append((kind, on_trim))
+            elif not (text_block.contains(on_trim, TOLERANCE) or bands.contains(on_trim, TOLERANCE)):
+                out.append((kind, on_trim))
+        for found, what in ((cut, "cut at the trim (beyond the page's TrimBox)"),
+                            (out, "outside the text block and its running-head margins")):
+            if found:
+                issues.append(Issue("text-block", f"{_describe(found)} {what}", page.number))
+    return issues
+
+
+def _inked(page: Page):
+    for line in page.lines:
+        for char in line.chars:
+            if not char.text.isspace() and char.box.right > char.box.left:
+                yield char.text, char.box
+    for kind, box in page.marks:
+        yield kind, box
+
+
+def _describe(found: list) -> str:
+    glyphs = "".join(kind for kind, _ in found if len(kind) == 1)
+    others = sorted({kind for kind, _ in found if len(kind) > 1})
+    first = found[0][1]
+    parts = []
+    if glyphs:
+        parts.append(f"{len(glyphs)} glyph(s) '{glyphs[:40]}'")
+    parts.extend(others)
+    return (f"{' and '.join(parts)} at x={first.left:.0f}–{first.right:.0f} pt, "
+            f"y={first.bottom:.0f}–{first.top:.0f} pt")
+
+
+def _text_lines(page: Page, block: TextBlock) -> list[Line]:
+    """The lines of the text block, top to bottom."""
+    return sorted(page.text_in(block.block(page.recto)), key=lambda line: -line.box.top)
+
+
+def _body_size(lines: list[Line]) -> float:
+    from .pages import _mode
+
+    sizes = [c.size for line in lines for c in line.chars if not c.text.isspace()]
+    return _mode(sizes) if sizes else 0.0
+
+
+def _foot(lines: list[Line]) -> list[Line]:
+    """The last line(s) of the page's running text: footnotes (smaller type at the foot) set aside."""
+    size = _body_size(lines)
+    rest = list(lines)
+    while len(rest) > 1 and rest[-1].size < 0.92 * size and any(l.size >= 0.92 * size for l in rest):
+        rest.pop()
+    if not rest:
+        return []
+    bottom = rest[-1].box.bottom
+    return [line for line in rest if line.box.bottom <= bottom + 1.5 and line.box.top >= bottom - 0.5]
+
+
+def alone_at_foot(document: Document, block: TextBlock) -> list[Issue]:
+    """A heading, date or label must not end a page with its text overleaf."""
+    issues = []
+    for page, following in zip(document.pages, document.pages[1:]):
+        lines = _text_lines(page, block)
+        if not lines or not _text_lines(following, block):
+            continue
+        size = _body_size(lines)
+        foot = _foot(lines)
+        if not foot or not all(_is_display(line, size, block.block(page.recto)) for line in foot):
+            continue
+        # The lines just above, if they are the same heading set large (a heading of two lines).
+        above = [l for l in lines if l not in foot]
+        if not any(not _is_display(l, size, block.block(page.recto)) for l in above):
+            continue  # a display page (half-title, part title): no running text to be kept with
+        text = " ".join(line.text.strip() for line in foot)
+        issues.append(Issue("page-foot", f"'{text[:70]}' stands alone at the foot of p. {page.label}, "
+                                         "its text "
+                                         "overleaf: keep a heading, date or label with what follows",
+                            page.number, trace=text if len(text) >= 12 else ""))  # a date alone: too common
+    return issues
+
+
+def _is_display(line: Line, body: float, text_block: Box) -> bool:
+    """Set as a heading (larger), or wholly italic or bold and short, and not the end of a sentence."""
+    text = line.text.strip()
+    if not text or SENTENCE_END.search(text):
+        return False
+    if line.size >= 1.12 * body:
+        return True
+    return line.display and line.box.width < 0.5 * text_block.width
+
+
+def page_reference_lines(document: Document, block: TextBlock) -> list[Issue]:
+    """No line holding only a page reference ("p. 7", "12–14")."""
+    issues = []
+    for page in document.pages:
+        lines = _text_lines(page, block)
+        for line in lines:
+            text = " ".join(line.text.split())
+            if PAGE_REF_LINE.match(text):
+                before = _line_above(lines, line)
+                issues.append(Issue("page-reference", f"'{text}' alone on a line on p. {page.label}: "
+                                                      "bind it to the word before (a no-break space)",
+                                    page.number, trace=_last_words(before) if before else ""))
+            elif LEADER_LINE.match(text):
+                issues.append(Issue("page-reference", f"a contents entry's leader and number "
+                                                      f"('{text[-12:]}') on a line of their own "
+                                                      f"on p. {page.label}", page.number))
+            elif REFERENCE.match(text) and any(l.box.contains(line.box, 2.0) for l in page.links):
+                issues.append(Issue("locator-line", f"a line of page numbers only ('{text}') "
+                                                    f"on p. {page.label}",
+                                    page.number))
+    return issues
+
+
+def hyphenation(document: Document, block: TextBlock) -> list[Issue]:
+    """Hyphen ladders (three or more hyphenated lines in a row) and words hyphenated across a page turn."""
+    issues = []
+    for page in document.pages:
+        lines = _text_lines(page, block)
+        hyphenated = [line for line in lines if _hyphenated(line)]
+        for ladder in _ladders(lines, hyphenated):
+            words = ", ".join(line.text.split()[-1] for line in ladder)
+            issues.append(Issue("hyphen-ladder", f"{len(ladder)} hyphenated lines in a row "
+                                                 f"on p. {page.label} "
+                                                 f"({words})", page.number, trace=_last_words(ladder[0])))
+        foot = _foot(lines)
+        if foot and _hyphenated(foot[-1]) and page.index + 1 < len(document.pages):
+            issues.append(Issue("page-turn", f"'{foot[-1].text.split()[-1]}' is hyphenated across "
+                                             "the turn from "
+                                             f"p. {page.label}", page.number, trace=_last_words(foot[-1])))
+    return issues
+
+
+def _last_words(line: Line, count: int = 3) -> str:
+    """The whole words at the end of a line (its hyphenated fragment left out), to find its source."""
+    words = line.text.split()
+    if words and _hyphenated(line):
+        words = words[:-1]
+    return " ".join(words[-count:])
+
+
+def _line_above(lines: list[Line], line: Line) -> Line | None:
+    """The line above ``line`` in its column (``lines`` run top to bottom)."""
+    above = [other for other in lines
+             if other.box.bottom >= line.box.top - 1.0 and _next_line(lines, other) is line]
+    return above[-1] if above else None
+
+
+def _hyphenated(line: Line) -> bool:
+    text = line.text.rstrip()
+    return len(text) > 1 and text[-1] in HYPHENS and text[-2].isalpha()
+
+
+def _ladders(lines: list[Line], hyphenated: list[Line]) -> list[list[Line]]:
+    """Runs of hyphenated lines, each the next line of the same column as the one before."""
+    runs, used = [], set()
+    for line in hyphenated:
+        if id(line) in used:
+            continue
+        run = [line]
+        while True:
+            following = _next_line(lines, run[-1])
+            if following is None or not _hyphenated(following):
+                break
+            run.append(following)
+        used.update(id(l) for l in run)
+        if len(run) >= 3:
+            runs.append(run)
+    return runs
+
+
+def _next_line(lines: list[Line], line: Line) -> Line | None:
+    """The line below ``line`` in its column: overlapping it across, the nearest below it."""
+    box = line.box
+    reach = 3 * (box.top - box.bottom)  # the next line, not one a paragraph further down
+    below = [other for other in lines
+             if box.bottom - reach < other.box.top <= box.bottom + 1.0
+             and min(other.box.right, box.right) - max(other.box.left, box.left)
+             > 0.3 * min(other.box.width, box.width)]
+    return max(below, key=lambda other: other.box.top, default=None)
