@@ -32,7 +32,14 @@ def environment(paths: Paths) -> Environment:
     env.filters["md"] = markdown
     env.filters["plain"] = plain
     env.filters["join_names"] = join_names
+    env.filters["sentence"] = sentence
     return env
+
+
+def sentence(text: str) -> str:
+    """``text`` opening a sentence: its first letter a capital, the rest as written
+    (Jinja's ``capitalize`` would lower the rest: "véase también EE. UU.")."""
+    return text[:1].upper() + text[1:]
 
 
 def _phrase(context, text: str):

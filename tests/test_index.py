@@ -68,9 +68,9 @@ def test_tiny_book_index_has_exact_pages_and_ranges(tiny):
     # Alpha: pages 1 and 3, but not the "Alpha" inside "Alpha Beta" (the longer form wins).
     assert "Alpha, 1, 3" in text
     assert "Alpha Beta pact, 3" in text
-    assert "Beta, 3, 5. see also Alpha" in text
+    assert "Beta, 3, 5. See also Alpha" in text
     assert f"Gamma, 5\u2013{end}" in text
-    assert "Delta, see Alpha" in text
+    assert "Delta. See Alpha" in text
     assert "Gamma" in text.split("Delta")[1] and "Beta" in text.split("Delta")[0]  # A, B, D, G order
 
 
