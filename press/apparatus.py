@@ -195,8 +195,10 @@ def _chronology_section(paths: Paths, book: Book, env) -> BackSection:
         alt, fig["width"], fig["height"])
     web = env.render(name, model, dict(chronology=chronology, figure=web_figure, caption=caption, epub=False,
                                        ref=screen_ref(lambda e: f"{pages_of[e.unit_slug]}#{e.anchor}")))
-    # In the EPUB the figure is an image pandoc packages (editions/epub.py).
-    epub = env.render(name, model, dict(chronology=chronology, figure=None, caption=caption, epub=True,
+    # In the EPUB the figure is an image pandoc packages (editions/epub.py): a
+    # slot here, where print and the web have it, which the EPUB replaces.
+    epub = env.render(name, model, dict(chronology=chronology, figure=Markup("<span></span>"), caption=caption,
+                                        epub=True,
                                         ref=screen_ref(lambda e: f"#{e.anchor}")))
     section = BackSection("chronology", "chronology", strings["chronology"], Markup(web), epub_html=Markup(epub),
                           paged=Paged("partials/chronology.html.j2",

@@ -233,3 +233,23 @@ def test_kept_dates_of_another_edtf_version_are_ignored(tmp_path):
     table.put("1900", ["Date", [1900, 1, 1], [1900, 12, 31]])
     table.save()
     assert KeptTable(tmp_path, "edtf-dates", "5.0.2").get("1900") == ["Date", [1900, 1, 1], [1900, 12, 31]]
+
+
+def test_timeline_follows_the_introduction_in_every_edition(tiny):
+    """The chronology opens with its introduction, then its timeline, in print, on the web and in the EPUB."""
+    from lxml import etree
+
+    assert build_tiny(tiny) == 0
+    page = next(root for name, root in html_pages(tiny.out / "html").items() if name.endswith("-chronology.html"))
+    web = [e.get("class") for e in page.xpath("//main//*[@class='chronology-intro' or @class='timeline']")]
+    assert web == ["chronology-intro", "timeline"]
+    files = epub_files(tiny.out / "tiny.epub")
+    doc = next(etree.fromstring(data) for name, data in files.items()
+               if name.endswith(".xhtml") and b"chronology-intro" in data)
+    order = [e.get("class") for e in doc.iter("{*}p", "{*}figure")
+             if e.get("class") in ("chronology-intro", "timeline")]
+    assert order == ["chronology-intro", "timeline"]
+    assert doc.xpath("//*[local-name()='figure' and @class='timeline']//*[local-name()='img']")
+    text = pdf_full_page_texts(tiny.out / "tiny.pdf")
+    page_text = next(t for t in text if "Timeline of the" in t)
+    assert page_text.index("The dated events") < page_text.index("Timeline of the")

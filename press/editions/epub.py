@@ -34,6 +34,18 @@ NS = {
     "x": "http://www.w3.org/1999/xhtml",
     "epub": "http://www.idpf.org/2007/ops",
 }
+# Where the chronology's HTML holds its timeline figure (templates/partials/chronology.html.j2).
+_TIMELINE = re.compile(r'<figure class="timeline">.*?</figure>', re.S)
+
+
+def _timeline_slot(html: str) -> tuple[str, str, str]:
+    """``html`` before the timeline's figure, the figure, and after it ("" where there is none)."""
+    found = _TIMELINE.search(html)
+    if found is None:
+        return html, "", ""
+    return html[:found.start()], found.group(0), html[found.end():]
+
+
 EPUB_TYPES = {"introduction": "introduction", "part": "part", "chapter": "chapter", "conclusion": "conclusion"}
 
 
@@ -76,12 +88,17 @@ class EpubEdition(Edition):
             if epub_type != "backmatter":  # DPUB-ARIA has doc-index and doc-bibliography, no doc-backmatter
                 semantics.append(["role", f"doc-{epub_type}"])
             blocks.append(_header(1, section.id, [section.kind], [ast.Str(section.title)], semantics))
-            if section.kind == "chronology" and media is not None and self.book.timeline_svg:
-                blocks.append(self.figure(media, section))
             if section.epub_html is not None:
                 # Kept as written (EPUB structural semantics on its elements);
                 # its #id links are pointed at the right files in complete().
-                blocks.append({"t": "RawBlock", "c": ["html", _xhtml(str(section.epub_html))]})
+                # The timeline's figure becomes an image pandoc packages, where
+                # the section has it (after its introduction, as in print).
+                before, figure, after = _timeline_slot(str(section.epub_html))
+                blocks.append({"t": "RawBlock", "c": ["html", _xhtml(before)]})
+                if figure and media is not None and self.book.timeline_svg:
+                    blocks.append(self.figure(media, section))
+                if after.strip():
+                    blocks.append({"t": "RawBlock", "c": ["html", _xhtml(after)]})
             else:
                 blocks.extend(self.html_blocks(str(section.html)))
         return ast.document(blocks, api=book.units[0].ast.get("pandoc-api-version"))
