@@ -101,7 +101,8 @@ class EpubEdition(Edition):
             "title": [{"type": "main", "text": config.title}]
             + ([{"type": "subtitle", "text": config.subtitle}] if config.subtitle else []),
             "creator": [{"role": a.role, "file-as": a.sort_name or a.name, "text": a.name} for a in config.authors],
-            "identifier": [{"scheme": "ISBN-13", "text": f"urn:isbn:{config.isbn_digits}"}],
+            # The EPUB's own ISBN, else a stable UUID of the book (press/schema.py).
+            "identifier": [{"text": config.epub_identifier, **({"scheme": "ISBN-13"} if config.isbn.epub else {})}],
             "publisher": "; ".join(p.name for p in config.publishers),
             "rights": config.rights,
             "lang": config.language,
@@ -250,11 +251,12 @@ def _opf(data: bytes, book, back_sections, paged: bool = False) -> bytes:
     summary = strings["epub_accessibility_summary"]
     if "index" in features:
         summary += " " + strings["epub_accessibility_index"]
-    if paged:
-        summary += " " + strings["epub_accessibility_pages"].format(isbn=book.config.print_isbn)
+    source = book.config.page_break_source
+    if paged and source:
+        summary += " " + strings["epub_accessibility_pages"].format(isbn=source.removeprefix("urn:isbn:"))
         # The print edition the page numbers come from (EPUB 3.3, D.3.1;
         # EPUB Accessibility 1.1, 4.2): the ISBN of this book's print edition.
-        meta("pageBreakSource", f"urn:isbn:{book.config.print_isbn_digits}")
+        meta("pageBreakSource", source)
     meta("schema:accessibilitySummary", summary)
     # The conformance claim and who made it (EPUB Accessibility 1.1, 2.2 and
     # 2.2.3): the publisher, after `make check` (EPUBCheck, Ace) passes.
