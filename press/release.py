@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
                         help="the release's version (default: 'version' in content/book.yaml)")
     parser.add_argument("--force", action="store_true",
                         help="release even from a work tree with uncommitted changes")
+    parser.add_argument("--press", action="store_true",
+                        help="ship the printer's files too (<slug>-press.pdf, <slug>-cover.pdf); "
+                             "book.yaml must then give the print ISBN and the back-cover copy")
 
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
@@ -49,6 +52,8 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
 
     root, out = args.root.resolve(), args.out.resolve()
     config = load_config(Paths(root))
+    if args.press:
+        refuse_unready_press(Paths(root), config)
     version = args.release_version or config.version
     if not VERSION.match(version):
         raise ContentError([Problem("VERSION", None, f"'{version}' is not a version: use letters, "
@@ -66,6 +71,9 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         editions = Path(tmp) / "editions"
         with progress.stage("build the editions (--strict)"):
             build(root, list(EDITIONS), editions, strict=True, progress=Progress(quiet=True))
+        if args.press:
+            with progress.stage("build the printer's files (--strict)"):
+                _build_press(root, editions)
         results, data = check(root, editions, list(CHECKERS), progress, version=version, reference=editions)
         print_results(results, editions)
         if not all(r.passed for r in results):
@@ -73,13 +81,38 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         with progress.stage(f"write release/{name}"):
             staging = Path(tmp) / name
             staging.mkdir()
-            _assemble(root, editions, staging, config.slug, version, epoch, data, dirty)
+            _assemble(root, editions, staging, config.slug, version, epoch, data, dirty, args.press)
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 shutil.rmtree(target)
             shutil.move(str(staging), str(target))
     progress.note(f"release written: {display_path(target)}")
     return 0
+
+
+def refuse_unready_press(paths: Paths, config) -> None:
+    """The printer's files ship only with what a printer needs: each gap names its book.yaml line."""
+    from .config import load_yaml
+    from .printer import missing_for_press
+
+    missing = missing_for_press(config)
+    if missing:
+        shown = paths.show(paths.book_yaml)
+        located = load_yaml(paths.book_yaml, shown)
+        raise ContentError([Problem(shown, located.line_of(key),
+                                    f"{why}; a release with the printer's files needs it: add it to book.yaml, "
+                                    "or release without --press")
+                            for key, why in missing])
+
+
+def _build_press(root: Path, editions: Path) -> None:
+    """The press interior and the wrap cover, as ``build.py press --strict`` makes them."""
+    import argparse
+
+    from . import printer
+
+    args = argparse.Namespace(root=root, out=editions, strict=True, command="press")
+    printer.run(args, Progress(quiet=True))
 
 
 def _uncommitted(root: Path) -> list[str]:
@@ -91,10 +124,13 @@ def _uncommitted(root: Path) -> list[str]:
 
 
 def _assemble(root: Path, editions: Path, folder: Path, slug: str, version: str, epoch: str,
-              report_data: dict, dirty: list[str]) -> None:
+              report_data: dict, dirty: list[str], press: bool = False) -> None:
     from .checkers import report
 
-    for name in (f"{slug}.pdf", f"{slug}.epub", f"{slug}-chronology.json", f"{slug}-chronology.csv"):
+    names = [f"{slug}.pdf", f"{slug}.epub", f"{slug}-chronology.json", f"{slug}-chronology.csv"]
+    if press:
+        names += [f"{slug}-press.pdf", f"{slug}-cover.pdf"]
+    for name in names:
         if (editions / name).is_file():
             shutil.copyfile(editions / name, folder / name)
     zip_folder(editions / "html", folder / f"{slug}-web.zip", int(epoch), prefix=f"{slug}-web")
