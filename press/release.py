@@ -7,6 +7,11 @@ of every input file, the versions of the tools, fonts and checkers, and
 the commit: the date is ``SOURCE_DATE_EPOCH`` (the environment's, else the
 last commit's), zip entries are sorted with fixed timestamps, JSON keys are
 sorted, so two releases from the same commit are byte-identical.
+
+With ``--press`` it ships the printer's files too (the press interior and
+the wrap cover, as ``build.py press --strict`` makes them), and refuses,
+naming the line of book.yaml, while they lack what a printer needs: the
+print ISBN (its barcode) and the back-cover copy.
 """
 
 from __future__ import annotations
@@ -71,17 +76,21 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         editions = Path(tmp) / "editions"
         with progress.stage("build the editions (--strict)"):
             build(root, list(EDITIONS), editions, strict=True, progress=Progress(quiet=True))
-        if args.press:
-            with progress.stage("build the printer's files (--strict)"):
-                _build_press(root, editions)
         results, data = check(root, editions, list(CHECKERS), progress, version=version, reference=editions)
         print_results(results, editions)
         if not all(r.passed for r in results):
             raise ContentError([Problem(r.name, None, r.summary) for r in results if not r.passed])
+        press = Path(tmp) / "press"
+        if args.press:
+            # After the checks, into a folder of their own: the checkers read
+            # the reading editions (the press files' own tests: tests/test_press.py).
+            with progress.stage("build the printer's files (--strict)"):
+                _build_press(root, press)
         with progress.stage(f"write release/{name}"):
             staging = Path(tmp) / name
             staging.mkdir()
-            _assemble(root, editions, staging, config.slug, version, epoch, data, dirty, args.press)
+            _assemble(root, editions, staging, config.slug, version, epoch, data, dirty,
+                      press if args.press else None)
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 shutil.rmtree(target)
@@ -124,15 +133,14 @@ def _uncommitted(root: Path) -> list[str]:
 
 
 def _assemble(root: Path, editions: Path, folder: Path, slug: str, version: str, epoch: str,
-              report_data: dict, dirty: list[str], press: bool = False) -> None:
+              report_data: dict, dirty: list[str], press: Path | None = None) -> None:
     from .checkers import report
 
-    names = [f"{slug}.pdf", f"{slug}.epub", f"{slug}-chronology.json", f"{slug}-chronology.csv"]
-    if press:
-        names += [f"{slug}-press.pdf", f"{slug}-cover.pdf"]
-    for name in names:
+    for name in (f"{slug}.pdf", f"{slug}.epub", f"{slug}-chronology.json", f"{slug}-chronology.csv"):
         if (editions / name).is_file():
             shutil.copyfile(editions / name, folder / name)
+    for name in (f"{slug}-press.pdf", f"{slug}-cover.pdf") if press is not None else ():
+        shutil.copyfile(press / name, folder / name)
     zip_folder(editions / "html", folder / f"{slug}-web.zip", int(epoch), prefix=f"{slug}-web")
     report.write(folder, report_data)
     manifest = build_manifest(root, slug, version, epoch, report_data, dirty)
