@@ -269,8 +269,8 @@ def test_back_cover_shows_the_publishers_copy_ragged_right(tiny):
     lines = blurb_lines(words)
     assert len(lines) >= 2
     assert len({round(line[0][1]) for line in lines}) == 1
-    ends = [line[-1][1] + line[-1][3] for line in lines[:-1]]
-    assert max(ends) - min(ends) > 10
+    ends = Counter(round(line[-1][1] + line[-1][3]) for line in lines)
+    assert ends.most_common(1)[0][1] <= len(lines) // 3, ends  # justified, most lines would end together
     assert not any(line[-1][0].endswith("-") for line in lines)
 
 

@@ -131,7 +131,7 @@ def test_a_bad_version_is_refused(repo, capsys):
     assert "is not a version" in capsys.readouterr().err
 
 
-def test_a_release_with_the_printers_files_needs_a_print_isbn_and_the_copy(repo, capsys):
+def test_a_release_with_the_printers_files_needs_a_print_isbn_and_the_copy(repo, fast_checks, capsys):
     text = (repo.content / "book.yaml").read_text("utf-8")
     repo.write("content/book.yaml", text.replace('  print: "978-9972-671-78-4"\n', ""))
     git(repo.root, "commit", "-q", "-am", "no print ISBN yet")
