@@ -212,14 +212,18 @@ class BookConfig(Strict):
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'press:book:' + self.slug)}"
 
     @property
-    def page_break_source(self) -> str | None:
+    def page_break_source(self) -> str:
         """The EPUB's pageBreakSource: the edition whose page numbers it carries.
 
         The print ISBN; else the PDF's, whose pages are the printed book's
-        (a PDF is a paginated source too: WCAG technique H99); else None.
+        (a PDF is a paginated source too: WCAG technique H99); else a stable
+        UUID of the book's print layout: a book with page numbers must name
+        their source (EPUB Accessibility 1.1, 4.2; Ace checks it).
         """
         isbn = self.isbn.print or self.isbn.pdf
-        return f"urn:isbn:{isbn_digits(isbn)}" if isbn else None
+        if isbn:
+            return f"urn:isbn:{isbn_digits(isbn)}"
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'press:book:' + self.slug + ':print')}"
 
     @property
     def copyright_holders(self) -> list[str]:

@@ -277,3 +277,19 @@ def test_a_wrong_print_isbn_names_its_line(tiny, capsys):
     lines = (tiny.content / "book.yaml").read_text("utf-8").splitlines()
     line = lines.index('  print: "978-0-306-40615-8"') + 1
     assert f"content/book.yaml:{line}: isbn.print: '978-0-306-40615-8' is not a valid ISBN-13" in capsys.readouterr().err
+
+
+def test_without_a_print_or_pdf_isbn_the_page_source_is_still_named(tiny):
+    # Page numbers need their source named (EPUB Accessibility 1.1, 4.2):
+    # without an ISBN for a paginated format, a stable UUID of the print layout.
+    from tests.artefacts import XHTML, epub_opf
+
+    chapters(tiny, count=1)
+    text = (tiny.content / "book.yaml").read_text("utf-8")
+    tiny.write("content/book.yaml", text.replace('  print: "978-9972-671-78-4"\n', ""))
+    assert tiny.build("all", "--strict") == 0
+    opf = epub_opf(tiny.out / "tiny.epub")
+    source = opf.xpath("//opf:meta[@property='pageBreakSource']/text()", namespaces=XHTML)
+    identifier = opf.xpath("//dc:identifier/text()", namespaces=XHTML)
+    assert len(source) == 1 and source[0].startswith("urn:uuid:") and source != identifier
+    assert identifier == ["urn:isbn:9783161484100"]

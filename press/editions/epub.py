@@ -252,8 +252,9 @@ def _opf(data: bytes, book, back_sections, paged: bool = False) -> bytes:
     if "index" in features:
         summary += " " + strings["epub_accessibility_index"]
     source = book.config.page_break_source
-    if paged and source:
-        summary += " " + strings["epub_accessibility_pages"].format(isbn=source.removeprefix("urn:isbn:"))
+    if paged:
+        if source.startswith("urn:isbn:"):  # the sentence names an ISBN
+            summary += " " + strings["epub_accessibility_pages"].format(isbn=source.removeprefix("urn:isbn:"))
         # The print edition the page numbers come from (EPUB 3.3, D.3.1;
         # EPUB Accessibility 1.1, 4.2): the ISBN of this book's print edition.
         meta("pageBreakSource", source)
