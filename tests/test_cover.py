@@ -314,8 +314,8 @@ def test_front_title_is_balanced_and_never_leaves_a_word_alone(tiny):
     tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8")
                .replace('title: "A Tiny Book"', f'title: "{long_title}"'))
     paths = Paths(tiny.root)
-    lines = cover.title_lines(paths, load_config(paths))
-    assert len(lines) >= 2 and all(len(str(line).split()) >= 2 for line in lines)
+    lines, balanced = cover.title_lines(paths, load_config(paths))
+    assert balanced and len(lines) >= 2 and all(len(str(line).split()) >= 2 for line in lines)
     assert " ".join(map(str, lines)) == long_title
     # Laid out, each line is one line of the front: nothing wraps again.
     target, _ = make_cover(tiny, 100)

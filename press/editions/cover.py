@@ -98,19 +98,26 @@ def balanced_lines(words: list[str], width_of, measure: float) -> list[list[str]
     return [words]  # a word longer than the measure: the browser breaks it
 
 
-def title_lines(paths: Paths, config) -> list[Markup]:
-    """The front's title, a Markup per line; a title with markup keeps its last two words together."""
+def title_lines(paths: Paths, config) -> tuple[list[Markup], bool]:
+    """The front's title, a Markup per line, and whether each line is measured to fit.
+
+    Lines that fit are set unbreakable (the template's ``balanced``); a
+    title that could not be balanced (markup inside it, a word wider than
+    the measure, a very long title) is one run that the layout breaks, its
+    last two words joined by a no-break space so that neither stands alone.
+    """
     from ..collect import inline_markdown
     from .wrapcover import length_mm
 
-    html = inline_markdown(config.title)
-    if "<" in html:  # emphasis inside the title: measured lines would cut its tags
-        head, _, last = str(html).rpartition(" ")
-        return [Markup(f"{head}\u00a0{last}" if head else last)]
+    html = str(inline_markdown(config.title))
     measure = (length_mm(config.print.trim_width) / 25.4 - 2 * SIDE_IN) * 72 * 0.96  # 4 % for kerning and care
-    words = str(html).split()
-    lines = balanced_lines(words, lambda text: text_width_pt(paths, text, TITLE_PT), measure)
-    return [Markup(" ".join(line)) for line in lines]
+    width = functools.partial(text_width_pt, paths, size_pt=TITLE_PT)
+    if "<" not in html:  # emphasis inside the title: measured lines would cut its tags
+        lines = balanced_lines(html.split(), width, measure)
+        if all(width(" ".join(line)) <= measure for line in lines):
+            return [Markup(" ".join(line)) for line in lines], True
+    head, _, last = html.rpartition(" ")
+    return [Markup(f"{head}\u00a0{last}" if head else last)], False
 
 
 # ---------------------------------------------------------------------------
@@ -174,7 +181,8 @@ def design_context(paths: Paths, config, cmyk_colours: bool = False, **_) -> dic
     colours = {"ground": config.print.cover_colour, "ink": INK, "accent": ACCENT}
     if cmyk_colours:
         colours = {name: cmyk(paths, config, value) for name, value in colours.items()}
-    return {"title_lines": title_lines(paths, config), "eras": era_marks(config), "colours": colours}
+    lines, balanced = title_lines(paths, config)
+    return {"title_lines": lines, "title_balanced": balanced, "eras": era_marks(config), "colours": colours}
 
 
 # ---------------------------------------------------------------------------
