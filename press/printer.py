@@ -4,7 +4,7 @@ and ``build.py cover`` (the cover alone).
 The press interior is the reading PDF's pages in WeasyPrint's ``pdf/x-4``
 variant, with the bleed of book.yaml, crop marks, text in black ink alone
 (``styles/press.css``), a CMYK output intent (the printer's ICC profile, or
-``styles/icc/FOGRA47L_uncoated.icc``) and blank pages at the end to make the
+our generic ``styles/icc/press-uncoated-cmyk.icc``) and blank pages at the end to make the
 count even (a sheet is printed on both sides). Its text block and pages are
 the reading PDF's (the same layout, a larger sheet around it), so a page
 number means the same page in both. The wrap cover's spine is computed from
@@ -24,9 +24,9 @@ from .editions.pdf import PrintProfile
 from .errors import ContentError, Problem
 from .progress import Progress
 
-# Fogra's FOGRA47L characterization data (uncoated white offset paper, ISO
-# 12647-2), made into a profile as colord makes it: CC0 (styles/icc/README.md).
-DEFAULT_PROFILE = "icc/FOGRA47L_uncoated.icc"  # under styles/
+# Our own generic condition for offset on uncoated white paper, made from an
+# ink model by scripts/make-cmyk-profile.py: CC0 (styles/icc/README.md).
+DEFAULT_PROFILE = "icc/press-uncoated-cmyk.icc"  # under styles/
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:

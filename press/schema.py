@@ -81,7 +81,7 @@ class PrintSettings(Strict):
     cover_colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#1f3a4d"  # sRGB, the cover's ground
     # The printer's CMYK profile (an ICC file inside content/, e.g.
     # "print/printer.icc"): the press files' output intent. Default:
-    # styles/icc/FOGRA47L_uncoated.icc (uncoated offset paper; README).
+    # styles/icc/press-uncoated-cmyk.icc (generic uncoated offset; its README).
     output_profile: Text | None = None
 
 

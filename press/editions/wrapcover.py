@@ -247,7 +247,8 @@ def _finisher(bleed_mm: float, html: str):
 
 
 def fix_pdfx(pdf, bleed_mm: float, seed: str) -> None:
-    """Fix what WeasyPrint's PDF/X-4 writer leaves: the BleedBox, the XMP DocumentID, RGB colours.
+    """Fix what WeasyPrint's PDF/X-4 writer leaves: the BleedBox, the XMP DocumentID, RGB colours,
+    the output condition.
 
     WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox, whatever
     the CSS bleed; ours is the printer's bleed, where the ground is painted
@@ -255,7 +256,11 @@ def fix_pdfx(pdf, bleed_mm: float, seed: str) -> None:
     writes a random ``xmpMM:DocumentID`` (uuid4, weasyprint/pdf/metadata.py):
     ours is derived from ``seed`` (a hash of the document's HTML), so the
     same book gives the same bytes. RGB colours are written in the output
-    intent's inks (press/inks.py). Used for the cover and the press interior.
+    intent's inks (press/inks.py). WeasyPrint names the output condition
+    after the profile's description; a condition not in the ICC's registry of
+    characterizations is "Custom", described by the embedded profile (PDF/X,
+    ISO 15930-7): ours is one, and we cannot tell whether a printer's is.
+    Used for the cover and the press interior.
     """
     import uuid
 
@@ -264,6 +269,9 @@ def fix_pdfx(pdf, bleed_mm: float, seed: str) -> None:
     from ..inks import to_output_intent
 
     to_output_intent(pdf)
+    for intent in pdf.catalog.get("OutputIntents", ()):
+        intent["OutputConditionIdentifier"] = pydyf.String("Custom")
+        intent["OutputCondition"] = intent["Info"]  # the profile's description
 
     bleed = bleed_mm * 72 / 25.4
     document_id = f"xmp.did:{uuid.UUID(seed[:32])}".encode()
