@@ -143,12 +143,44 @@ def test_press_output_intent_is_a_cmyk_profile(built):
     assert profile["/N"] == 4
     data = profile.get_data()
     assert data[36:40] == b"acsp" and data[16:20] == b"CMYK" and data[12:16] == b"prtr"
-    assert intent["/OutputConditionIdentifier"] == "FOGRA47L Uncoated"
+    # Our generic condition is in no registry: "Custom", described by its profile.
+    assert intent["/OutputConditionIdentifier"] == "Custom"
+    assert intent["/Info"] == intent["/OutputCondition"] == "press generic uncoated CMYK"
+
+
+def test_the_default_profile_is_the_ink_models_and_cc0():
+    """styles/icc/press-uncoated-cmyk.icc prints what scripts/make-cmyk-profile.py's model says,
+    carries its CC0 copyright, and is the file whose SHA-256 its README gives."""
+    import hashlib
+    import importlib.util
+    from pathlib import Path
+
+    from PIL import Image, ImageCms
+
+    root = Path(__file__).resolve().parents[1]
+    path = root / "styles" / "icc" / "press-uncoated-cmyk.icc"
+    data = path.read_bytes()
+    assert data[12:24] == b"prtrCMYKLab "
+    assert hashlib.sha256(data).hexdigest() in (root / "styles" / "icc" / "README.md").read_text("utf-8")
+    profile = ImageCms.getOpenProfile(str(path))
+    assert profile.profile.profile_description == "press generic uncoated CMYK"
+    assert "CC0" in profile.profile.copyright
+    spec = importlib.util.spec_from_file_location("make_cmyk_profile", root / "scripts" / "make-cmyk-profile.py")
+    model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(model)
+    to_lab = ImageCms.buildTransform(profile, ImageCms.createProfile("LAB", 5000), "CMYK", "LAB",
+                                     renderingIntent=ImageCms.Intent.ABSOLUTE_COLORIMETRIC)
+    for patch in [(0, 0, 0, 0), (100, 0, 0, 0), (0, 100, 0, 0), (0, 0, 100, 0), (0, 0, 0, 100), (0, 0, 0, 50),
+                  (100, 100, 0, 0), (0, 100, 100, 0), (40, 30, 30, 0), (70, 50, 20, 40)]:
+        lum, a, b = to_lab.apply(Image.new("CMYK", (1, 1), tuple(round(v * 2.55) for v in patch))).getpixel((0, 0))
+        got = (lum * 100 / 255, a - 128, b - 128)  # Pillow's 8-bit Lab
+        want = model.xyz_to_lab(model.predict([v / 100 for v in patch]))
+        assert sum((g - w) ** 2 for g, w in zip(got, want)) ** 0.5 < 2.5, (patch, got, want)
 
 
 def test_a_printers_profile_named_in_book_yaml(tiny, capsys):
     chapters(tiny, count=1)
-    icc = (tiny.root / "styles" / "icc" / "FOGRA47L_uncoated.icc").read_bytes()
+    icc = (tiny.root / "styles" / "icc" / "press-uncoated-cmyk.icc").read_bytes()
     # The printer's profile: another description, the same tables.
     tiny.write("content/print/printer.icc", icc)
     tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8")
@@ -157,7 +189,7 @@ def test_a_printers_profile_named_in_book_yaml(tiny, capsys):
     intent = pypdf.PdfReader(tiny.out / "tiny-press.pdf").trailer["/Root"]["/OutputIntents"][0].get_object()
     assert intent["/DestOutputProfile"].get_object().get_data()[:128] == icc[:128]
     # Not a CMYK output profile: refused with its line.
-    srgb = (tiny.root / "styles" / "icc" / "FOGRA47L_uncoated.icc")
+    srgb = (tiny.root / "styles" / "icc" / "press-uncoated-cmyk.icc")
     from PIL import ImageCms
     tiny.write("content/print/printer.icc", ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
     assert tiny.build("press") == 65
