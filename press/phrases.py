@@ -113,6 +113,8 @@ def book_phrases(config, chapters, vocabulary=None, emendations: Iterable[dict] 
             if text]
     out += [(text, config_shown, None) for publisher in config.publishers
             for text in (publisher.name, publisher.short_name) if text]
+    out += [(holder, config_shown, None) for holder in config.copyright_holders]
+    out += [(paragraph, config_shown, None) for paragraph in config.cover.paragraphs()]
     if config.chronology is not None:
         out += [(era.title, config_shown, None) for era in config.chronology.eras]
         out += [(label, config_shown, None) for label in config.chronology.themes.values()]

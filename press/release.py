@@ -7,6 +7,11 @@ of every input file, the versions of the tools, fonts and checkers, and
 the commit: the date is ``SOURCE_DATE_EPOCH`` (the environment's, else the
 last commit's), zip entries are sorted with fixed timestamps, JSON keys are
 sorted, so two releases from the same commit are byte-identical.
+
+With ``--press`` it ships the printer's files too (the press interior and
+the wrap cover, as ``build.py press --strict`` makes them), and refuses,
+naming the line of book.yaml, while they lack what a printer needs: the
+print ISBN (its barcode) and the back-cover copy.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
                         help="the release's version (default: 'version' in content/book.yaml)")
     parser.add_argument("--force", action="store_true",
                         help="release even from a work tree with uncommitted changes")
+    parser.add_argument("--press", action="store_true",
+                        help="ship the printer's files too (<slug>-press.pdf, <slug>-cover.pdf); "
+                             "book.yaml must then give the print ISBN and the back-cover copy")
 
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
@@ -49,6 +57,8 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
 
     root, out = args.root.resolve(), args.out.resolve()
     config = load_config(Paths(root))
+    if args.press:
+        refuse_unready_press(Paths(root), config)
     version = args.release_version or config.version
     if not VERSION.match(version):
         raise ContentError([Problem("VERSION", None, f"'{version}' is not a version: use letters, "
@@ -70,16 +80,48 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         print_results(results, editions)
         if not all(r.passed for r in results):
             raise ContentError([Problem(r.name, None, r.summary) for r in results if not r.passed])
+        press = Path(tmp) / "press"
+        if args.press:
+            # After the checks, into a folder of their own: the checkers read
+            # the reading editions (the press files' own tests: tests/test_press.py).
+            with progress.stage("build the printer's files (--strict)"):
+                _build_press(root, press)
         with progress.stage(f"write release/{name}"):
             staging = Path(tmp) / name
             staging.mkdir()
-            _assemble(root, editions, staging, config.slug, version, epoch, data, dirty)
+            _assemble(root, editions, staging, config.slug, version, epoch, data, dirty,
+                      press if args.press else None)
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():
                 shutil.rmtree(target)
             shutil.move(str(staging), str(target))
     progress.note(f"release written: {display_path(target)}")
     return 0
+
+
+def refuse_unready_press(paths: Paths, config) -> None:
+    """The printer's files ship only with what a printer needs: each gap names its book.yaml line."""
+    from .config import load_yaml
+    from .printer import missing_for_press
+
+    missing = missing_for_press(config)
+    if missing:
+        shown = paths.show(paths.book_yaml)
+        located = load_yaml(paths.book_yaml, shown)
+        raise ContentError([Problem(shown, located.line_of(key),
+                                    f"{why}; a release with the printer's files needs it: add it to book.yaml, "
+                                    "or release without --press")
+                            for key, why in missing])
+
+
+def _build_press(root: Path, editions: Path) -> None:
+    """The press interior and the wrap cover, as ``build.py press --strict`` makes them."""
+    import argparse
+
+    from . import printer
+
+    args = argparse.Namespace(root=root, out=editions, strict=True, command="press")
+    printer.run(args, Progress(quiet=True))
 
 
 def _uncommitted(root: Path) -> list[str]:
@@ -91,12 +133,14 @@ def _uncommitted(root: Path) -> list[str]:
 
 
 def _assemble(root: Path, editions: Path, folder: Path, slug: str, version: str, epoch: str,
-              report_data: dict, dirty: list[str]) -> None:
+              report_data: dict, dirty: list[str], press: Path | None = None) -> None:
     from .checkers import report
 
     for name in (f"{slug}.pdf", f"{slug}.epub", f"{slug}-chronology.json", f"{slug}-chronology.csv"):
         if (editions / name).is_file():
             shutil.copyfile(editions / name, folder / name)
+    for name in (f"{slug}-press.pdf", f"{slug}-cover.pdf") if press is not None else ():
+        shutil.copyfile(press / name, folder / name)
     zip_folder(editions / "html", folder / f"{slug}-web.zip", int(epoch), prefix=f"{slug}-web")
     report.write(folder, report_data)
     manifest = build_manifest(root, slug, version, epoch, report_data, dirty)

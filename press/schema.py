@@ -8,6 +8,7 @@ silently drop data. The README documents every key; keep the two in step.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
@@ -78,16 +79,65 @@ class PrintSettings(Strict):
     # figure print-on-demand services use). Sets the cover's spine width.
     pages_per_inch: Annotated[int, Field(gt=0)] = 444
     cover_colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#1f3a4d"  # sRGB, the cover's ground
-    # The printed book's own ISBN, when it has one apart from the book's
-    # `isbn`: its barcode is on the cover, and the EPUB's page numbers name it.
-    isbn: Text | None = None
+    # The printer's CMYK profile (an ICC file inside content/, e.g.
+    # "print/printer.icc"): the press files' output intent. Default:
+    # styles/icc/press-uncoated-cmyk.icc (generic uncoated offset; its README).
+    output_profile: Text | None = None
 
-    @field_validator("isbn")
+
+ISBN_FORMATS = ("print", "pdf", "epub")  # the order of the copyright page
+
+
+class Isbns(Strict):
+    """One ISBN-13 per format (ISO 2108: each format of a book has its own); each optional."""
+
+    print: Text | None = None  # the printed book: its barcode is on the cover
+    pdf: Text | None = None
+    epub: Text | None = None  # the EPUB's dc:identifier
+
+    @field_validator("print", "pdf", "epub")
     @classmethod
     def _isbn(cls, value: str | None) -> str | None:
         if value is not None and not isbn13_is_valid(value):
             raise ValueError(f"'{value}' is not a valid ISBN-13 (check digit or length)")
         return value
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "Isbns":
+        seen: dict[str, str] = {}
+        for name in ISBN_FORMATS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isbn_digits(value) in seen:
+                raise ValueError(f"{name} and {seen[isbn_digits(value)]} have the same ISBN {value}: each format "
+                                 "has its own; give the other format's ISBN, or leave it out")
+            seen[isbn_digits(value)] = name
+        return self
+
+    def known(self) -> list[tuple[str, str]]:
+        """(format, ISBN) of each format that has one, print first."""
+        return [(name, getattr(self, name)) for name in ISBN_FORMATS if getattr(self, name)]
+
+
+class Copyright(Strict):
+    """Who holds the copyright, and since when (the copyright page's © line)."""
+
+    holders: Annotated[list[Text], Field(min_length=1)]
+    year: Annotated[str, Field(pattern=r"^\d{4}$")] | None = None  # default: the year of `date`
+
+
+class CoverCopy(Strict):
+    """The publisher's copy for the cover."""
+
+    # The back cover's copy (Markdown; paragraphs separated by a blank
+    # line), written for the cover: what the book is, who wrote it.
+    blurb: Text | None = None
+
+    def paragraphs(self) -> list[str]:
+        """The blurb's paragraphs, each one phrase of the book (press.phrases), white space folded."""
+        text = (self.blurb or "").strip()
+        return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
 class Era(Strict):
@@ -119,7 +169,7 @@ class BookConfig(Strict):
     language: Annotated[str, Field(pattern=LANG)]
     authors: Annotated[list[Author], Field(min_length=1)]
     publishers: Annotated[list[Publisher], Field(min_length=1)]
-    isbn: Text
+    isbn: Isbns = Isbns()
     edition: Text
     date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
     rights: Text
@@ -127,34 +177,66 @@ class BookConfig(Strict):
     subject: Text | None = None
     keywords: list[Text] = []
     version: Text = "1.0"
+    copyright: Copyright | None = None
+    cover: CoverCopy = CoverCopy()
     print: PrintSettings = PrintSettings()
     chronology: ChronologySettings | None = None
     bibliography: BibliographySettings | None = None
 
-    @field_validator("isbn")
+    @field_validator("isbn", mode="before")
     @classmethod
-    def _isbn(cls, value: str) -> str:
-        if not isbn13_is_valid(value):
-            raise ValueError(f"'{value}' is not a valid ISBN-13 (check digit or length)")
+    def _isbn_per_format(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("an ISBN belongs to one format: write it under the format it was assigned to "
+                             f"(print, pdf or epub), e.g. 'isbn: {{pdf: \"{value}\"}}'")
         return value
 
     @property
-    def isbn_digits(self) -> str:
-        return isbn_digits(self.isbn)
+    def print_isbn(self) -> str | None:
+        """The printed book's ISBN: its barcode, and the source of the EPUB's page numbers."""
+        return self.isbn.print
 
     @property
-    def print_isbn_digits(self) -> str:
-        return isbn_digits(self.print_isbn)
-
-    @property
-    def print_isbn(self) -> str:
-        """The print edition's ISBN: ``print.isbn``, else the book's ``isbn``."""
-        return self.print.isbn or self.isbn
+    def print_isbn_digits(self) -> str | None:
+        return isbn_digits(self.isbn.print) if self.isbn.print else None
 
     @property
     def print_isbn_key(self) -> tuple[str, ...]:
         """Where book.yaml gives it, for messages."""
-        return ("print", "isbn") if self.print.isbn else ("isbn",)
+        return ("isbn", "print")
+
+    @property
+    def epub_identifier(self) -> str:
+        """The EPUB's dc:identifier: its ISBN as a URN, else a UUID of the book.
+
+        The UUID (RFC 4122 version 5, in the URL namespace, of the book's slug)
+        is the same in every build and changes only with the slug.
+        """
+        if self.isbn.epub:
+            return f"urn:isbn:{isbn_digits(self.isbn.epub)}"
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'press:book:' + self.slug)}"
+
+    @property
+    def page_break_source(self) -> str:
+        """The EPUB's pageBreakSource: the edition whose page numbers it carries.
+
+        The print ISBN; else the PDF's, whose pages are the printed book's
+        (a PDF is a paginated source too: WCAG technique H99); else a stable
+        UUID of the book's print layout: a book with page numbers must name
+        their source (EPUB Accessibility 1.1, 4.2; Ace checks it).
+        """
+        isbn = self.isbn.print or self.isbn.pdf
+        if isbn:
+            return f"urn:isbn:{isbn_digits(isbn)}"
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'press:book:' + self.slug + ':print')}"
+
+    @property
+    def copyright_holders(self) -> list[str]:
+        return list(self.copyright.holders) if self.copyright else [p.name for p in self.publishers]
+
+    @property
+    def copyright_year(self) -> str:
+        return (self.copyright.year if self.copyright and self.copyright.year else None) or self.date[:4]
 
 
 class Event(Strict):

@@ -22,7 +22,9 @@ authors:
     sort_name: "Pérez, Ana"
 publishers:
   - name: "Test Press"
-isbn: "978-9972-671-78-4"
+isbn:
+  print: "978-9972-671-78-4"
+  epub: "978-3-16-148410-0"
 edition: "1st edition, 2021"
 date: "2021-02"
 rights: "All rights reserved."

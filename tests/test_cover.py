@@ -1,4 +1,5 @@
-"""The press cover (issue 9): geometry, PDF/X-4, spine, barcode, ISBN check.
+"""The press cover (issues 9 and 15): geometry, PDF/X-4 in CMYK, spine, barcode,
+ISBN check, the publisher's copy, the front's balanced title and eras.
 
 Every check reads the written PDF: its boxes and metadata with pypdf, its
 text with pypdf's text matrices, its barcode from PDFium's rendering of the
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from markupsafe import Markup
 
 from press.collect import load_strings
 from press.config import Paths, load_config
@@ -21,8 +21,8 @@ from press.editions import wrapcover
 from press.errors import ContentError
 
 PT_PER_MM = 72 / 25.4
-BLURB = Markup("<p>A short book about <em>small</em> things, told in one paragraph.</p>")
-ISBN_DIGITS = "9789972671784"  # tests/conftest.py's TINY_BOOK_YAML
+BLURB = "A short book about *small* things.\n\nIts second paragraph, about the authors."
+ISBN_DIGITS = "9789972671784"  # tests/conftest.py's TINY_BOOK_YAML (isbn.print)
 
 # EAN-13 (ISO/IEC 15420, GS1 General Specifications 5.2.1.2): the left half's
 # digits are set A (odd parity) or B (even parity), the parity pattern gives
@@ -57,17 +57,23 @@ def runs_to_modules(runs: list[tuple[bool, float]]) -> str:
     return "".join(("1" if dark else "0") * max(1, round(width / module)) for dark, width in runs)
 
 
+def with_blurb(tiny, blurb: str = BLURB) -> None:
+    indented = "\n".join(f"    {line}" if line else "" for line in blurb.splitlines())
+    tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8")
+               + f"cover:\n  blurb: |\n{indented}\n")
+
+
 def make_cover(tiny, pages: int, name: str | None = None) -> tuple[Path, list]:
     paths = Paths(tiny.root)
     config = load_config(paths)
     target = tiny.root / "out" / (name or f"cover-{pages}.pdf")
-    warnings = wrapcover.write_wrap_cover(paths, config, load_strings(paths, config.language), pages, BLURB,
-                                          target)
+    warnings = wrapcover.write_wrap_cover(paths, config, load_strings(paths, config.language), pages, target)
     return target, warnings
 
 
 @pytest.fixture
 def cover(tiny) -> Path:
+    with_blurb(tiny)
     target, warnings = make_cover(tiny, 300)
     assert warnings == []
     return target
@@ -94,7 +100,9 @@ def test_pdf_x4_identification(cover):
     assert reader.pdf_header == "%PDF-1.6"  # PDF/X-4 is based on PDF 1.6
     intents = reader.trailer["/Root"]["/OutputIntents"]
     assert len(intents) == 1 and intents[0]["/S"] == "/GTS_PDFX"
-    assert intents[0]["/DestOutputProfile"].get_object().get_data()[36:40] == b"acsp"  # an ICC profile
+    profile = intents[0]["/DestOutputProfile"].get_object()
+    assert profile.get_data()[36:40] == b"acsp" and profile["/N"] == 4  # a CMYK ICC profile
+    assert profile.get_data()[16:20] == b"CMYK"
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
     # Reproducible: the dates are SOURCE_DATE_EPOCH's (conftest sets 2021-02-01) ...
@@ -218,8 +226,9 @@ def test_printed_barcode_scans_as_the_isbn(cover):
 
 
 def isbn_line(tiny) -> int:
+    """The line of isbn.print in the tiny book's book.yaml."""
     lines = (tiny.content / "book.yaml").read_text("utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, 1) if line.startswith("isbn:"))
+    return next(i for i, line in enumerate(lines, 1) if line.startswith("  print: "))
 
 
 def test_wrong_check_digit_stops_the_build_with_file_and_line(tiny, capsys):
@@ -227,36 +236,127 @@ def test_wrong_check_digit_stops_the_build_with_file_and_line(tiny, capsys):
     text = (tiny.content / "book.yaml").read_text("utf-8")
     tiny.write("content/book.yaml", text.replace("978-9972-671-78-4", "978-9972-671-78-5"))
     assert tiny.build("html") == 65
-    assert f"content/book.yaml:{isbn_line(tiny)}: isbn:" in capsys.readouterr().err
+    assert f"content/book.yaml:{isbn_line(tiny)}: isbn.print:" in capsys.readouterr().err
 
 
 def test_cover_recomputes_the_check_digit_itself(tiny):
     paths = Paths(tiny.root)
     config = load_config(paths)
-    wrong = config.model_copy(update={"isbn": "978-9972-671-78-5"})  # past the schema's check
-    with pytest.raises(ContentError, match=rf"content/book\.yaml:{isbn_line(tiny)}: isbn: the check "
+    wrong = config.model_copy(update={"isbn": config.isbn.model_copy(update={"print": "978-9972-671-78-5"})})
+    with pytest.raises(ContentError, match=rf"content/book\.yaml:{isbn_line(tiny)}: isbn.print: the check "
                                            r"digit of '978-9972-671-78-5' should be 4, not 5"):
-        wrapcover.write_wrap_cover(paths, wrong, load_strings(paths, "en"), 100, BLURB, tiny.root / "x.pdf")
+        wrapcover.write_wrap_cover(paths, wrong, load_strings(paths, "en"), 100, tiny.root / "x.pdf")
     assert not (tiny.root / "x.pdf").exists()
 
 
-def test_blurb_is_the_first_paragraph_without_its_notes(tiny):
-    from press.collect import collect
-    from press.convert import Pandoc
-    from press.sources import read_chapters
-
-    tiny.chapter("01-intro.md", "Introduction",
-                 "Peru's *foreign* policy.[^1] Two centuries.\n\nA second paragraph.\n\n[^1]: A note.",
+def test_back_cover_shows_the_publishers_copy_ragged_right(tiny):
+    tiny.chapter("01-intro.md", "Introduction", "The book's own first paragraph.\n\nA second.",
                  kind="introduction")
+    long = " ".join(["The envoys of the young republic signed treaties, drew frontiers and argued in"
+                     " congresses for the principles of a continent."] * 4)
+    with_blurb(tiny, f"A short book about *small* things. {long}\n\nIts second paragraph, about the authors.")
     paths = Paths(tiny.root)
     config = load_config(paths)
-    book = collect(paths, config, read_chapters(paths), Pandoc(tiny.root / ".cache"))
-    blurb = wrapcover.first_paragraph_html(book)
-    assert "<em>foreign</em>" in blurb and "Two centuries" in blurb
-    assert "A note" not in blurb and "second paragraph" not in blurb
-    target = tiny.root / "out" / "blurb.pdf"
-    wrapcover.write_wrap_cover(paths, config, load_strings(paths, "en"), 200, blurb, target)
-    assert "Two centuries" in pypdf.PdfReader(target).pages[0].extract_text()
+    html = wrapcover.wrap_html(paths, config, load_strings(paths, "en"), 200)
+    assert "<em>small</em>" in html and html.count('<div class="blurb">') == 1
+    target, _ = make_cover(tiny, 200)
+    words = words_on(target)
+    text = " ".join(w for w, *_ in words)
+    assert "second paragraph, about the authors." in text
+    assert "first paragraph" not in text  # the copy is the publisher's, not the book's opening
+    # Ragged right: the copy's lines start at one left edge and end at
+    # different places; no line ends with a hyphen.
+    lines = blurb_lines(words)
+    assert len(lines) >= 2
+    assert len({round(line[0][1]) for line in lines}) == 1
+    ends = Counter(round(line[-1][1] + line[-1][3]) for line in lines)
+    assert ends.most_common(1)[0][1] <= len(lines) // 3, ends  # justified, most lines would end together
+    assert not any(line[-1][0].endswith("-") for line in lines)
+
+
+def words_on(pdf: Path) -> list[tuple[str, float, float, float]]:
+    """Upright words on the sheet: (text, x, y, width) in PDF points, from pdftotext -bbox."""
+    import subprocess
+
+    from lxml import etree
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    root = etree.fromstring(out, etree.XMLParser(recover=True))
+    return [(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")) - float(w.get("xMin")))
+            for w in root.iter("{*}word")]
+
+
+def blurb_lines(words) -> list[list]:
+    """The back panel's words above its lower third, grouped into lines by their top."""
+    back = [w for w in words if w[1] < 6 * 72 and w[2] < 5.5 * 72]
+    lines: dict[int, list] = {}
+    for word in back:
+        lines.setdefault(round(word[2]), []).append(word)
+    return [sorted(line, key=lambda w: w[1]) for _, line in sorted(lines.items())]
+
+
+def test_without_a_print_isbn_the_barcode_area_is_marked(tiny, capsys):
+    text = (tiny.content / "book.yaml").read_text("utf-8")
+    tiny.write("content/book.yaml", text.replace('  print: "978-9972-671-78-4"\n', ""))
+    tiny.chapter("01-one.md", "One", "Text.", kind="introduction")
+    assert tiny.build("cover") == 0
+    err_out = capsys.readouterr()
+    assert "no print ISBN (isbn.print)" in err_out.out
+    cover = tiny.out / "tiny-cover.pdf"
+    page_text = pypdf.PdfReader(cover).pages[0].extract_text()
+    assert "ISBN / barcode" in page_text and "978" not in page_text
+
+
+def test_front_title_is_balanced_and_never_leaves_a_word_alone(tiny):
+    from press.editions import cover
+
+    long_title = "The Shape of the Andes and Its Peoples in a Changing World"
+    tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8")
+               .replace('title: "A Tiny Book"', f'title: "{long_title}"'))
+    from types import SimpleNamespace
+
+    from markupsafe import Markup
+
+    from press.phrases import Phrase, Phrases
+
+    paths = Paths(tiny.root)
+    words = SimpleNamespace(phrases=Phrases({long_title: Phrase(Markup(long_title), long_title, [])}))
+    lines, balanced = cover.title_lines(paths, load_config(paths), words)
+    assert balanced and len(lines) >= 2 and all(len(str(line).split()) >= 2 for line in lines)
+    assert " ".join(map(str, lines)) == long_title
+    # Laid out, each line is one line of the front: nothing wraps again.
+    target, _ = make_cover(tiny, 100)
+    tops = {round(w[2]) for w in words_on(target) if w[1] > 6 * 72 + 100 / 444 * 72 and w[0] in long_title.split()
+            and w[2] < 3.5 * 72}
+    assert len(tops) == len(lines)
+
+
+def test_balanced_lines_prefer_phrase_breaks():
+    from press.editions.cover import balanced_lines
+
+    width = len  # one unit a character
+    lines = balanced_lines("200 Years of Peruvian Foreign Policy and Its Projection in a Changing World".split(),
+                           width, 22)
+    assert [" ".join(line) for line in lines] == ["200 Years of Peruvian", "Foreign Policy",
+                                                 "and Its Projection", "in a Changing World"]
+    assert balanced_lines(["One", "Two", "Three"], width, 9) == [["One", "Two", "Three"]]  # never "Three" alone
+
+
+def test_the_front_draws_the_books_eras_to_scale(tiny):
+    from press.editions import cover
+
+    tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8") + (
+        'chronology:\n  themes: {a: "A"}\n  eras:\n'
+        '    - {start: "1800", end: "1850", title: "One"}\n    - {start: "1851", end: "1900", title: "Two"}\n'))
+    paths = Paths(tiny.root)
+    config = load_config(paths)
+    html = cover.cover_html(paths, config, load_strings(paths, "en"))
+    assert 'class="eras"' in html and html.count('class="era-band') == 2
+    target, _ = make_cover(tiny, 100)
+    years = [w for w in words_on(target) if w[0] in ("1800", "1850", "1900")]
+    assert [w[0] for w in sorted(years, key=lambda w: w[1])] == ["1800", "1850", "1900"]
+    xs = sorted(w[1] for w in years)
+    assert xs[1] - xs[0] == pytest.approx(xs[2] - xs[1], rel=0.25)  # 50 years each side: to scale
 
 
 def test_the_cover_image_reads_only_files_of_the_book(tiny, capsys):

@@ -104,13 +104,14 @@ def test_yaml_implicit_typing_cannot_corrupt_values(tiny):
 
 def test_book_yaml_errors_name_their_line(tiny, capsys):
     text = (tiny.content / "book.yaml").read_text("utf-8")
-    tiny.write("content/book.yaml", text.replace('isbn: "978-9972-671-78-4"', 'isbn: "978-9972-671-78-5"')
+    tiny.write("content/book.yaml", text.replace('print: "978-9972-671-78-4"', 'print: "978-9972-671-78-5"')
                + "colour: red\n")
     tiny.chapter("01-a.md", "A", "Text.", kind="introduction")
     assert tiny.build("html") == EXIT_CONTENT
     found = errors(capsys)
-    isbn_line = text.split("\n").index('isbn: "978-9972-671-78-4"') + 1
-    assert any(e.startswith(f"content/book.yaml:{isbn_line}: isbn:") and "not a valid ISBN-13" in e for e in found)
+    isbn_line = text.split("\n").index('  print: "978-9972-671-78-4"') + 1
+    assert any(e.startswith(f"content/book.yaml:{isbn_line}: isbn.print:") and "not a valid ISBN-13" in e
+               for e in found)
     assert any(e.startswith("content/book.yaml:") and "unknown key 'colour'" in e for e in found)
 
 

@@ -129,3 +129,32 @@ def test_a_failing_check_stops_the_release(repo, monkeypatch, capsys):
 def test_a_bad_version_is_refused(repo, capsys):
     assert release(repo, "--version", "../1.0") == EXIT_CONTENT
     assert "is not a version" in capsys.readouterr().err
+
+
+def test_a_release_with_the_printers_files_needs_a_print_isbn_and_the_copy(repo, fast_checks, capsys):
+    text = (repo.content / "book.yaml").read_text("utf-8")
+    repo.write("content/book.yaml", text.replace('  print: "978-9972-671-78-4"\n', ""))
+    git(repo.root, "commit", "-q", "-am", "no print ISBN yet")
+    assert release(repo, "--press") == EXIT_CONTENT
+    err = capsys.readouterr().err
+    lines = (repo.content / "book.yaml").read_text("utf-8").splitlines()
+    isbn = lines.index("isbn:") + 1
+    assert f"content/book.yaml:{isbn}: no print ISBN (isbn.print)" in err
+    assert "a release with the printer's files needs it" in err
+    assert "content/book.yaml:1: no back-cover copy (cover.blurb)" in err  # no 'cover' key: the file's first line
+    assert not (repo.root / "dist" / "release").exists()
+
+
+def test_a_release_ships_the_printers_files(repo, fast_checks):
+    repo.write("content/book.yaml", (repo.content / "book.yaml").read_text("utf-8")
+               + "cover:\n  blurb: \"A tiny book about the office of the first minister.\"\n")
+    git(repo.root, "commit", "-q", "-am", "the back-cover copy")
+    assert release(repo, "--press") == 0
+    folder = repo.root / "dist" / "release" / "tiny-1.0"
+    names = sorted(p.name for p in folder.iterdir())
+    assert "tiny-press.pdf" in names and "tiny-cover.pdf" in names
+    import pypdf
+
+    assert len(pypdf.PdfReader(folder / "tiny-press.pdf").pages) % 2 == 0
+    sums = (folder / "SHA256SUMS").read_text()
+    assert "tiny-press.pdf" in sums and "tiny-cover.pdf" in sums

@@ -136,7 +136,8 @@ class EpubEdition(Edition):
             "title": [{"type": "main", "text": text(config.title)}]
             + ([{"type": "subtitle", "text": text(config.subtitle)}] if config.subtitle else []),
             "creator": [{"role": a.role, "file-as": a.sort_name or a.name, "text": a.name} for a in config.authors],
-            "identifier": [{"scheme": "ISBN-13", "text": f"urn:isbn:{config.isbn_digits}"}],
+            # The EPUB's own ISBN, else a stable UUID of the book (press/schema.py).
+            "identifier": [{"text": config.epub_identifier, **({"scheme": "ISBN-13"} if config.isbn.epub else {})}],
             "publisher": "; ".join(p.name for p in config.publishers),
             "rights": text(config.rights),
             "lang": config.language,
@@ -372,11 +373,14 @@ def _opf(files: dict[str, bytes], book, back_sections, paged: bool = False, fron
         for value in values:
             meta(prop, value)
     pages = None
+    source = book.config.page_break_source
     if paged:
-        pages = strings["epub_accessibility_pages"].format(isbn=book.config.print_isbn)
+        if source.startswith("urn:isbn:"):  # the sentence names an ISBN
+            pages = strings["epub_accessibility_pages"].format(isbn=source.removeprefix("urn:isbn:"))
         # The print edition the page numbers come from (EPUB 3.3, D.3.1;
-        # EPUB Accessibility 1.1, 4.2): the ISBN of this book's print edition.
-        meta("pageBreakSource", f"urn:isbn:{book.config.print_isbn_digits}")
+        # EPUB Accessibility 1.1, 4.2): the print ISBN, else the PDF's
+        # (its pages are the printed book's), else a UUID (press/schema.py).
+        meta("pageBreakSource", source)
     meta("schema:accessibilitySummary", accessibility.summary(found, strings["epub_accessibility"], index, pages))
     # The conformance claim and who made it (EPUB Accessibility 1.1, 2.2 and
     # 2.2.3): the publisher, after `make check` (EPUBCheck, Ace) passes.

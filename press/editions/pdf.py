@@ -38,9 +38,12 @@ class PrintProfile:
     output_intent: str | None = None  # PDF/X needs one
     outer_marks: bool = False  # move .outer-mark boxes to the outer margin of rectos
     bleed_mm: float = 0.0  # PDF/X: the BleedBox, this far outside the TrimBox
+    even_pages: bool = False  # blank pages at the end to an even count (the press: sheets have two sides)
 
 
 READING = PrintProfile()
+# A page with nothing printed on it (its @page rule is in press.css).
+BLANK_PAGE = '<!DOCTYPE html><html><body><div class="press-blank"></div></body></html>'
 
 
 @dataclass
@@ -209,6 +212,11 @@ def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, paged:
     front_pages, more = layout_front_matter(paths, config, front, body, profile)
     warnings += more
     document = document.copy(front_pages + document.pages)
+    if profile.even_pages and len(document.pages) % 2:
+        # A printer's file has an even number of pages: a blank one at the end.
+        blank, more = render(paths, config, BLANK_PAGE, profile)
+        warnings += more
+        document = document.copy(document.pages + blank.pages[:1])
     layout = layout_of(document, len(front_pages))
     _PARSED.clear()  # the next build may have other styles
     if profile.outer_marks:
@@ -280,7 +288,8 @@ def page_references(layout: "PrintLayout"):
     return pages
 
 
-def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts, profile: PrintProfile = READING) -> list:
+def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts, profile: PrintProfile = READING,
+                colour_profiles: dict | None = None) -> list:
     from weasyprint import CSS
 
     sheets = [CSS(filename=str(paths.styles / name), url_fetcher=fetcher, font_config=fonts)
@@ -289,7 +298,10 @@ def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts, profile: Print
     trim = config.print
     sheets.append(CSS(string=f"@page {{ size: {trim.trim_width} {trim.trim_height}; }}"))
     if profile.css:
-        sheets.append(CSS(string=profile.css, font_config=fonts))
+        # Its @color-profile rules (the press's output intent) land in
+        # ``colour_profiles``, which the layout is given (WeasyPrint 70).
+        sheets.append(CSS(string=profile.css, font_config=fonts, url_fetcher=fetcher,
+                          color_profiles=colour_profiles))
     return sheets
 
 
@@ -310,7 +322,9 @@ def _styles(paths: Paths, config: BookConfig, profile: PrintProfile):
         # @font-face rules only load with a FontConfiguration shared by the
         # stylesheets and the layout (WeasyPrint docs, "Fonts").
         fonts = FontConfiguration()
-        _PARSED[key] = (fetcher, fonts, stylesheets(paths, config, fetcher, fonts, profile))
+        colour_profiles: dict = {}
+        _PARSED[key] = (fetcher, fonts, stylesheets(paths, config, fetcher, fonts, profile, colour_profiles),
+                        colour_profiles)
     return _PARSED[key]
 
 
@@ -323,10 +337,10 @@ def render(paths: Paths, config: BookConfig, html: str, profile: PrintProfile = 
     from ..safety import captured_warnings
 
     with captured_warnings("weasyprint") as messages:
-        fetcher, fonts, sheets = _styles(paths, config, profile)
+        fetcher, fonts, sheets, colour_profiles = _styles(paths, config, profile)
         document = HTML(
             string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=sheets, font_config=fonts, pdf_variant=profile.variant,
+        ).render(stylesheets=sheets, font_config=fonts, color_profiles=colour_profiles, pdf_variant=profile.variant,
                  output_intent=profile.output_intent)
     if fetcher.refused:
         refused, fetcher.refused = list(fetcher.refused), []

@@ -2,8 +2,8 @@
 
 The front panel is the design of the EPUB and web cover image
 (``templates/cover/front.html.j2``, ``styles/cover.css``); the wrap adds the
-back (the book's opening paragraph as blurb, the publishers, the ISBN over
-its EAN-13 barcode) and the spine, whose width follows the interior's page
+back (the publisher's copy, ``cover.blurb``, the publishers, the print ISBN
+over its EAN-13 barcode, or a marked area while there is none) and the spine, whose width follows the interior's page
 count and the paper's thickness in ``book.yaml``. Laid out by WeasyPrint as
 PDF/X-4 (its ``pdf/x-4`` variant), like the press interior.
 """
@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ..config import Paths, load_yaml
 from ..errors import ContentError, Problem
 from ..render import config_context, environment
-from ..schema import BookConfig, ean13_check_digit
+from ..schema import BookConfig, ean13_check_digit, isbn_digits
 
 STYLESHEETS = ("fonts.css", "cover.css", "cover-wrap.css")
 MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "Q": 0.25}
@@ -71,14 +71,17 @@ def cover_size(config: BookConfig, page_count: int) -> CoverSize:
 # The ISBN and its barcode
 
 
-def checked_isbn_digits(paths: Paths, config: BookConfig) -> str:
-    """The ISBN's 13 digits, its check digit recomputed here.
+def checked_isbn_digits(paths: Paths, config: BookConfig) -> str | None:
+    """The print ISBN's 13 digits, its check digit recomputed here; None without one.
 
     book.yaml's schema checks it too; the cover checks again because a
     barcode that scans as another book is the one mistake a printer cannot
     see, and ``config`` may not come from the schema.
     """
-    isbn, key, digits = config.print_isbn, config.print_isbn_key, config.print_isbn_digits
+    isbn, key = config.print_isbn, config.print_isbn_key
+    if isbn is None:
+        return None
+    digits = isbn_digits(isbn)
     name = ".".join(key)
     problem = None
     if not re.fullmatch(r"97[89]\d{10}", digits):
@@ -132,32 +135,11 @@ def barcode_svg(digits: str) -> Markup:
 # The blurb
 
 
-def first_paragraph_html(book) -> Markup:
-    """The first body paragraph of the book's first unit, for the back cover.
+def blurb_html(config: BookConfig, strings) -> Markup:
+    """The back cover's copy: book.yaml's ``cover.blurb``, one <p> per paragraph; empty without one.
 
-    Notes, index marks and ids stay in the book: the blurb keeps the words
-    and their emphasis only.
-    """
-    from lxml import html as lxml_html
-
-    for unit in book.units:
-        if not unit.html.strip():
-            continue
-        root = lxml_html.fragment_fromstring(unit.html, create_parent="div")
-        for para in root.iter("p"):
-            if not "".join(para.itertext()).strip():
-                continue
-            for note in para.xpath(".//*[contains(concat(' ', @class, ' '), ' footnote ')]"
-                                   " | .//*[contains(concat(' ', @class, ' '), ' note ')]"):
-                note.drop_tree()
-            for element in para.iter():
-                for attribute in [a for a in element.attrib if a != "lang"]:
-                    del element.attrib[attribute]  # ids, index keys, classes
-            for wrapper in para.xpath(".//a | .//span[not(@lang)]"):
-                wrapper.drop_tag()
-            para.attrib.clear()
-            return Markup(lxml_html.tostring(para, encoding="unicode").strip())
-    return Markup("")
+    Each paragraph is a phrase of the book, read with the body's reader (press.phrases)."""
+    return Markup("").join(Markup("<p>{}</p>\n").format(strings.phrases.html(p)) for p in config.cover.paragraphs())
 
 
 # ---------------------------------------------------------------------------
@@ -177,14 +159,20 @@ def spine_authors(config: BookConfig, strings: dict) -> Markup:
     return join_names(names, strings.get("and", "and"))
 
 
-def wrap_html(paths: Paths, config: BookConfig, strings: dict, page_count: int, blurb_html: Markup,
+def wrap_html(paths: Paths, config: BookConfig, strings: dict, page_count: int,
               font_pt: float | None = None, wrap_title: bool = False) -> str:
+    from ..printer import output_profile
+    from .cover import design_context
+
     size = cover_size(config, page_count)
     digits = checked_isbn_digits(paths, config)
     rounded = CoverSize(*(round(v, 3) for v in (size.panel, size.spine, size.height, size.bleed)))
     return environment(paths).get_template("cover/wrap.html.j2").render(
-        **config_context(config, strings), size=rounded, slug=round(SLUG_FACTOR * size.bleed, 3),
-        blurb=Markup(blurb_html), barcode=barcode_svg(digits), spine_authors=spine_authors(config, strings),
+        **config_context(config, strings), **design_context(paths, config, strings, cmyk_colours=True),
+        size=rounded, slug=round(SLUG_FACTOR * size.bleed, 3), blurb=blurb_html(config, strings),
+        barcode=barcode_svg(digits) if digits else None, spine_authors=spine_authors(config, strings),
+        # The output intent is the press interior's: the printer's CMYK profile.
+        output_profile=output_profile(paths, config).as_uri(),
         spine_text=size.spine >= MIN_SPINE_TEXT_MM, spine_margin=SPINE_MARGIN_MM, wrap_title=wrap_title,
         spine_font_pt=font_pt if font_pt is not None else spine_font_pt(size.spine))
 
@@ -197,7 +185,7 @@ PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS px
 SMALLEST_SPINE_PT = 6.0
 
 
-def write_wrap_cover(paths: Paths, config: BookConfig, strings: dict, page_count: int, blurb_html: Markup,
+def write_wrap_cover(paths: Paths, config: BookConfig, strings: dict, page_count: int,
                      target: Path) -> list[Problem]:
     """Write the wrap cover as PDF/X-4 to ``target``; WeasyPrint's warnings are returned."""
     from ..safety import captured_warnings
@@ -209,8 +197,8 @@ def write_wrap_cover(paths: Paths, config: BookConfig, strings: dict, page_count
     for wrap, smallest in ((False, 8.0), (True, SMALLEST_SPINE_PT)):
         font_pt = spine_font_pt(size.spine)
         while True:
-            html = wrap_html(paths, config, strings, page_count, blurb_html, font_pt, wrap)
-            document, messages = _layout(paths, html)  # the last layout's warnings are the cover's
+            html = wrap_html(paths, config, strings, page_count, font_pt, wrap)
+            document, messages = _layout(paths, config, html)  # the last layout's warnings are the cover's
             overflow = _spine_overflow(document, size)
             if not overflow or font_pt <= smallest:
                 break
@@ -222,16 +210,16 @@ def write_wrap_cover(paths: Paths, config: BookConfig, strings: dict, page_count
                                                f"even at {font_pt} pt; shorten the title or thicken the book"))
     target.parent.mkdir(parents=True, exist_ok=True)
     with captured_warnings("weasyprint") as written:
-        document.write_pdf(target, pdf_variant="pdf/x-4", output_intent="srgb",
-                           finisher=_finisher(size.bleed, html))
+        document.write_pdf(target, pdf_variant="pdf/x-4", output_intent="device-cmyk",
+                           finisher=_finisher(size.bleed, html.replace(paths.root.resolve().as_uri(), "")))
     return problems + [Problem("cover", None, f"WeasyPrint: {m}") for m in [*messages, *written]]
 
 
-def _layout(paths: Paths, html: str):
+def _layout(paths: Paths, config: BookConfig, html: str):
     from ..safety import confined_layout
 
     return confined_layout(paths.root, html, [paths.styles / name for name in STYLESHEETS],
-                           pdf_variant="pdf/x-4", output_intent="srgb")
+                           pdf_variant="pdf/x-4", output_intent="device-cmyk")
 
 
 def _spine_overflow(document, size: CoverSize) -> bool:
@@ -257,18 +245,31 @@ def _finisher(bleed_mm: float, html: str):
 
 
 def fix_pdfx(pdf, bleed_mm: float, seed: str) -> None:
-    """Fix what WeasyPrint's PDF/X-4 writer leaves: the BleedBox, the XMP DocumentID.
+    """Fix what WeasyPrint's PDF/X-4 writer leaves: the BleedBox, the XMP DocumentID, RGB colours,
+    the output condition.
 
     WeasyPrint puts the BleedBox at most 10 pt outside the TrimBox, whatever
     the CSS bleed; ours is the printer's bleed, where the ground is painted
     (ISO 32000-1, 14.11.2: the BleedBox is what the printer keeps). And it
     writes a random ``xmpMM:DocumentID`` (uuid4, weasyprint/pdf/metadata.py):
     ours is derived from ``seed`` (a hash of the document's HTML), so the
-    same book gives the same bytes. Used for the cover and the press interior.
+    same book gives the same bytes. RGB colours are written in the output
+    intent's inks (press/inks.py). WeasyPrint names the output condition
+    after the profile's description; a condition not in the ICC's registry of
+    characterizations is "Custom", described by the embedded profile (PDF/X,
+    ISO 15930-7): ours is one, and we cannot tell whether a printer's is.
+    Used for the cover and the press interior.
     """
     import uuid
 
     import pydyf
+
+    from ..inks import to_output_intent
+
+    to_output_intent(pdf)
+    for intent in pdf.catalog.get("OutputIntents", ()):
+        intent["OutputConditionIdentifier"] = pydyf.String("Custom")
+        intent["OutputCondition"] = intent["Info"]  # the profile's description
 
     bleed = bleed_mm * 72 / 25.4
     document_id = f"xmp.did:{uuid.UUID(seed[:32])}".encode()
