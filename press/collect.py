@@ -87,14 +87,20 @@ class UnitOutput:
     messages: list[str]  # pandoc's warnings when it wrote the HTML
 
 
+def typeset_words(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc,
+                  vocabulary=None, emendations=(), emendation_intro: str | None = None):
+    """Every phrase of the book and every interface word, typeset in one go
+    (press.phrases): the ``t`` of every template, and the problems found."""
+    phrases = book_text.book_phrases(config, chapters, vocabulary, emendations, paths.show(paths.book_yaml),
+                                     emendation_intro)
+    return book_text.render(pandoc, phrases, load_strings(paths, config.language))
+
+
 def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc) -> Book:
     problems = Collector()
     vocabulary = load_vocabulary(paths)
     emendations, emendation_intro = load_emendations(paths)
-    # Every phrase of the book and every interface word, typeset in one go (press.phrases).
-    phrases = book_text.book_phrases(config, chapters, vocabulary, emendations, paths.show(paths.book_yaml),
-                                     emendation_intro)
-    strings, trouble = book_text.render(pandoc, phrases, load_strings(paths, config.language))
+    strings, trouble = typeset_words(paths, config, chapters, pandoc, vocabulary, emendations, emendation_intro)
     problems.extend(trouble)
     problems.raise_if_any()
     note = strings.get("lacuna_note", "The source text is lost here.")

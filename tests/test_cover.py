@@ -15,7 +15,6 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from press.collect import load_strings
 from press.config import Paths, load_config
 from press.editions import wrapcover
 from press.errors import ContentError
@@ -63,11 +62,22 @@ def with_blurb(tiny, blurb: str = BLURB) -> None:
                + f"cover:\n  blurb: |\n{indented}\n")
 
 
+def book_words(paths: Paths, config):
+    """The book's typeset words with its phrases (press.phrases), as the build gives the covers
+    (a cover is made for a book that has no chapter yet, too)."""
+    from press.collect import typeset_words
+    from press.convert import Pandoc
+
+    words, problems = typeset_words(paths, config, [], Pandoc(paths.root / ".cache" / "pandoc"))
+    assert not problems
+    return words
+
+
 def make_cover(tiny, pages: int, name: str | None = None) -> tuple[Path, list]:
     paths = Paths(tiny.root)
     config = load_config(paths)
     target = tiny.root / "out" / (name or f"cover-{pages}.pdf")
-    warnings = wrapcover.write_wrap_cover(paths, config, load_strings(paths, config.language), pages, target)
+    warnings = wrapcover.write_wrap_cover(paths, config, book_words(paths, config), pages, target)
     return target, warnings
 
 
@@ -245,7 +255,7 @@ def test_cover_recomputes_the_check_digit_itself(tiny):
     wrong = config.model_copy(update={"isbn": config.isbn.model_copy(update={"print": "978-9972-671-78-5"})})
     with pytest.raises(ContentError, match=rf"content/book\.yaml:{isbn_line(tiny)}: isbn.print: the check "
                                            r"digit of '978-9972-671-78-5' should be 4, not 5"):
-        wrapcover.write_wrap_cover(paths, wrong, load_strings(paths, "en"), 100, tiny.root / "x.pdf")
+        wrapcover.write_wrap_cover(paths, wrong, book_words(paths, config), 100, tiny.root / "x.pdf")
     assert not (tiny.root / "x.pdf").exists()
 
 
@@ -257,7 +267,7 @@ def test_back_cover_shows_the_publishers_copy_ragged_right(tiny):
     with_blurb(tiny, f"A short book about *small* things. {long}\n\nIts second paragraph, about the authors.")
     paths = Paths(tiny.root)
     config = load_config(paths)
-    html = wrapcover.wrap_html(paths, config, load_strings(paths, "en"), 200)
+    html = wrapcover.wrap_html(paths, config, book_words(paths, config), 200)
     assert "<em>small</em>" in html and html.count('<div class="blurb">') == 1
     target, _ = make_cover(tiny, 200)
     words = words_on(target)
@@ -350,7 +360,7 @@ def test_the_front_draws_the_books_eras_to_scale(tiny):
         '    - {start: "1800", end: "1850", title: "One"}\n    - {start: "1851", end: "1900", title: "Two"}\n'))
     paths = Paths(tiny.root)
     config = load_config(paths)
-    html = cover.cover_html(paths, config, load_strings(paths, "en"))
+    html = cover.cover_html(paths, config, book_words(paths, config))
     assert 'class="eras"' in html and html.count('class="era-band') == 2
     target, _ = make_cover(tiny, 100)
     years = [w for w in words_on(target) if w[0] in ("1800", "1850", "1900")]

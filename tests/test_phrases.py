@@ -47,7 +47,8 @@ authors:
     affiliation: "St Mary's College"
 publishers:
   - name: "Test Press"
-isbn: "978-9972-671-78-4"
+isbn:
+  pdf: "978-9972-671-78-4"
 edition: "1st edition, 2021"
 date: "2021-02"
 rights: "All rights reserved."
