@@ -47,17 +47,68 @@ def pandoc_version() -> tuple[int, ...]:
     return numbers
 
 
+# WeasyPrint 70's lookup of the system's libraries (weasyprint/text/ffi.py):
+# each under these names, in this order, through cffi's ``dlopen``, which
+# opens a name with a dot or a slash as it is and then asks
+# ``ctypes.util.find_library``. No ldconfig on the PATH is needed, so this
+# works for a non-root user whose PATH lacks /sbin, and on macOS.
+WEASYPRINT_LIBRARIES = {
+    "gobject-2.0": ("libgobject-2.0-0", "gobject-2.0-0", "gobject-2.0", "libgobject-2.0.so.0",
+                    "libgobject-2.0.0.dylib", "libgobject-2.0-0.dll"),
+    "pango-1.0": ("libpango-1.0-0", "pango-1.0-0", "pango-1.0", "libpango-1.0.so.0",
+                  "libpango-1.0.dylib", "libpango-1.0-0.dll"),
+    "harfbuzz": ("libharfbuzz-0", "harfbuzz", "harfbuzz-0.0", "libharfbuzz.so.0",
+                 "libharfbuzz.0.dylib", "libharfbuzz-0.dll"),
+    "fontconfig": ("libfontconfig-1", "fontconfig-1", "fontconfig", "libfontconfig.so.1",
+                   "libfontconfig.1.dylib", "libfontconfig-1.dll"),
+    "pangoft2-1.0": ("libpangoft2-1.0-0", "pangoft2-1.0-0", "pangoft2-1.0", "libpangoft2-1.0.so.0",
+                     "libpangoft2-1.0.dylib", "libpangoft2-1.0-0.dll"),
+}
+# What to install, per system (scripts/system-deps.sh says the same).
+PANGO_INSTALL = (
+    ("Debian/Ubuntu", "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"),
+    ("Fedora", "sudo dnf install pango harfbuzz"),
+    ("macOS (Homebrew)", "brew install pango"),
+)
+# Where Homebrew puts them; /opt/homebrew/lib (Apple silicon) is not on the
+# dynamic loader's default path, so only some Pythons find it there.
+HOMEBREW_LIBS = ("/opt/homebrew/lib", "/usr/local/lib")
+
+
 @functools.cache
 def check_pango() -> None:
-    """WeasyPrint needs Pango >= 1.44 from the system."""
-    if ctypes.util.find_library("pango-1.0") is None and not _loadable("libpango-1.0.so.0"):
-        raise ToolError(
-            "Pango is missing (WeasyPrint needs it): on Debian/Ubuntu run "
-            "'apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0'"
-        )
+    """WeasyPrint needs Pango >= 1.44 from the system: fail before the build if it cannot load it."""
+    missing = [library for library, names in WEASYPRINT_LIBRARIES.items() if not _weasyprint_finds(names)]
+    if missing:
+        raise ToolError(pango_missing(missing))
 
 
-def _loadable(name: str) -> bool:
+def pango_missing(missing: list[str]) -> str:
+    """The error for libraries WeasyPrint cannot load: what to install, per system."""
+    lines = [f"WeasyPrint cannot load {', '.join(missing)} (the system's Pango and the libraries "
+             "it uses, which lay out the PDF); install them:"]
+    lines += [f"  {system + ':':<18} {command}" for system, command in PANGO_INSTALL]
+    for folder in HOMEBREW_LIBS:
+        if (Path(folder) / "libpango-1.0.dylib").exists():
+            lines.append(f"  Pango is in {folder}, where this Python does not look (Kozea/WeasyPrint#1448): "
+                         f"make the venv with Homebrew's Python: rm -rf .venv && make all "
+                         f"PYTHON={Path(folder).parent}/bin/python3")
+            break
+    return "\n".join(lines)
+
+
+def _weasyprint_finds(names: tuple[str, ...]) -> bool:
+    """cffi's ``_load_backend_lib`` for each name, as WeasyPrint's ``_dlopen`` tries them."""
+    for name in names:
+        if ("." in name or "/" in name) and _dlopen(name):
+            return True
+        path = ctypes.util.find_library(name)
+        if path and _dlopen(path):
+            return True
+    return False
+
+
+def _dlopen(name: str) -> bool:
     try:
         ctypes.CDLL(name)
     except OSError:
