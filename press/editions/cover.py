@@ -34,8 +34,8 @@ def cover_png(paths: Paths, config, strings: dict, warnings: list | None = None)
 
     html = cover_html(paths, config, strings)
     digest = hashlib.sha256(html.encode("utf-8"))
-    sheets = [paths.styles / name for name in ("fonts.css", "cover.css")]
-    for path in [*sorted((paths.styles / "fonts").glob("*")), *sheets]:
+    sheets = [paths.style(name) for name in ("fonts.css", "cover.css")]
+    for path in [*paths.styles_in("fonts"), *sheets]:
         digest.update(path.read_bytes())
     cache = paths.root / ".cache" / "cover" / f"{digest.hexdigest()}.png"
     with _lock:  # the HTML edition and the EPUB both ask for it
@@ -58,7 +58,7 @@ def _render(paths: Paths, html: str) -> tuple[bytes, list[str]]:
     # is usually in the cache.
     from ..safety import captured_warnings, confined_layout
 
-    document, messages = confined_layout(paths.root, html, [paths.styles / n for n in ("fonts.css", "cover.css")])
+    document, messages = confined_layout(paths, html, [paths.style(n) for n in ("fonts.css", "cover.css")])
     with captured_warnings("weasyprint") as written:
         pdf = document.write_pdf()
     page = pypdfium2.PdfDocument(pdf)[0]
