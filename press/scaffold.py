@@ -23,7 +23,7 @@ RENAMED = {"gitignore": ".gitignore"}  # a dotfile would be left out of the whee
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    parser.add_argument("directory", type=Path, help="the new book's folder (must not exist, or be empty)")
+    parser.add_argument("directory", type=Path, metavar="DIR", help="the new book's folder (must not exist, or be empty)")
     parser.add_argument("--title", help="the book's title (default: from the folder's name)")
 
 
