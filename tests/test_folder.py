@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -121,7 +122,13 @@ def test_press_new_makes_a_book_that_builds_and_passes_check(tmp_path, monkeypat
 
 
 def wheel(tmp: Path) -> Path:
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w", str(tmp)],
+    # Built from a copy: setuptools builds in the source tree (build/, *.egg-info).
+    source = tmp / "source"
+    skip = shutil.ignore_patterns("node_modules", "__pycache__", "*.egg-info", "build")
+    for name in ("press", "templates", "styles", "checkers"):
+        shutil.copytree(REPO / name, source / name, ignore=skip)
+    shutil.copyfile(REPO / "pyproject.toml", source / "pyproject.toml")
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(tmp)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     return next(tmp.glob("press-*.whl"))
