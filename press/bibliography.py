@@ -53,12 +53,15 @@ class Bibliography:
 
 def load_library(paths: Paths, settings) -> Library:
     problems: list[Problem] = []
-    path, style = paths.content / settings.references, paths.content / settings.style
+    # The CSL style is the book's (content/) or one the toolchain ships (styles/csl/).
+    path, style = paths.content / settings.references, paths.csl(settings.style)
     book_yaml = paths.show(paths.book_yaml)
-    for name, file in (("references", path), ("style", style)):
-        if not file.resolve().is_relative_to(paths.content.resolve()) or not file.is_file():
+    for name, file, within in (("references", path, [paths.content]),
+                               ("style", style, [paths.content, *paths.style_dirs])):
+        if not any(file.resolve().is_relative_to(w.resolve()) for w in within) or not file.is_file():
+            where = "content/" if name == "references" else "content/ or styles/"
             problems.append(Problem(book_yaml, None, f"bibliography {name} '{getattr(settings, name)}' "
-                                                     "is not a file in content/"))
+                                                     f"is not a file in {where}"))
     if problems:
         raise ContentError(problems)
     shown = paths.show(path)

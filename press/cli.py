@@ -1,6 +1,7 @@
-"""Command line: ``python build.py all|html|pdf|epub [--strict] [--out DIR]``,
-and the commands around the build: ``proof``, ``watch``, ``check``,
-``release``, ``press`` and ``cover``.
+"""Command line: ``press build [BOOK]`` (or ``python build.py all|html|pdf|epub
+[--strict] [--out DIR] [--root BOOK]``), the commands around the build:
+``proof``, ``watch``, ``check``, ``release``, ``press`` and ``cover``, and
+``press new DIR`` to start a book. BOOK is any folder holding ``content/``.
 
 ``main(argv=None) -> int`` so that tests call it in-process (WeasyPrint's
 and mdformat's command lines are built the same way). Errors are printed
@@ -11,15 +12,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
+from importlib import metadata
 from pathlib import Path
 
 from .errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_TOOL, BookError
 from .pipeline import EDITIONS, build
 from .progress import Progress
 
-TARGETS = {"all": list(EDITIONS), **{name: [name] for name in EDITIONS}}
+TARGETS = {"build": list(EDITIONS), "all": list(EDITIONS), **{name: [name] for name in EDITIONS}}
 
 
 # Commands that live in their own module: ``add_arguments(parser)`` and
@@ -33,24 +36,42 @@ COMMANDS = {
     "press": ("press.printer", "the printer's PDF: PDF/X-4 with bleed and crop marks"),
     "cover": ("press.printer", "the wrap-around cover (back, spine, front) as a press PDF"),
 }
+NEW = ("press.scaffold", "start a new book: DIR/content/ with book.yaml and one unit of text")
 
 
 def _common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("book", nargs="?", type=Path, metavar="BOOK",
+                         help="the book's folder, holding content/ (default: --root, else .)")
     command.add_argument("--out", type=Path, help="output folder (default: dist/ in the book's folder)")
-    command.add_argument("--root", type=Path, default=Path("."),
-                         help="the book's folder, holding content/, templates/, styles/ (default: .)")
+    command.add_argument("--root", type=Path,
+                         help="the book's folder, holding content/ and any templates/ or styles/ "
+                         "of its own that override the toolchain's (default: .)")
     command.add_argument("--quiet", action="store_true", help="print only problems")
 
 
-def parser(modules: bool = True) -> argparse.ArgumentParser:
+def version() -> str:
+    try:
+        return metadata.version("press")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def parser(modules: bool = True, prog: str = "build.py") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="build.py",
-        description="Build the book's editions from content/ (web HTML, print PDF, EPUB 3).",
+        prog=prog,
+        description="Build a book's editions from its content/ (web HTML, print PDF, EPUB 3).",
         epilog=f"Exit codes: {EXIT_OK} success, {EXIT_CONTENT} bad content, "
         f"{EXIT_TOOL} missing tool, {EXIT_INTERNAL} internal failure.",
     )
+    p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    new = sub.add_parser("new", help=NEW[1], description=NEW[1])
+    new.add_argument("--quiet", action="store_true", help="print only problems")
+    new.set_defaults(module=NEW[0], root=None, book=None, out=None)
+    if modules:
+        importlib.import_module(NEW[0]).add_arguments(new, "new")
     for name, help_text in (
+        ("build", "build every edition (the same as all)"),
         ("all", "build every edition"),
         ("html", "build the web edition (dist/html/index.html)"),
         ("pdf", "build the print PDF (dist/<slug>.pdf)"),
@@ -69,27 +90,34 @@ def parser(modules: bool = True) -> argparse.ArgumentParser:
     return p
 
 
-def _parse(argv: list[str] | None) -> argparse.Namespace:
-    args = _parse_command(argv)
+def _parse(argv: list[str] | None, prog: str) -> argparse.Namespace:
+    p, args = _parse_command(argv, prog)
+    if args.command == "new":
+        return args
+    if args.book is not None and args.root is not None and args.book.resolve() != args.root.resolve():
+        p.error(f"two books named: {args.book} and --root {args.root}; name one")
+    args.root = args.book or args.root or Path(".")
     if args.out is None:
         args.out = args.root / "dist"  # beside the book's content/, wherever it is built from
     return args
 
 
-def _parse_command(argv: list[str] | None) -> argparse.Namespace:
+def _parse_command(argv: list[str] | None, prog: str) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
     # Only the chosen command's module is imported to read its options.
     argv = list(sys.argv[1:] if argv is None else argv)
     wanted = argv[0] if argv else None
-    if wanted in COMMANDS:
-        p = parser(modules=False)
+    modules = {**{name: module for name, (module, _) in COMMANDS.items()}, "new": NEW[0]}
+    if wanted in modules:
+        p = parser(modules=False, prog=prog)
         sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
-        importlib.import_module(COMMANDS[wanted][0]).add_arguments(sub.choices[wanted], wanted)
-        return p.parse_args(argv)
-    return parser(modules=wanted not in TARGETS).parse_args(argv)
+        importlib.import_module(modules[wanted]).add_arguments(sub.choices[wanted], wanted)
+        return p, p.parse_args(argv)
+    p = parser(modules=wanted not in TARGETS and not (wanted or "").startswith("-"), prog=prog)
+    return p, p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parse(argv)
+def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
+    args = _parse(argv, prog)
     progress = Progress(quiet=args.quiet)
     try:
         if getattr(args, "module", None):
@@ -114,3 +142,16 @@ def main(argv: list[str] | None = None) -> int:
     if not result.up_to_date:
         progress.note(f"built {', '.join(result.results)} into {args.out}")
     return EXIT_OK
+
+
+def console() -> None:
+    """The ``press`` command (pyproject.toml's [project.scripts]) and ``python -m press``."""
+    code = main(prog="press")
+    # As build.py: every file is closed by now, and tearing the interpreter
+    # down costs a quarter of a second for nothing, unless a profiler or a
+    # coverage tracer waits to write at exit.
+    if sys.getprofile() is None and sys.gettrace() is None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

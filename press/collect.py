@@ -30,7 +30,7 @@ def load_strings(paths: Paths, language: str) -> dict:
     """Interface words ("Contents", "Index") in the book's language."""
     base = language.split("-")[0]
     for name in (language, base, "en"):
-        path = paths.templates / "locale" / f"{name}.yaml"
+        path = paths.template(f"locale/{name}.yaml")
         if path.is_file():
             return load_yaml(path, paths.show(path)).data or {}
     return {}

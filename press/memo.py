@@ -94,20 +94,24 @@ class Memo:
             self._entries = {k: v for k, v in self._entries.items() if k in keep}
 
 
-def templates_digest(folder: Path) -> str:
-    """The names and text of every file under ``folder``: a changed template renders anew."""
+def templates_digest(folders: list[Path]) -> str:
+    """The names and text of every template the book uses (its own overrides
+    first, then the toolchain's): a changed template renders anew."""
     sha = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            sha.update(str(path.relative_to(folder)).encode("utf-8") + b"\0")
-            sha.update(hashlib.sha256(path.read_bytes()).digest())
+    for index, folder in enumerate(folders):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                sha.update(f"{index}:{path.relative_to(folder)}".encode("utf-8") + b"\0")
+                sha.update(hashlib.sha256(path.read_bytes()).digest())
     return sha.hexdigest()
 
 
 def presentation_digest(paths, book) -> str:
     """What every rendering of the book depends on besides its own data: the
     templates' text, book.yaml and the interface strings."""
-    return digest(templates_digest(paths.templates), book.config.model_dump_json(), repr(book.strings))
+    return digest(templates_digest(paths.template_dirs), book.config.model_dump_json(), repr(book.strings))
 
 
 def template_reads(env, name: str, seen: set[str] | None = None) -> set[str] | None:

@@ -49,7 +49,8 @@ def build(root: Path, targets: list[str], out: Path, strict: bool = False,
         progress.note("up to date: nothing changed since the last build")
         return BuildResult(out, warnings=[Problem(*w) for w in previous["warnings"]], up_to_date=True)
     result = _build(paths, targets, out, strict, progress)
-    stamp.write(out, fingerprint, result.results, result.warnings)
+    written = prune(out, stamp.outputs(previous), result.results, [*targets, "data"])
+    stamp.write(out, fingerprint, result.results, result.warnings, written)
     return result
 
 
@@ -183,3 +184,30 @@ def publish(stage: Path, out: Path, names: list[str]) -> None:
                 shutil.rmtree(trash, ignore_errors=True)
         else:
             os.replace(source, target)
+
+
+def prune(out: Path, before: dict[str, list[str]], results: dict, built: list[str]) -> dict[str, list[str]]:
+    """Remove from ``out`` what earlier builds of the editions in ``built``
+    wrote and this build did not (an earlier slug's PDF); return the new
+    manifest. Files no build wrote, and editions not built now, are left alone.
+    """
+    now = {name: list(r.files) for name, r in results.items()}
+    after = {name: files for name, files in before.items() if name not in built and name not in now}
+    after.update(now)
+    keep = {f for files in after.values() for f in files}
+    for name in built:
+        for file in before.get(name, []):
+            if file not in keep:
+                _remove(out, file)
+    return after
+
+
+def _remove(out: Path, name: str) -> None:
+    target = out / name
+    # The manifest names files inside out/ only; anything else is not ours to remove.
+    if not target.resolve().is_relative_to(out.resolve()) or target.resolve() == out.resolve():
+        return
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target, ignore_errors=True)
+    else:
+        target.unlink(missing_ok=True)

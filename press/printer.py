@@ -42,7 +42,7 @@ def output_profile(paths: Paths, config) -> Path:
     """
     name = config.print.output_profile
     if name is None:
-        return paths.styles / DEFAULT_PROFILE
+        return paths.style(DEFAULT_PROFILE)
     path = (paths.content / name).resolve()
     problem = None
     if not path.is_relative_to(paths.content.resolve()) or not path.is_file():

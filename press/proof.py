@@ -158,8 +158,10 @@ def old_units(paths: Paths, rev: str, pandoc) -> dict[str, str]:
     with tempfile.TemporaryDirectory(prefix="press-proof-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
-        # This code's templates (its locale strings): the comparison is of the text.
-        shutil.copytree(paths.templates, Path(tmp) / "templates")
+        # Today's templates (the locale strings): the comparison is of the text.
+        # The toolchain's come with Paths; the book's own overrides are copied.
+        if (paths.root / "templates").is_dir():
+            shutil.copytree(paths.root / "templates", Path(tmp) / "templates")
         old = Paths(Path(tmp))
         book = collect(old, load_config(old), read_chapters(old), pandoc)
         return {unit.slug: unit.html for unit in book.units}

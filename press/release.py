@@ -35,7 +35,6 @@ from .vcs import git, uncommitted
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._+-]*$")
 # The toolchain's code: its bytes shape the editions as much as the book's.
 CODE = Path(__file__).resolve().parent
-INPUTS = ("content", "templates", "styles")
 # zip cannot store a date before 1980 (APPNOTE 4.4.6).
 ZIP_EPOCH_MIN = 315532800
 
@@ -178,10 +177,11 @@ def build_manifest(root: Path, slug: str, version: str, epoch: str, report_data:
     from .tools import pandoc_version
 
     inputs = {}
-    for folder in INPUTS:
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                inputs[f"{folder}/{path.relative_to(root / folder).as_posix()}"] = sha256(path)
+    for path in sorted((root / "content").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            inputs[f"content/{path.relative_to(root / 'content').as_posix()}"] = sha256(path)
+    # The templates and styles as the book resolves them: its own, else the toolchain's.
+    inputs.update({name: sha256(path) for name, path in Paths(root).asset_files().items()})
     for path in sorted(CODE.rglob("*.py")):  # the code; not caches or an editor's swap files
         if "__pycache__" not in path.parts:
             inputs[f"press/{path.relative_to(CODE).as_posix()}"] = sha256(path)
@@ -197,18 +197,18 @@ def build_manifest(root: Path, slug: str, version: str, epoch: str, report_data:
             "weasyprint": _package("weasyprint"),
             "python": platform.python_version(),
         },
-        "fonts": font_versions(root / "styles" / "fonts"),
+        "fonts": font_versions(Paths(root).styles_in("fonts")),
         "checkers": {c["name"]: c["version"] for c in report_data["checkers"] if c["version"]},
         "inputs": inputs,
     }
 
 
-def font_versions(folder: Path) -> dict[str, str]:
+def font_versions(fonts: list[Path]) -> dict[str, str]:
     """Each font's version string (name table, name ID 5), e.g. 'Version 6.200'."""
     from fontTools.ttLib import TTFont
 
     versions = {}
-    for path in sorted(folder.glob("*.[ot]tf")):
+    for path in (p for p in fonts if p.suffix.lower() in (".otf", ".ttf")):
         with TTFont(str(path), lazy=True) as font:
             versions[path.name] = str(font["name"].getDebugName(5) or "unknown")
     return versions

@@ -22,7 +22,8 @@ def build_date() -> dt.datetime:
 
 def environment(paths: Paths) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(paths.templates)),
+        # The book's templates/ first, then the toolchain's: a book overrides one file.
+        loader=FileSystemLoader([str(d) for d in paths.template_dirs]),
         autoescape=select_autoescape(["html", "xhtml", "svg", "xml", "j2"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -1,4 +1,5 @@
-"""Confine file access: the build reads only files inside the book.
+"""Confine file access: the build reads only files inside the book, and the
+toolchain's default templates and styles.
 
 WeasyPrint's default fetcher reads any local file and any URL; ours serves
 ``file:`` URLs that resolve (symlinks included) inside the allowed folders
@@ -17,20 +18,45 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
 class ConfinedFetcher(URLFetcher):
-    def __init__(self, roots: list[Path]):
+    """Serve ``file:`` URLs inside ``roots``; refuse (and record) the rest.
+
+    ``layers``: folders that overlay one another, the first winning, e.g. the
+    book's ``styles/`` over the toolchain's. A URL into any of them is served
+    from the first that has the file, so that the toolchain's ``fonts.css``
+    finds the book's own font and the book's ``fonts.css`` the toolchain's.
+    """
+
+    def __init__(self, roots: list[Path], layers: list[list[Path]] = ()):
         super().__init__(allowed_protocols={"file"})
         self.roots = [root.resolve() for root in roots]
+        self.layers = [[folder.resolve() for folder in stack] for stack in layers]
         self.refused: list[str] = []
+
+    @classmethod
+    def for_book(cls, paths) -> "ConfinedFetcher":
+        """The book's folder and the toolchain's asset folders, nothing else (press.config.Paths)."""
+        return cls([paths.root, *paths.asset_roots], [paths.style_dirs, paths.template_dirs])
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is not None:
+            path = self._overlay(path)
         if path is None or parts.netloc not in ("", "localhost") or not self._inside(path):
             self.refused.append(url)
             raise ValueError(f"refused to read {url}: only files inside the book are allowed")
         if not path.is_file():
             raise FileNotFoundError(f"no such file: {path}")
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": _mime(path)})
+
+    def _overlay(self, path: Path) -> Path:
+        for stack in self.layers:
+            for folder in stack:
+                if path.is_relative_to(folder):
+                    name = path.relative_to(folder)
+                    found = [f / name for f in stack if (f / name).is_file()]
+                    return found[0].resolve() if found else path
+        return path
 
     def _inside(self, path: Path) -> bool:
         return any(path.is_relative_to(root) for root in self.roots)
@@ -75,8 +101,9 @@ def captured_warnings(logger_name: str):
         logger.propagate = previous
 
 
-def confined_layout(root: Path, html: str, stylesheets: list[Path], **options):
-    """Lay out ``html`` with the book's stylesheets, reading only files inside ``root``.
+def confined_layout(paths, html: str, stylesheets: list[Path], **options):
+    """Lay out ``html`` with the book's stylesheets, reading only the book's
+    files and the toolchain's assets (``paths``: press.config.Paths).
 
     Returns the WeasyPrint document and its warnings; a refused read is an
     error (ContentError). For the one-off documents (the cover image, the
@@ -88,11 +115,11 @@ def confined_layout(root: Path, html: str, stylesheets: list[Path], **options):
 
     from .errors import ContentError, Problem
 
-    fetcher = ConfinedFetcher([root])
+    fetcher = ConfinedFetcher.for_book(paths)
     fonts = FontConfiguration()  # shared by the stylesheets and the layout, or @font-face is ignored
     with captured_warnings("weasyprint") as messages:
         sheets = [CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts) for path in stylesheets]
-        document = HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+        document = HTML(string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, **options)
     if fetcher.refused:
         raise ContentError([Problem("cover", None, f"refused to read {url}") for url in fetcher.refused])

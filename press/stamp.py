@@ -1,10 +1,11 @@
 """Know when there is nothing to do.
 
 A fingerprint of everything that shapes the editions (the book's files, the
-pipeline's code, the versions of pandoc and WeasyPrint, the options and
+templates and styles it resolves, the pipeline's code, the versions of pandoc and WeasyPrint, the options and
 ``SOURCE_DATE_EPOCH``) is written beside the editions after a successful
 build. When it has not changed and the files are still there, the build
-is a no-op.
+is a no-op. The same file is the manifest of what the builds wrote, by
+edition, so that a build can remove what it no longer writes.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ PACKAGES = ("pypandoc-binary", "weasyprint", "jinja2", "markdown-it-py", "pydant
 def fingerprint(paths: Paths, targets: list[str], strict: bool) -> str:
     digest = hashlib.sha256()
     code = Path(__file__).resolve().parent
-    folders = [paths.content, paths.templates, paths.styles, code]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(folder)).encode("utf-8"))
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    # The templates and styles as this book resolves them (its overrides, the
+    # toolchain's defaults): a new override or a changed default rebuilds.
+    files = [(f"content/{n}", p) for n, p in _files(paths.content)]
+    files += list(paths.asset_files().items())
+    files += [(f"press/{n}", p) for n, p in _files(code) if not n.startswith("_assets/")]
+    for name, path in files:
+        digest.update(name.encode("utf-8"))
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     for package in PACKAGES:
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
@@ -37,6 +40,11 @@ def fingerprint(paths: Paths, targets: list[str], strict: bool) -> str:
             digest.update(f"{package}=none".encode())
     digest.update(json.dumps([sorted(targets), strict, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
     return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[tuple[str, Path]]:
+    return [(path.relative_to(folder).as_posix(), path) for path in sorted(folder.rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts]
 
 
 def read(out: Path) -> dict | None:
@@ -52,10 +60,19 @@ def is_current(previous: dict | None, current: str, out: Path) -> bool:
     return all((out / name).exists() for name in previous.get("files", []))
 
 
-def write(out: Path, current: str, results: dict, warnings: list) -> None:
+def outputs(previous: dict | None) -> dict[str, list[str]]:
+    """What earlier builds wrote into ``out``, by edition (the manifest)."""
+    kept = (previous or {}).get("outputs")
+    return {k: list(v) for k, v in kept.items()} if isinstance(kept, dict) else {}
+
+
+def write(out: Path, current: str, results: dict, warnings: list, written: dict[str, list[str]]) -> None:
+    """The fingerprint and the manifest: ``written`` is every edition's files
+    that this and earlier builds left in ``out`` (press.pipeline.prune)."""
     files = sorted(f for r in results.values() for f in r.files)
     data = {"fingerprint": current, "files": files,
-            "warnings": [[w.path, w.line, w.message] for w in warnings]}
+            "warnings": [[w.path, w.line, w.message] for w in warnings],
+            "outputs": {k: sorted(v) for k, v in sorted(written.items())}}
     tmp = out / f"{STAMP}.tmp"
     tmp.write_text(json.dumps(data, indent=1), "utf-8")
     os.replace(tmp, out / STAMP)

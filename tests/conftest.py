@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -45,18 +44,21 @@ def chapter(title: str, body: str, kind: str = "chapter", number: str | None = N
 
 
 class TinyBook:
-    """A book folder with its own content/, and the project's templates and styles."""
+    """A book folder with only content/: templates and styles are the toolchain's."""
 
     def __init__(self, root: Path):
         self.root = root
         self.content = root / "content"
         (self.content / "chapters").mkdir(parents=True)
-        # Hard links: fast, and inside the book's folder (the fetcher refuses
-        # anything outside it, symlinks included).
-        for name in ("templates", "styles"):
-            shutil.copytree(REPO / name, root / name, copy_function=os.link)
         self.write("content/book.yaml", TINY_BOOK_YAML)
         self.out = root / "dist"
+
+    def own(self, relative: str) -> Path:
+        """The book's own copy of a toolchain file (``styles/print.css``), which overrides it."""
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / relative, path)
+        return path
 
     def write(self, relative: str, text: str | bytes) -> Path:
         path = self.root / relative

@@ -47,7 +47,7 @@ def make(tiny, body: str, references: str = REFERENCES, settings: str = SETTINGS
     tiny.write("content/book.yaml", text + settings)
     tiny.write("content/references.yaml", references)
     for name in ("chicago-author-date.csl", "apa.csl"):
-        tiny.write(f"content/csl/{name}", (REPO / "content" / "csl" / name).read_bytes())
+        tiny.write(f"content/csl/{name}", (REPO / "styles" / "csl" / name).read_bytes())
     tiny.chapter("01-one.md", "One", body, kind="introduction")
 
 

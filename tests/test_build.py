@@ -85,7 +85,7 @@ def test_the_fetcher_refuses_files_outside_the_book_urls_and_symlink_escapes(tmp
 
 def test_a_stylesheet_that_reads_outside_the_book_fails_the_build(tiny, capsys):
     one_chapter(tiny, "Text.")
-    css = tiny.root / "styles" / "print.css"
+    css = tiny.own("styles/print.css")
     text = css.read_text("utf-8")
     css.unlink()  # a hard link to the project's file: replace, do not edit in place
     css.write_text('@import url("file:///etc/hostname");\n' + text, "utf-8")
@@ -105,7 +105,7 @@ def test_a_failed_build_leaves_the_previous_dist_untouched(tiny):
 
 def test_strict_turns_warnings_into_errors(tiny, capsys):
     one_chapter(tiny, "Text.")
-    css = tiny.root / "styles" / "print.css"
+    css = tiny.own("styles/print.css")
     text = css.read_text("utf-8")
     css.unlink()
     css.write_text(text + "\np { colour: red; }\n", "utf-8")

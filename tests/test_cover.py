@@ -372,7 +372,7 @@ def test_the_front_draws_the_books_eras_to_scale(tiny):
 def test_the_cover_image_reads_only_files_of_the_book(tiny, capsys):
     # The EPUB and web cover image is laid out like the book: a read outside
     # the book is refused and fails the build, naming what was refused.
-    front = tiny.root / "templates" / "cover" / "front.html.j2"
+    front = tiny.own("templates/cover/front.html.j2")
     text = front.read_text("utf-8")
     front.unlink()  # a hard link to the project's template: replace, never write through
     front.write_text(text + '<img src="https://example.org/logo.png" alt="">\n', "utf-8")

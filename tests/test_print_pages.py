@@ -57,7 +57,7 @@ def write_book(tiny, part_first: bool) -> None:
     text = (tiny.content / "book.yaml").read_text("utf-8")
     tiny.write("content/book.yaml", text + SETTINGS)
     style = "csl/chicago-author-date.csl"
-    tiny.write(f"content/{style}", (REPO / "content" / style).read_bytes())
+    tiny.write(f"content/{style}", (REPO / "styles" / style).read_bytes())
     tiny.write("content/index.yaml", "entries:\n" + "".join(
         f'  {t.lower()}:\n    heading: "{t}"\n    forms: ["{t}"]\n' for t in TERMS))
     tiny.write("content/references.yaml", "references:\n" + "".join(
@@ -328,7 +328,7 @@ def test_front_matter_that_cannot_be_made_even_stops_the_build(tiny, capsys):
     """A book's own print.css that leaves the front matter odd would put page 1 on a verso."""
     from press.errors import EXIT_CONTENT
 
-    css = tiny.root / "styles" / "print.css"
+    css = tiny.own("styles/print.css")
     text = css.read_text("utf-8")
     css.unlink()  # a hard link to the project's stylesheet: replace, never write through
     css.write_text(text + "\n.front-pad { display: none; }\n", "utf-8")

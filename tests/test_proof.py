@@ -37,7 +37,7 @@ def repo(tiny):
     tiny.chapter("01-one.md", "One", body("Alpha"), kind="introduction")
     tiny.chapter("02-two.md", "Two", body("Beta"), kind="conclusion")
     git(tiny.root, "init", "-q")
-    git(tiny.root, "add", "content", "templates", "styles")
+    git(tiny.root, "add", "content")
     git(tiny.root, "commit", "-q", "-m", "v1")
     git(tiny.root, "tag", "v1")
     text = (tiny.content / "chapters" / "02-two.md").read_text("utf-8")

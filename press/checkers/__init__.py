@@ -15,11 +15,12 @@ import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..config import ASSETS
 from ..errors import ToolError
 
-# The toolchain's own folder (the repository), where checkers/package.json
-# pins the npm checkers; a book elsewhere (--root) uses the same ones.
-TOOLCHAIN = Path(__file__).resolve().parent.parent.parent
+# The toolchain's own folder (the repository, or press/_assets/ in an installed
+# wheel), where checkers/package.json pins the npm checkers; every book uses them.
+TOOLCHAIN = ASSETS
 NPM_DIR = TOOLCHAIN / "checkers"
 
 
@@ -128,8 +129,9 @@ def npm_checkers() -> Path:
         return modules
     npm = shutil.which("npm")
     if npm is None:
-        raise ToolError("npm is missing (it installs DAISY Ace and the Nu checker): "
-                        "on Debian/Ubuntu run 'apt-get install nodejs npm'")
+        raise ToolError("npm is missing (it installs DAISY Ace and the Nu checker into "
+                        f"{NPM_DIR}/node_modules): on Debian/Ubuntu run 'apt-get install nodejs npm', "
+                        "or check without them: --skip ace --skip nu")
     env = {**os.environ, "ELECTRON_SKIP_BINARY_DOWNLOAD": "1", "PUPPETEER_SKIP_DOWNLOAD": "1"}
     done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NPM_DIR, env=env,
                           capture_output=True, text=True)

@@ -55,7 +55,7 @@ def _advances(font_path: str) -> tuple[dict[int, int], dict[int, str], int]:
 
 def text_width_pt(paths: Paths, text: str, size_pt: float, font: str = "GentiumBookPlus-Regular.ttf") -> float:
     """The advance width of ``text`` in points (no kerning: a little wide, which is safe)."""
-    widths, cmap, upem = _advances(str(paths.styles / "fonts" / font))
+    widths, cmap, upem = _advances(str(paths.style("fonts/" + font)))
     space = widths.get(cmap.get(0x20, ""), upem // 4)
     return sum(widths.get(cmap.get(ord(ch), ""), space) for ch in text) * size_pt / upem
 
@@ -204,8 +204,8 @@ def cover_png(paths: Paths, config, strings: dict, warnings: list | None = None)
 
     html = cover_html(paths, config, strings)
     digest = hashlib.sha256(html.encode("utf-8"))
-    sheets = [paths.styles / name for name in ("fonts.css", "cover.css")]
-    for path in [*sorted((paths.styles / "fonts").glob("*")), *sheets]:
+    sheets = [paths.style(name) for name in ("fonts.css", "cover.css")]
+    for path in [*paths.styles_in("fonts"), *sheets]:
         digest.update(path.read_bytes())
     cache = paths.root / ".cache" / "cover" / f"{digest.hexdigest()}.png"
     with _lock:  # the HTML edition and the EPUB both ask for it
@@ -228,7 +228,7 @@ def _render(paths: Paths, html: str) -> tuple[bytes, list[str]]:
     # is usually in the cache.
     from ..safety import captured_warnings, confined_layout
 
-    document, messages = confined_layout(paths.root, html, [paths.styles / n for n in ("fonts.css", "cover.css")])
+    document, messages = confined_layout(paths, html, [paths.style(n) for n in ("fonts.css", "cover.css")])
     with captured_warnings("weasyprint") as written:
         pdf = document.write_pdf()
     page = pypdfium2.PdfDocument(pdf)[0]

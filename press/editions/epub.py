@@ -171,7 +171,7 @@ class EpubEdition(Edition):
                 f"--epub-cover-image={tmp_path / 'cover.png'}",
                 f"--css={tmp_path / 'book.css'}",
                 "--epub-title-page=false",  # ours: front_pages()
-                *(f"--epub-embed-font={font}" for font in sorted((self.paths.styles / "fonts").glob("*.ttf"))),
+                *(f"--epub-embed-font={font}" for font in (p for p in self.paths.styles_in("fonts") if p.suffix == ".ttf")),
             ]
             self.pandoc.run(json.dumps(self.document(tmp_path), ensure_ascii=False), "json", "epub3", args,
                             source="epub", output_file=raw)
@@ -190,11 +190,11 @@ class EpubEdition(Edition):
         (stage / f"{self.book.config.slug}.epub").write_bytes(self._archive.close(self._files))
 
     def stylesheet(self) -> str:
-        fonts = (self.paths.styles / "fonts.css").read_text("utf-8")
+        fonts = self.paths.style("fonts.css").read_text("utf-8")
         # pandoc stores embedded fonts in EPUB/fonts/, beside EPUB/styles/.
         fonts = re.sub(r"url\((?:fonts/)?([^)]+)\)", r"url(../fonts/\1)", fonts)
-        return "\n".join([fonts, (self.paths.styles / "base.css").read_text("utf-8"),
-                          (self.paths.styles / "epub.css").read_text("utf-8")])
+        return "\n".join([fonts, self.paths.style("base.css").read_text("utf-8"),
+                          self.paths.style("epub.css").read_text("utf-8")])
 
 
 @dataclass(frozen=True)

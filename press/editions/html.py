@@ -178,10 +178,12 @@ class HtmlEdition(Edition):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
         for name in WEB_STYLES + self.extra_styles:
-            shutil.copyfile(self.paths.styles / name, assets / name)
-        shutil.copytree(self.paths.styles / "fonts", assets / "fonts")
+            shutil.copyfile(self.paths.style(name), assets / name)
+        (assets / "fonts").mkdir()
+        for font in self.paths.styles_in("fonts"):
+            shutil.copyfile(font, assets / "fonts" / font.name)
         for name in SCRIPTS:
-            shutil.copyfile(self.paths.templates / "web" / name, assets / name)
+            shutil.copyfile(self.paths.template(f"web/{name}"), assets / name)
         index = json.dumps(search_index(pages), ensure_ascii=False, separators=(",", ":"))
         # A script, not a JSON file: fetch() is not allowed on file:// pages.
         (assets / "search-index.js").write_text(f"window.SEARCH_INDEX={index};\n", "utf-8")

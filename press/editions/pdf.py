@@ -292,7 +292,7 @@ def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts, profile: Print
                 colour_profiles: dict | None = None) -> list:
     from weasyprint import CSS
 
-    sheets = [CSS(filename=str(paths.styles / name), url_fetcher=fetcher, font_config=fonts)
+    sheets = [CSS(filename=str(paths.style(name)), url_fetcher=fetcher, font_config=fonts)
               for name in STYLESHEETS + profile.stylesheets]
     # The trim size is the book's, from book.yaml; the rest of @page is in print.css.
     trim = config.print
@@ -318,7 +318,7 @@ def _styles(paths: Paths, config: BookConfig, profile: PrintProfile):
     key = (paths.root, config.print.model_dump_json(), profile)
     if key not in _PARSED:
         _PARSED.clear()
-        fetcher = ConfinedFetcher([paths.root])
+        fetcher = ConfinedFetcher.for_book(paths)
         # @font-face rules only load with a FontConfiguration shared by the
         # stylesheets and the layout (WeasyPrint docs, "Fonts").
         fonts = FontConfiguration()

@@ -92,5 +92,5 @@ def book_text_block(root) -> TextBlock:
     config = load_config(paths)
     fetcher, fonts = ConfinedFetcher([paths.root]), FontConfiguration()
     sheets = stylesheets(paths, config, fetcher, fonts)
-    texts = [(paths.styles / name).read_text("utf-8") for name in STYLESHEETS]
+    texts = [paths.style(name).read_text("utf-8") for name in STYLESHEETS]
     return probe(sheets, page_names(texts), fonts, fetcher)
