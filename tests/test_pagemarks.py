@@ -175,15 +175,20 @@ def tiny_book(tiny, notes: bool = True) -> None:
     tiny.chapter("04-last.md", "Last", "The last unit, alone on its page.", kind="appendix")
 
 
-@pytest.fixture(scope="module")
-def tiny_built(tmp_path_factory):
+def built_once(tmp_path_factory, name: str, write):
+    """A tiny book written by ``write``, built with --strict once for a module."""
     from .conftest import TinyBook, source_date_epoch
 
     with source_date_epoch():
-        book = TinyBook(tmp_path_factory.mktemp("pagemarks") / "book")
-        tiny_book(book)
+        book = TinyBook(tmp_path_factory.mktemp(name) / "book")
+        write(book)
         assert book.build("all", "--strict") == 0
     return book
+
+
+@pytest.fixture(scope="module")
+def tiny_built(tmp_path_factory):
+    return built_once(tmp_path_factory, "pagemarks", tiny_book)
 
 
 def unit_pages(pdf: Path) -> list[str]:
@@ -351,13 +356,7 @@ def back_book(tiny) -> None:
 
 @pytest.fixture(scope="module")
 def back_built(tmp_path_factory):
-    from .conftest import TinyBook, source_date_epoch
-
-    with source_date_epoch():
-        book = TinyBook(tmp_path_factory.mktemp("pagemarks-back") / "book")
-        back_book(book)
-        assert book.build("all", "--strict") == 0
-    return book
+    return built_once(tmp_path_factory, "pagemarks-back", back_book)
 
 
 def back_text_after(marker, limit: int = 12) -> str:
