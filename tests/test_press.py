@@ -180,7 +180,9 @@ def test_the_default_profile_is_the_ink_models_and_cc0():
 
 def test_a_printers_profile_named_in_book_yaml(tiny, capsys):
     chapters(tiny, count=1)
-    icc = (tiny.root / "styles" / "icc" / "press-uncoated-cmyk.icc").read_bytes()
+    from .conftest import REPO
+
+    icc = (REPO / "styles" / "icc" / "press-uncoated-cmyk.icc").read_bytes()
     # The printer's profile: another description, the same tables.
     tiny.write("content/print/printer.icc", icc)
     tiny.write("content/book.yaml", (tiny.content / "book.yaml").read_text("utf-8")
@@ -189,14 +191,14 @@ def test_a_printers_profile_named_in_book_yaml(tiny, capsys):
     intent = pypdf.PdfReader(tiny.out / "tiny-press.pdf").trailer["/Root"]["/OutputIntents"][0].get_object()
     assert intent["/DestOutputProfile"].get_object().get_data()[:128] == icc[:128]
     # Not a CMYK output profile: refused with its line.
-    srgb = (tiny.root / "styles" / "icc" / "press-uncoated-cmyk.icc")
+    shipped = REPO / "styles" / "icc" / "press-uncoated-cmyk.icc"
     from PIL import ImageCms
     tiny.write("content/print/printer.icc", ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
     assert tiny.build("press") == 65
     lines = (tiny.content / "book.yaml").read_text("utf-8").splitlines()
     line = lines.index('  output_profile: "print/printer.icc"') + 1
     assert f"content/book.yaml:{line}: print.output_profile: 'print/printer.icc' is a RGB" in capsys.readouterr().err
-    assert srgb.is_file()
+    assert shipped.read_bytes() == icc  # the toolchain's own profile is untouched
 
 
 def test_press_pdf_boxes_variant_and_output_intent(built):
