@@ -6,54 +6,23 @@ last line is only the tail of a hyphenated word ("har-/nessed."), a word
 hyphenated across a page turn, and lines that hold nothing but a page
 reference ("p. 7", "12–14"). WeasyPrint 70 implements neither
 ``hyphenate-limit-lines`` nor ``hyphenate-limit-last`` (CSS Text 4, 6.4),
-so what they would prevent is measured here, for the preflight and the
-tests.
+so what they would prevent is measured, page by page.
 
-The lines come from poppler (``pdftotext -bbox-layout``): a page is read as
-blocks of lines, each with its box, in reading order.
+A report over the preflight's reading of the pages (press/checkers/preflight:
+PDFium's glyphs, the text block of the book's own print stylesheets), so that
+the figures and the preflight's findings are counted by one definition.
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
+import argparse
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
-# A line broken at a hyphen: WeasyPrint's hyphenate-character (U+2010), a
-# hard hyphen in a compound, a soft hyphen if a viewer keeps it.
-HYPHENS = ("\u2010", "-", "\u00ad")
-# "7", "12–14", "p. 7", "pp. 4–5", "xi", with the comma or full stop after it.
-PAGE_REFERENCE = re.compile(r"^(?:pp?\.\s*)?(?:\d+|[ivxlc]+)(?:\s*[\u2013-]\s*(?:\d+|[ivxlc]+))?[,.;]?$")
-# Running heads and folios sit in the page's top and bottom margins (print.css).
-MARGINS_PT = (54.0, 61.0)
-LADDER = 3
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of text on a page, as poppler reads it (PDF points, y down)."""
-
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    block: int  # index of its block on the page
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
-
-    @property
-    def words(self) -> list[str]:
-        return self.text.split()
-
-    def hyphenated(self) -> bool:
-        return self.text.endswith(HYPHENS) and len(self.text) > 1
+from .checkers.preflight import makeup
+from .checkers.preflight import pages as reading
+from .checkers.preflight.blocks import TextBlock, book_text_block
 
 
 @dataclass
@@ -63,112 +32,45 @@ class PageBreaks:
     index: int  # 0-based page index in the PDF
     label: str  # the printed folio (the PDF page label) or the page number
     hyphenated: list[str] = field(default_factory=list)  # lines ending in a hyphen
-    ladders: list[list[str]] = field(default_factory=list)  # runs of LADDER or more
+    ladders: list[list[str]] = field(default_factory=list)  # runs of three or more
     fragments: list[str] = field(default_factory=list)  # a paragraph's last line: a word's tail
     page_turn: str | None = None  # the page's last line, when it ends in a hyphen
-    lone_references: list[str] = field(default_factory=list)  # lines holding only a page reference
+    lone_references: list[str] = field(default_factory=list)  # lines holding only page references
 
     def empty(self) -> bool:
         return not (self.hyphenated or self.ladders or self.fragments or self.page_turn
                     or self.lone_references)
 
 
-def read_lines(pdf: Path) -> list[list[Line]]:
-    """Every page's lines inside the text block (margins left out), in reading order."""
-    done = subprocess.run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"],
-                          capture_output=True, check=True)
-    root = etree.fromstring(done.stdout, etree.XMLParser(recover=True, huge_tree=True))
-    ns = {"x": "http://www.w3.org/1999/xhtml"}
-    pages = []
-    for page in root.iterfind(".//x:page", ns):
-        height = float(page.get("height"))
-        lines = []
-        for number, block in enumerate(page.iterfind(".//x:block", ns)):
-            for line in block.iterfind("x:line", ns):
-                words = [w.text or "" for w in line.iterfind("x:word", ns)]
-                box = [float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
-                if box[1] < MARGINS_PT[0] - 2 or box[3] > height - MARGINS_PT[1] + 2:
-                    continue  # a running head or a folio
-                lines.append(Line(" ".join(words), *box, block=number))
-        pages.append(lines)
-    return pages
+def text_lines(pdf: Path, root: Path) -> list[list[reading.Line]]:
+    """Every page's lines inside the text block of the book in ``root``, top to bottom."""
+    block = book_text_block(root)
+    return [makeup.text_lines(page, block) for page in reading.read(pdf).pages]
 
 
-def page_labels(pdf: Path) -> list[str]:
-    """The printed folio of each page (PDF page labels), or its number."""
-    import pypdf
-
-    reader = pypdf.PdfReader(str(pdf))
-    try:
-        return list(reader.page_labels)
-    except Exception:  # a PDF without labels, or with a broken tree
-        return [str(i + 1) for i in range(len(reader.pages))]
-
-
-def _follows(before: Line, after: Line) -> bool:
-    """``after`` is the next line of the same column: just below, overlapping."""
-    below = 0 < after.y0 - before.y0 < 1.9 * max(before.height, 1)
-    return below and after.x0 < before.x1 and before.x0 < after.x1
-
-
-def _lone_reference(before: Line, line: Line) -> bool:
-    """``line`` holds only a page reference carried over from the line above:
-    "p. 7" under its event, or "25" under "Honduras, 16," (not a year in a
-    column of dates, nor a chapter's number)."""
-    text = line.text.strip()
-    if not PAGE_REFERENCE.match(text) or not _follows(before, line):
-        return False
-    return text.startswith("p") or before.text.rstrip().endswith((",", "\u2013", "-"))
-
-
-def _body(lines: list[Line]) -> list[Line]:
-    """The lines of the main text: footnotes (set smaller, at the foot) left out."""
-    if not lines:
-        return lines
-    heights = sorted(round(line.height, 1) for line in lines)
-    usual = heights[len(heights) // 2]
-    last = max(i for i, line in enumerate(lines) if line.height >= 0.92 * usual)
-    return [line for i, line in enumerate(lines) if i <= last or line.height >= 0.92 * usual]
-
-
-def measure_page(index: int, label: str, lines: list[Line]) -> PageBreaks:
-    found = PageBreaks(index, label)
-    run: list[Line] = []
-    widest = max((line.x1 - line.x0 for line in lines), default=0)
-    for i, line in enumerate(lines):
-        if i and _lone_reference(lines[i - 1], line):
-            found.lone_references.append(line.text)
-        if run and not _follows(run[-1], line):
-            run = []
-        if line.hyphenated():
-            found.hyphenated.append(line.text)
-            run.append(line)
-            if len(run) == LADDER:
-                found.ladders.append([r.text for r in run])
-            elif len(run) > LADDER:
-                found.ladders[-1].append(line.text)
-        else:
-            if run and len(line.words) == 1 and line.x1 - line.x0 < 0.6 * widest:
-                found.fragments.append(f"{run[-1].text} / {line.text}")
-            run = []
-    body = _body(lines)
-    if body:
-        bottom = max(line.y1 for line in body)
-        turn = [line for line in body if bottom - line.y1 < 2 and line.hyphenated()]
-        if turn:
-            found.page_turn = turn[-1].text
+def measure_page(page: reading.Page, block: TextBlock, last: bool) -> PageBreaks:
+    found = PageBreaks(page.index, page.label)
+    lines = makeup.text_lines(page, block)
+    hyphenated = [line for line in lines if makeup.is_hyphenated(line)]
+    found.hyphenated = [line.text for line in hyphenated]
+    found.ladders = [[line.text for line in run] for run in makeup.ladders(lines, hyphenated)]
+    widest = max((line.box.width for line in lines), default=0)
+    for line in hyphenated:
+        tail = makeup.next_line(lines, line)
+        if tail is not None and len(tail.text.split()) == 1 and tail.box.width < 0.6 * widest:
+            found.fragments.append(f"{line.text} / {tail.text}")
+    foot = makeup.page_foot(lines)
+    if foot and makeup.is_hyphenated(foot[-1]) and not last:
+        found.page_turn = foot[-1].text
+    found.lone_references = [line.text for line in lines if makeup.lone_reference(page, line)]
     return found
 
 
-def measure(pdf: Path) -> list[PageBreaks]:
-    """The figures of every page of ``pdf``; the last page has no page turn."""
-    pages = read_lines(pdf)
-    labels = page_labels(pdf)
-    out = [measure_page(i, labels[i] if i < len(labels) else str(i + 1), lines)
-           for i, lines in enumerate(pages)]
-    if out:
-        out[-1].page_turn = None
-    return out
+def measure(pdf: Path, root: Path) -> list[PageBreaks]:
+    """The figures of every page of ``pdf``, the book of ``root``; the last page has no page turn."""
+    block = book_text_block(root)
+    document = reading.read(pdf)
+    return [measure_page(page, block, page.index + 1 == len(document.pages)) for page in document.pages]
 
 
 def totals(pages: list[PageBreaks]) -> dict[str, int]:
@@ -197,12 +99,13 @@ def report(pages: list[PageBreaks]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m press.linebreaks BOOK.pdf``: the figures, page by page."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m press.linebreaks BOOK.pdf", file=sys.stderr)
-        return 2
-    print(report(measure(Path(args[0]))))
+    """``python -m press.linebreaks BOOK.pdf [--root BOOK]``: the figures, page by page."""
+    parser = argparse.ArgumentParser(prog="python -m press.linebreaks", description=main.__doc__)
+    parser.add_argument("pdf", type=Path, help="the built print PDF")
+    parser.add_argument("--root", type=Path, default=Path("."),
+                        help="the book's folder, whose print stylesheets give the text block (default: .)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    print(report(measure(args.pdf, args.root)))
     return 0
 
 

@@ -1,12 +1,14 @@
 """Print typography, read from the laid-out pages of tiny books: display
 lines centred, back-matter entries kept together, no page reference alone
-on a line, hyphenation within its limits (press/linebreaks.py)."""
+on a line, hyphenation within its limits (press/linebreaks.py, over the
+preflight's reading of the pages)."""
 
 from __future__ import annotations
 
 import re
 
-from press.linebreaks import measure, read_lines
+from press.checkers.preflight.makeup import is_hyphenated, next_line
+from press.linebreaks import measure, text_lines
 
 from .test_chronology import SETTINGS
 
@@ -28,7 +30,7 @@ def block_centres(pages) -> dict[int, float]:
     centres: dict[int, float] = {}
     for index, lines in enumerate(pages):
         if len(lines) > 20 and index % 2 not in centres:
-            left, right = min(l.x0 for l in lines), max(l.x1 for l in lines)
+            left, right = min(l.box.left for l in lines), max(l.box.right for l in lines)
             centres[index % 2] = (left + right) / 2
     return centres
 
@@ -36,7 +38,7 @@ def block_centres(pages) -> dict[int, float]:
 def assert_centred(lines, centre: float, where: str) -> None:
     assert lines, where
     for line in lines:
-        middle = (line.x0 + line.x1) / 2
+        middle = (line.box.left + line.box.right) / 2
         assert abs(middle - centre) < 1.5, f"{where}: “{line.text}” is centred at {middle:.1f}, the block at {centre:.1f}"
 
 
@@ -45,18 +47,18 @@ def test_display_lines_are_centred_on_the_text_block(tiny):
     tiny.chapter("02-part-1.md", "The First Part", "", kind="part", number="I")
     tiny.chapter("03-chapter.md", "The chapter that follows", filler(8, 3), number="1", part="part-1")
     assert tiny.build("pdf", "--strict") == 0
-    pages = read_lines(tiny.out / "tiny.pdf")
+    pages = text_lines(tiny.out / "tiny.pdf", tiny.root)
     centres = block_centres(pages)
     assert set(centres) == {0, 1}
-    titled = [i for i, lines in enumerate(pages) if any(l.text == "A Tiny Book" for l in lines)]
+    titled = [i for i, lines in enumerate(pages) if any(l.text.strip() == "A Tiny Book" for l in lines)]
     half_title, title_page = titled[0], titled[1]
     for index in (half_title, title_page):
         assert_centred(pages[index], centres[index % 2], f"page {index + 1}")
-    part = max(i for i, lines in enumerate(pages) if any(l.text == "Part I" for l in lines))  # not the contents
+    part = max(i for i, lines in enumerate(pages) if any(l.text.strip() == "Part I" for l in lines))  # not the contents
     assert_centred(pages[part], centres[part % 2], "the part page")
     for title, above in (("The opening words", "Ana Pérez"), ("The chapter that follows", "1")):
-        index = next(i for i, lines in enumerate(pages) if any(l.text == title for l in lines))
-        header = [l for l in pages[index] if l.text in (title, above)]
+        index = next(i for i, lines in enumerate(pages) if any(l.text.strip() == title for l in lines))
+        header = [l for l in pages[index] if l.text.strip() in (title, above)]
         assert len(header) == 2, [l.text for l in pages[index][:4]]
         assert_centred(header, centres[index % 2], f"the opening of “{title}”")
 
@@ -75,12 +77,16 @@ def test_a_chronology_date_never_ends_a_page_without_its_event(tiny):
     tiny.chapter("01-one.md", "One", " ".join(anchors), kind="introduction", extra="chronology:\n" + "".join(events))
     assert tiny.build("pdf", "--strict") == 0
     dates = {str(1800 + 3 * n) for n in range(70)}
-    pages = read_lines(tiny.out / "tiny.pdf")
+    pages = text_lines(tiny.out / "tiny.pdf", tiny.root)
     checked = 0
     for index, lines in enumerate(pages):
         for line in lines:
-            if line.text in dates:
-                beside = [o for o in lines if o is not line and abs(o.y0 - line.y0) < 1 and o.x0 > line.x1]
+            words = line.text.split()
+            if words and words[0] in dates:
+                # The event's first line: on the date's line (PDFium joins glyphs on one
+                # baseline), or level with it (their boxes overlap), to its right.
+                beside = len(words) > 1 or [o for o in lines if o is not line and o.box.left > line.box.right
+                                            and o.box.bottom < line.box.top and o.box.top > line.box.bottom]
                 assert beside, f"page {index + 1}: the date {line.text} stands without its event"
                 checked += 1
     assert checked > 40
@@ -100,10 +106,11 @@ def test_no_index_line_holds_only_a_page_reference(tiny):
         tiny.chapter(f"{n:02d}-unit-{n}.md", f"Unit {n}", f"{named}.", kind="introduction" if n == 0 else "appendix")
     assert tiny.build("pdf", "--strict") == 0
     pdf = tiny.out / "tiny.pdf"
-    found = measure(pdf)
-    lines = read_lines(pdf)
-    start = max(i for i, page in enumerate(lines) if any(l.text == "Index" for l in page))
-    wrapped = sum(1 for page in lines[start:] for l in page if re.fullmatch(r"[\d, \u2013\u00a0]+", l.text))
+    found = measure(pdf, tiny.root)
+    lines = text_lines(pdf, tiny.root)
+    start = max(i for i, page in enumerate(lines) if any(l.text.strip() == "Index" for l in page))
+    wrapped = sum(1 for page in lines[start:] for l in page
+                  if re.fullmatch(r"[\d, \u2013\u00a0]+", l.text.strip()))
     assert wrapped > 3  # turnover lines of page numbers there are: the test can fail
     lone = [(p.label, r) for p in found[start:] for r in p.lone_references]
     assert not lone, lone
@@ -124,19 +131,21 @@ def test_hyphens_leave_three_letters_on_each_side_and_never_end_a_paragraph(tiny
                  extra="chronology:\n" + events)
     assert tiny.build("pdf", "--strict") == 0
     pdf = tiny.out / "tiny.pdf"
-    pages = read_lines(pdf)
+    pages = text_lines(pdf, tiny.root)
     short = []
     for lines in pages:
-        for line, after in zip(lines, lines[1:]):
-            if line.text.endswith("\u2010"):
-                before = re.search(r"(\w+)\u2010$", line.text).group(1)
-                rest = re.match(r"\w+", after.text)
+        for line in lines:
+            after = next_line(lines, line)
+            if is_hyphenated(line) and after is not None:
+                before = re.search(r"(\w+)[-\u2010\u00ad]$", line.text.rstrip()).group(1)
+                rest = re.match(r"\w+", after.text.strip())
                 if len(before) < 3 or (rest and len(rest.group(0)) < 3):
                     short.append(f"{line.text} / {after.text}")
     assert not short, short
-    hyphenated = sum(len(p.hyphenated) for p in measure(pdf))
+    figures = measure(pdf, tiny.root)
+    hyphenated = sum(len(p.hyphenated) for p in figures)
     assert hyphenated > 10  # the text is hyphenated: the limits were tested
-    assert not [f for p in measure(pdf) for f in p.fragments]
+    assert not [f for p in figures for f in p.fragments]
 
 
 def test_last_words_wraps_the_last_word_and_leaves_the_ast_alone():

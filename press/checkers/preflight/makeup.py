@@ -70,7 +70,7 @@ def _describe(found: list) -> str:
             f"y={first.bottom:.0f}–{first.top:.0f} pt")
 
 
-def _text_lines(page: Page, block: TextBlock) -> list[Line]:
+def text_lines(page: Page, block: TextBlock) -> list[Line]:
     """The lines of the text block, top to bottom."""
     return sorted(page.text_in(block.block(page.recto)), key=lambda line: -line.box.top)
 
@@ -82,7 +82,7 @@ def _body_size(lines: list[Line]) -> float:
     return _mode(sizes) if sizes else 0.0
 
 
-def _foot(lines: list[Line]) -> list[Line]:
+def page_foot(lines: list[Line]) -> list[Line]:
     """The last line(s) of the page's running text: footnotes (smaller type at the foot) set aside."""
     size = _body_size(lines)
     rest = list(lines)
@@ -98,11 +98,11 @@ def alone_at_foot(document: Document, block: TextBlock) -> list[Issue]:
     """A heading, date or label must not end a page with its text overleaf."""
     issues = []
     for page, following in zip(document.pages, document.pages[1:]):
-        lines = _text_lines(page, block)
-        if not lines or not _text_lines(following, block):
+        lines = text_lines(page, block)
+        if not lines or not text_lines(following, block):
             continue
         size = _body_size(lines)
-        foot = _foot(lines)
+        foot = page_foot(lines)
         if not foot or not all(_is_display(line, size, block.block(page.recto)) for line in foot):
             continue
         # The lines just above, if they are the same heading set large (a heading of two lines).
@@ -131,65 +131,80 @@ def page_reference_lines(document: Document, block: TextBlock) -> list[Issue]:
     """No line holding only a page reference ("p. 7", "12–14")."""
     issues = []
     for page in document.pages:
-        lines = _text_lines(page, block)
+        lines = text_lines(page, block)
         for line in lines:
+            kind = lone_reference(page, line)
             text = " ".join(line.text.split())
-            if PAGE_REF_LINE.match(text):
-                before = _line_above(lines, line)
+            if kind == "page-reference":
+                before = line_above(lines, line)
                 issues.append(Issue("page-reference", f"'{text}' alone on a line on p. {page.label}: "
                                                       "bind it to the word before (a no-break space)",
-                                    page.number, trace=_last_words(before) if before else ""))
-            elif LEADER_LINE.match(text):
+                                    page.number, trace=last_words(before) if before else ""))
+            elif kind == "leader":
                 issues.append(Issue("page-reference", f"a contents entry's leader and number "
                                                       f"('{text[-12:]}') on a line of their own "
                                                       f"on p. {page.label}", page.number))
-            elif REFERENCE.match(text) and any(l.box.contains(line.box, 2.0) for l in page.links):
+            elif kind == "locator-line":
                 issues.append(Issue("locator-line", f"a line of page numbers only ('{text}') "
                                                     f"on p. {page.label}",
                                     page.number))
     return issues
 
 
+def lone_reference(page: Page, line: Line) -> str | None:
+    """What a line holding nothing but page references is: "page-reference" ("p. 7"),
+    "leader" (a contents entry's leaders and number), "locator-line" (an index's
+    linked numbers, "25, 31"); None for any other line."""
+    text = " ".join(line.text.split())
+    if PAGE_REF_LINE.match(text):
+        return "page-reference"
+    if LEADER_LINE.match(text):
+        return "leader"
+    if REFERENCE.match(text) and any(l.box.contains(line.box, 2.0) for l in page.links):
+        return "locator-line"
+    return None
+
+
 def hyphenation(document: Document, block: TextBlock) -> list[Issue]:
     """Hyphen ladders (three or more hyphenated lines in a row) and words hyphenated across a page turn."""
     issues = []
     for page in document.pages:
-        lines = _text_lines(page, block)
-        hyphenated = [line for line in lines if _hyphenated(line)]
-        for ladder in _ladders(lines, hyphenated):
+        lines = text_lines(page, block)
+        hyphenated = [line for line in lines if is_hyphenated(line)]
+        for ladder in ladders(lines, hyphenated):
             words = ", ".join(line.text.split()[-1] for line in ladder)
             issues.append(Issue("hyphen-ladder", f"{len(ladder)} hyphenated lines in a row "
                                                  f"on p. {page.label} "
-                                                 f"({words})", page.number, trace=_last_words(ladder[0])))
-        foot = _foot(lines)
-        if foot and _hyphenated(foot[-1]) and page.index + 1 < len(document.pages):
+                                                 f"({words})", page.number, trace=last_words(ladder[0])))
+        foot = page_foot(lines)
+        if foot and is_hyphenated(foot[-1]) and page.index + 1 < len(document.pages):
             issues.append(Issue("page-turn", f"'{foot[-1].text.split()[-1]}' is hyphenated across "
                                              "the turn from "
-                                             f"p. {page.label}", page.number, trace=_last_words(foot[-1])))
+                                             f"p. {page.label}", page.number, trace=last_words(foot[-1])))
     return issues
 
 
-def _last_words(line: Line, count: int = 3) -> str:
+def last_words(line: Line, count: int = 3) -> str:
     """The whole words at the end of a line (its hyphenated fragment left out), to find its source."""
     words = line.text.split()
-    if words and _hyphenated(line):
+    if words and is_hyphenated(line):
         words = words[:-1]
     return " ".join(words[-count:])
 
 
-def _line_above(lines: list[Line], line: Line) -> Line | None:
+def line_above(lines: list[Line], line: Line) -> Line | None:
     """The line above ``line`` in its column (``lines`` run top to bottom)."""
     above = [other for other in lines
-             if other.box.bottom >= line.box.top - 1.0 and _next_line(lines, other) is line]
+             if other.box.bottom >= line.box.top - 1.0 and next_line(lines, other) is line]
     return above[-1] if above else None
 
 
-def _hyphenated(line: Line) -> bool:
+def is_hyphenated(line: Line) -> bool:
     text = line.text.rstrip()
     return len(text) > 1 and text[-1] in HYPHENS and text[-2].isalpha()
 
 
-def _ladders(lines: list[Line], hyphenated: list[Line]) -> list[list[Line]]:
+def ladders(lines: list[Line], hyphenated: list[Line]) -> list[list[Line]]:
     """Runs of hyphenated lines, each the next line of the same column as the one before."""
     runs, used = [], set()
     for line in hyphenated:
@@ -197,8 +212,8 @@ def _ladders(lines: list[Line], hyphenated: list[Line]) -> list[list[Line]]:
             continue
         run = [line]
         while True:
-            following = _next_line(lines, run[-1])
-            if following is None or not _hyphenated(following):
+            following = next_line(lines, run[-1])
+            if following is None or not is_hyphenated(following):
                 break
             run.append(following)
         used.update(id(l) for l in run)
@@ -207,7 +222,7 @@ def _ladders(lines: list[Line], hyphenated: list[Line]) -> list[list[Line]]:
     return runs
 
 
-def _next_line(lines: list[Line], line: Line) -> Line | None:
+def next_line(lines: list[Line], line: Line) -> Line | None:
     """The line below ``line`` in its column: overlapping it across, the nearest below it."""
     box = line.box
     reach = 3 * (box.top - box.bottom)  # the next line, not one a paragraph further down
