@@ -90,7 +90,7 @@ def book_text_block(root) -> TextBlock:
 
     paths = Paths(root)
     config = load_config(paths)
-    fetcher, fonts = ConfinedFetcher([paths.root]), FontConfiguration()
+    fetcher, fonts = ConfinedFetcher.for_book(paths), FontConfiguration()
     sheets = stylesheets(paths, config, fetcher, fonts)
     texts = [paths.style(name).read_text("utf-8") for name in STYLESHEETS]
     return probe(sheets, page_names(texts), fonts, fetcher)
