@@ -13,6 +13,7 @@ built first (``--strict``; a no-op when they are current) unless ``--no-build``.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 from typing import Callable
@@ -100,8 +101,10 @@ def _checker(name: str, config, epoch: str, reference: Path | None) -> Callable[
     return lambda e: reproducibility(e.root, epoch, reference)
 
 
+@functools.cache
 def _plain(markdown: str) -> str:
-    """A title as plain text, as the editions print it (press.phrases)."""
+    """A title as plain text, as the editions print it (press.phrases): two pandoc
+    calls, made once for the checkers that all ask for it."""
     from .convert import Pandoc
     from .phrases import render_one
 

@@ -276,5 +276,5 @@ def _changes_page(paths: Paths, changes: Changes, the_stamp: Stamp, book) -> str
     from .render import environment
 
     return environment(paths).get_template("proof/changes.html.j2").render(
-        config=book.config, changes=changes, stamp=the_stamp.text(),
+        config=book.config, t=book.strings, changes=changes, stamp=the_stamp.text(),
         pages={u.slug: u.page_name for u in book.units})
