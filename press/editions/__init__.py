@@ -45,9 +45,10 @@ class Edition:
         self.warnings: list[Problem] = []
 
     def back_toc(self, prefix: str) -> list[dict[str, str]]:
-        """Contents entries for the back matter; ``prefix`` is '#' or ''."""
+        """Contents entries for the back matter; ``prefix`` is '#' or ''. ``id``: the
+        section's anchor, whose page the printed contents give (press.editions.pdf)."""
         return [
-            {"title": s.title, "href": f"#{s.id}" if prefix == "#" else f"{s.page_name}#{s.id}"}
+            {"title": s.title, "href": f"#{s.id}" if prefix == "#" else f"{s.page_name}#{s.id}", "id": s.id}
             for s in self.back_sections
         ]
 

@@ -106,9 +106,8 @@ class PdfEdition(Edition):
         ``pad`` ends it with a blank verso, for when the contents end on a recto.
         """
         template = environment(self.paths).get_template("print/front.html.j2")
-        back = [{"title": s.title, "href": f"#{s.id}", "id": s.id} for s in self.back_sections]
         return template.render(context(self.book, href=lambda unit, anchor: f"#{anchor}", sections=True,
-                                       back_matter=back, page_of=page_slot, pad=pad))
+                                       back_matter=self.back_toc("#"), page_of=page_slot, pad=pad))
 
     def body_job(self) -> tuple:
         """What the first layout needs: the body, its paged back matter as headings."""
