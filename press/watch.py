@@ -125,15 +125,15 @@ class Preview:
             return self._rebuild()
 
     def _rebuild(self) -> bool:
-        from .pipeline import build
+        from .pipeline import Request, book_targets, report, run
 
         problems: list[Problem] = []
         try:
             # Until a build of this process has done the work, an output left
             # up to date by an earlier run is built anyway: that fills the
             # memos, or the first edit would cost a whole build.
-            result = build(self.root, ["html"], self.out, strict=False, progress=self.progress,
-                           force=not self._warm)
+            result = run(Request(self.root, book_targets(["html"]), self.out, force=not self._warm),
+                         self.progress)
             self._warm = True
         except BookError as exc:
             problems = list(exc.problems)
@@ -141,8 +141,7 @@ class Preview:
             traceback.print_exc()
             problems = [Problem("build", None, "internal error (a bug in the pipeline); see the terminal")]
         else:
-            for warning in result.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+            report(result)
             if result.up_to_date and not self.problems and self.generation:
                 return True  # nothing changed: no reload
         for problem in problems:
