@@ -38,12 +38,14 @@ import importlib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..config import Paths
-from ..errors import Problem
-from ..model import Book
 from .profiles import READING, PrintProfile
+
+if TYPE_CHECKING:  # the command line imports this package: it stays light
+    from ..config import Paths
+    from ..errors import Problem
+    from ..model import Book
 
 
 EDITIONS = ("html", "pdf", "epub")  # the book's editions: what ``build.py all`` makes
