@@ -12,6 +12,12 @@ by default the most recent tag, or the previous commit): the old sources
 are read from git into a temporary folder and collected by the same code,
 so both sides went through the same conversion, and their paragraphs are
 matched with difflib.
+
+The proof PDF and web edition are one request to the pipeline (press.pipeline:
+the "proof" print profile, ``--chapter`` as its unit filter, the changed
+paragraphs of each unit, which the editions mark as they render it:
+press/editions/profiles.py); the report and the list of changes are written
+beside them.
 """
 
 from __future__ import annotations
@@ -29,7 +35,6 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from .config import Paths
-from .editions.profiles import mark_paragraphs as mark  # noqa: F401 - the proof's marks, as the editions draw them
 from .errors import BookError, ContentError, Problem
 from .progress import Progress
 from .vcs import git, uncommitted

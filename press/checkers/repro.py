@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..pipeline import EDITIONS, Request, book_targets, run
+from ..pipeline import EDITIONS, build
 from ..stamp import STAMP
 from . import Finding, Result
 
@@ -54,7 +54,7 @@ def reproducibility(root: Path, epoch: str, reference: Path | None = None) -> Re
         folders = [reference] if reference is not None else []
         while len(folders) < 2:
             out = Path(tmp) / f"build-{len(folders) + 1}" / "dist"
-            run(Request(root, book_targets(EDITIONS), out, strict=True))
+            build(root, list(EDITIONS), out, strict=True)  # a reading request (press.pipeline.build)
             folders.append(out)
         first, second = (digests(f) for f in folders)
     for name in sorted(set(first) | set(second)):

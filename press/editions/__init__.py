@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -76,22 +75,24 @@ class Job:
     # the paragraphs are numbered when the profile says so.
     changed: dict[str, frozenset[int]] = field(default_factory=dict)
     pandoc: Any = None  # convert.Pandoc of the build
+    # The back matter's renderer (press/editions/sections.py), one a build,
+    # shared by the editions: made here, kept by with_sections().
+    renderer: Any = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.renderer is None:
+            from .sections import SectionRenderer
+
+            folder = self.pandoc.cache_dir if self.pandoc is not None else None
+            object.__setattr__(self, "renderer", SectionRenderer(self.paths, self.book, folder))
 
     def with_sections(self, sections: list) -> "Job":
+        """The job once the apparatus is built (the planned sections had no models)."""
         return replace(self, sections=sections)
-
-    @cached_property
-    def renderer(self):
-        """The back matter's renderer, shared by the editions (press/editions/sections.py)."""
-        from .sections import SectionRenderer
-
-        folder = self.pandoc.cache_dir if self.pandoc is not None else None
-        return SectionRenderer(self.paths, self.book, folder)
 
     def done(self) -> None:
         """The editions are written: the renderer's memo keeps what this build used."""
-        if "renderer" in self.__dict__:
-            self.renderer.done()
+        self.renderer.done()
 
     def unit_html(self, unit) -> str:
         """A unit's body as the editions show it: with the proof's paragraph marks when the profile has them."""
