@@ -191,10 +191,11 @@ def book_script(book: Path, body: str) -> str:
         "from press.apparatus import build_sections\n"
         "from press.editions import Job\n"
         "from press.editions.pdf import PdfEdition\n"
-        f"p = Paths(Path({str(book)!r})); c = load_config(p)\n"
-        "pandoc = Pandoc(p.root / '.cache' / 'pandoc')\n"
-        "b = collect(p, c, read_chapters(p), pandoc)\n"
-        "edition = PdfEdition(Job(p, b, build_sections(p, b, pandoc), pandoc=pandoc))\n"
+        "from press.session import Session\n"
+        f"p = Paths(Path({str(book)!r})); c = load_config(p); s = Session.for_book(p.root)\n"
+        "pandoc = Pandoc(s.folder('pandoc'))\n"
+        "b = collect(p, c, read_chapters(p, s), pandoc, s)\n"
+        "edition = PdfEdition(Job(p, b, build_sections(p, b, pandoc, s), pandoc=pandoc, session=s))\n"
     ) + body + "\n"
 
 

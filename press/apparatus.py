@@ -21,6 +21,7 @@ from .config import Paths
 from .errors import ContentError
 from .index import build_index
 from .model import Book
+from .session import Session
 
 # The kinds whose print form gives page numbers: laid out after the body.
 PAGED = ("bibliography", "chronology", "index")
@@ -60,21 +61,22 @@ def plan_sections(book: Book) -> list[Section]:
     return sections
 
 
-def build_sections(paths: Paths, book: Book, pandoc=None) -> list[Section]:
+def build_sections(paths: Paths, book: Book, pandoc, session: Session) -> list[Section]:
     """The back matter, built: the planned sections with their models.
 
     The apparatus's problems go to ``book.warnings``; a chronology that does
-    not hold is an error.
+    not hold is an error. The session keeps the index's sort keys and the
+    chronology's dates.
     """
     builders = {"bibliography": lambda: _bibliography(paths, book, pandoc),
-                "chronology": lambda: _chronology(book),
-                "index": lambda: _index(paths, book)}
+                "chronology": lambda: _chronology(book, session),
+                "index": lambda: _index(book, session)}
     return [builders[s.kind]() if s.kind in builders else s for s in plan_sections(book)]
 
 
-def _index(paths: Paths, book: Book) -> Section:
+def _index(book: Book, session: Session) -> Section:
     shown = {u.slug: u.chapter.shown for u in book.units}
-    index = build_index(book.vocabulary, book.index_marks, book.mark_labels, shown, paths.root / ".cache",
+    index = build_index(book.vocabulary, book.index_marks, book.mark_labels, shown, session.cache,
                         book.strings.phrases.text)
     book.warnings.extend(index.problems)
     return Section("index", "index", book.strings["index"], index, {"locators": index.locator_count})
@@ -91,9 +93,9 @@ def _bibliography(paths: Paths, book: Book, pandoc) -> Section:
                    {"entries": sum(len(entries) for _, entries in bibliography.groups)})
 
 
-def _chronology(book: Book) -> Section:
+def _chronology(book: Book, session: Session) -> Section:
     chronology = build_chronology(book.units, book.config.chronology, book.strings, book.anchors,
-                                  book.mark_labels)
+                                  book.mark_labels, session.dates)
     if chronology.problems:
         raise ContentError(chronology.problems)
     book.chronology = chronology

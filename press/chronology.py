@@ -5,7 +5,8 @@ Each event's ``date`` is an EDTF string parsed by the ``edtf`` library
 latest (an interval by its start, then its end), then reading order. Dates
 are written out for readers from the same parse ("3 August 1821",
 "1845–1851", "the 1970s", "October 2010"); the month names come from the
-book's locale file.
+book's locale file. The build hands in its dates table (press.session), which
+keeps the parsed dates between builds; without one they are parsed anew.
 """
 
 from __future__ import annotations
@@ -93,12 +94,12 @@ class Chronology:
         return out.getvalue()
 
 
-def write_out(parsed: dates.EDTFDate, months: list[str], strings: dict) -> str:
+def write_out(parsed: dates.EDTFDate, months: list[str], strings: dict, table=None) -> str:
     """An EDTF date in words: 3 August 1821, October 2010, 1845–1851, the 1970s, c. 1850."""
     text = parsed.text
     if "/" in text:
-        start, end = text.split("/", 1)
-        return f"{write_out(dates.parse(start), months, strings)}\u2013{write_out(dates.parse(end), months, strings)}"
+        start, end = (write_out(dates.parse(part, table), months, strings, table) for part in text.split("/", 1))
+        return f"{start}\u2013{end}"
     qualifier = ""
     if text.endswith(("~", "%")):
         qualifier = strings.get("date_approximate", "c.") + "\u00a0"
@@ -122,10 +123,12 @@ def write_out(parsed: dates.EDTFDate, months: list[str], strings: dict) -> str:
     return f"{qualifier}{words}{'?' if uncertain else ''}"
 
 
-def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict[str, str]) -> Chronology:
+def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict[str, str],
+                     table=None) -> Chronology:
     """Events of every unit, checked and sorted, grouped under the eras of book.yaml.
 
-    ``strings``: the typeset words, with the book's phrases (press.phrases.Words).
+    ``strings``: the typeset words, with the book's phrases (press.phrases.Words);
+    ``table``: the build's dates table (a press.memo.KeptTable), or None.
     """
     problems: list[Problem] = []
     events: list[Event] = []
@@ -138,7 +141,7 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
             event = Event(item.date, item.event, item.anchor, item.theme, unit.slug, unit.chapter.shown, line,
                           len(events))
             try:
-                event.parsed = dates.parse(item.date)
+                event.parsed = dates.parse(item.date, table)
             except ValueError as exc:  # when the build deferred the schema's check
                 problems.append(Problem(unit.chapter.shown, unit.chapter.located.line_of(("chronology", index, "date")),
                                         str(exc)))
@@ -151,7 +154,7 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
                                         f"chronology theme '{item.theme}' is not declared in book.yaml "
                                         f"(chronology.themes)"))
             event.label = labels.get(item.anchor, "")
-            event.written = write_out(event.parsed, months, strings)
+            event.written = write_out(event.parsed, months, strings, table)
             event.text = phrases.text(item.event)
             events.append(event)
     seen: dict[tuple[str, str], Event] = {}

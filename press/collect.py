@@ -3,6 +3,8 @@
 Every chapter body is parsed once by pandoc (cached by content hash); the
 shared transforms run on the AST; then anchors, links and images are
 gathered into one registry and checked, with ``path:line`` for each problem.
+Each unit's work is remembered in the session's memos (press.session), so
+that the live preview redoes only the units an edit changed.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from .index import Marker, load_vocabulary
 from .config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_logged, to_html_logged
 from .errors import Collector, Problem
-from .memo import Memo, digest
+from .memo import digest
 from .model import Book, Heading, Locator, Unit
 from .schema import BookConfig, Emendations
+from .session import Session
 from .sources import Chapter
 
 def load_strings(paths: Paths, language: str) -> dict:
@@ -54,9 +57,9 @@ def load_emendations(paths: Paths) -> tuple[list[dict[str, str]], str | None]:
     return [e.model_dump() for e in model.emendations], model.intro
 
 
-# Each unit's work, remembered between builds of the live preview (press.memo).
-UNIT_WORK = Memo("unit work")
-UNIT_OUTPUT = Memo("unit output")
+# The session's memos of each unit's work, remembered between builds of the live preview (press.memo).
+UNIT_WORK = "unit work"
+UNIT_OUTPUT = "unit output"
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ def typeset_words(paths: Paths, config: BookConfig, chapters: list[Chapter], pan
     return book_text.render(pandoc, phrases, load_strings(paths, config.language))
 
 
-def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc) -> Book:
+def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc,
+            session: Session) -> Book:
     problems = Collector()
     vocabulary = load_vocabulary(paths)
     emendations, emendation_intro = load_emendations(paths)
@@ -107,7 +111,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     marker = Marker(vocabulary) if vocabulary else None
     library = load_library(paths, config.bibliography) if config.bibliography else None
     citer = Citer(library) if library else None
-    works = _unit_works(chapters, pandoc, note, marker, citer)
+    works = _unit_works(chapters, pandoc, note, marker, citer, session)
     units = []
     for chapter, work in zip(chapters, works):
         units.append(_unit(chapter, work, strings.phrases))
@@ -132,7 +136,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     _register_anchors(book, problems)
     moves = _check_links_and_images(book, paths, problems)
     problems.raise_if_any()
-    outputs = _unit_outputs(works, renderings, moves, pandoc)
+    outputs = _unit_outputs(works, renderings, moves, pandoc, session)
     for unit, output in zip(units, outputs):
         unit.ast, unit.html, unit.headings = output.ast, output.html, output.headings
     _label_anchors(book)
@@ -149,12 +153,13 @@ def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
 
 
 def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
-                citer: Citer | None) -> list[UnitWork]:
+                citer: Citer | None, session: Session) -> list[UnitWork]:
     """Each unit's work, remembered or done (the bodies not remembered are parsed in one pandoc call)."""
     shared = digest(note, marker.fingerprint() if marker else None,
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
     keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
-    works: list[UnitWork | None] = UNIT_WORK.recall(pandoc.cache_dir, keys)
+    memo = session.memo(UNIT_WORK)
+    works: list[UnitWork | None] = memo.recall(keys)
     for chapter, work in zip(chapters, works):
         if work is not None:
             pandoc.note(work.messages, chapter.shown)  # as a cached parse would
@@ -162,8 +167,8 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     parsed = parse_logged(pandoc, [(chapters[i].shown, chapters[i].body) for i in missing])
     for index, (ast, messages) in zip(missing, parsed):
         works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer)
-        UNIT_WORK.put(keys[index], works[index])
-    UNIT_WORK.retain(keys)
+        memo.put(keys[index], works[index])
+    memo.retain(keys)
     return works  # type: ignore[return-value]
 
 
@@ -206,11 +211,12 @@ def _render_citations(pandoc: Pandoc, library, works: list[UnitWork]) -> list[li
 
 
 def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dict[str, str]],
-                  pandoc: Pandoc) -> list[UnitOutput]:
+                  pandoc: Pandoc, session: Session) -> list[UnitOutput]:
     """Each unit's final AST and HTML, remembered or made (the HTML in one pandoc call)."""
     keys = [digest(work.key, rendered, sorted(moved.items()))
             for work, rendered, moved in zip(works, renderings, moves)]
-    outputs: list[UnitOutput | None] = UNIT_OUTPUT.recall(pandoc.cache_dir, keys)
+    memo = session.memo(UNIT_OUTPUT)
+    outputs: list[UnitOutput | None] = memo.recall(keys)
     for output in outputs:
         if output is not None:
             pandoc.note(output.messages, None)  # as a cached conversion would
@@ -220,8 +226,8 @@ def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dic
     for index, ast, (body, messages) in zip(missing, asts, htmls):
         body = number_paragraphs(body)
         outputs[index] = UnitOutput(ast, body, _headings(body), _sections(ast["blocks"]), messages)
-        UNIT_OUTPUT.put(keys[index], outputs[index])
-    UNIT_OUTPUT.retain(keys)
+        memo.put(keys[index], outputs[index])
+    memo.retain(keys)
     return outputs  # type: ignore[return-value]
 
 

@@ -13,6 +13,10 @@ module loops over them and never names one.
 requested edition is complete (MkDocs' ``commands/build.py`` and Sphinx's
 ``Epub3Builder`` work the same way). Warnings are gathered here from every
 stage and edition, and ``--strict`` is applied here, once.
+
+The caches, memos and dates table are the session's (press.session), which
+the request names (the live preview keeps one across its rebuilds) or the
+build makes, fresh, for itself; every stage is handed it.
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from . import dates, stamp
+from . import stamp
 from .config import Paths, load_config
 from .editions import EDITIONS, REGISTRY, Registry, book_targets  # noqa: F401 - EDITIONS: for the commands
 from .errors import ContentError, Problem
 from .progress import Progress
+from .session import Session
 from .tools import check_pango, pandoc_version
 
 
@@ -50,6 +55,9 @@ class Request:
     # paragraphs (data-p). Called once, before the editions are written.
     changes: Callable[[Any], dict] | None = None
     registry: Registry = REGISTRY
+    # What to keep and remember (press.session); None: a fresh session keeping
+    # its files in the book's .cache/, remembering nothing in memory.
+    session: Session | None = None
 
     def key(self) -> list:
         """What of the request shapes the editions (for the build's fingerprint)."""
@@ -72,10 +80,11 @@ class BuildResult:
 
 
 def build(root: Path, targets: list[str], out: Path, strict: bool = False,
-          progress: Progress | None = None, force: bool = False) -> BuildResult:
+          progress: Progress | None = None, force: bool = False,
+          session: Session | None = None) -> BuildResult:
     """The book's editions ``targets`` (with the chronology's data) into ``out``:
     a reading request, for callers that need no other option."""
-    return run(Request(root, book_targets(targets), out, strict=strict, force=force), progress)
+    return run(Request(root, book_targets(targets), out, strict=strict, force=force, session=session), progress)
 
 
 def run(request: Request, progress: Progress | None = None) -> BuildResult:
@@ -95,8 +104,9 @@ def run(request: Request, progress: Progress | None = None) -> BuildResult:
     plan = request.registry.plan(list(request.targets))
     # Before any thread and before the book is read: the print worker is forked here.
     started = {cls.name: cls.start(request) for cls in plan}
+    session = request.session if request.session is not None else Session.for_book(paths.root)
     try:
-        result = _stages(paths, request, plan, started, inputs, progress)
+        result = _stages(paths, request, plan, started, inputs, progress, session)
     finally:
         for handle in started.values():
             handle.close()
@@ -107,7 +117,7 @@ def run(request: Request, progress: Progress | None = None) -> BuildResult:
 
 
 def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: str,
-            progress: Progress) -> BuildResult:
+            progress: Progress, session: Session) -> BuildResult:
     # Imported here, not at the top: a no-op rebuild must not pay for them.
     from .apparatus import build_sections, plan_sections
     from .collect import collect
@@ -123,22 +133,21 @@ def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: s
     with progress.stage("configure"):
         config = load_config(paths)
         profile = print_profile(request.profile, paths, config, request.banner)
-    dates.keep_in(paths.root / ".cache")
     with progress.stage("read chapters"):
         # EDTF dates are parsed with the chronology, while an edition works beside this process.
-        chapters = read_chapters(paths, defer_dates=any(h.concurrent for h in started.values()))
-    pandoc = Pandoc(paths.root / ".cache" / "pandoc")
+        chapters = read_chapters(paths, session, defer_dates=any(h.concurrent for h in started.values()))
+    pandoc = Pandoc(session.folder("pandoc"))
     with progress.stage("convert and collect"):
-        book = collect(paths, config, chapters, pandoc)
+        book = collect(paths, config, chapters, pandoc, session)
     changed = {slug: frozenset(numbers) for slug, numbers in request.changes(book).items()} \
         if request.changes is not None else {}
     book = _chosen(book, request.chapter)
-    job = Job(paths, book, plan_sections(book) if request.chapter is None else [], profile, changed, pandoc)
+    job = Job(paths, book, plan_sections(book) if request.chapter is None else [], profile, changed, pandoc, session)
     for handle in started.values():
         handle.begin(job)  # the print body's layout starts while the apparatus is built
     with progress.stage("apparatus"):
-        job = job.with_sections(build_sections(paths, book, pandoc) if request.chapter is None else [])
-    dates.save()  # every date of the book is parsed by now
+        job = job.with_sections(build_sections(paths, book, pandoc, session) if request.chapter is None else [])
+    session.save()  # every date of the book is parsed by now
     editions = [cls(job, started[cls.name]) for cls in plan]
     result = BuildResult(request.out)
     facts = _recalled(request, plan, inputs, paths, result.notes)

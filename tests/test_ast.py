@@ -10,6 +10,7 @@ from press.ast import Str, clone, rewrite
 from press.collect import collect
 from press.config import Paths, load_config
 from press.convert import Pandoc
+from press.session import Session
 from press.sources import read_chapters
 
 from .conftest import REPO
@@ -72,7 +73,8 @@ def test_notes_inline_on_the_real_book_is_the_plain_rewrite_of_a_copy():
     """The units' notes as inline spans: the same AST as the plain rewrite of
     a deep copy (how it was made before), and the units' own ASTs are not changed."""
     paths = Paths(REPO)
-    book = collect(paths, load_config(paths), read_chapters(paths), Pandoc(None))
+    session = Session()
+    book = collect(paths, load_config(paths), read_chapters(paths, session), Pandoc(None), session)
     notes = 0
     for unit in book.units:
         before = json.dumps(unit.ast)

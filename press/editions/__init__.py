@@ -75,16 +75,21 @@ class Job:
     # the paragraphs are numbered when the profile says so.
     changed: dict[str, frozenset[int]] = field(default_factory=dict)
     pandoc: Any = None  # convert.Pandoc of the build
+    # What the build keeps and remembers (press.session); None: a fresh one, remembering nothing.
+    session: Any = None
     # The back matter's renderer (press/editions/sections.py), one a build,
     # shared by the editions: made here, kept by with_sections().
     renderer: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
+        if self.session is None:
+            from ..session import Session
+
+            object.__setattr__(self, "session", Session())
         if self.renderer is None:
             from .sections import SectionRenderer
 
-            folder = self.pandoc.cache_dir if self.pandoc is not None else None
-            object.__setattr__(self, "renderer", SectionRenderer(self.paths, self.book, folder))
+            object.__setattr__(self, "renderer", SectionRenderer(self.paths, self.book, self.session))
 
     def with_sections(self, sections: list) -> "Job":
         """The job once the apparatus is built (the planned sections had no models)."""

@@ -142,12 +142,13 @@ class HtmlEdition(Edition):
         # Every page's frame (everything but its body and markers) now, beside
         # the print layout: the contents in every page's side bar are most of
         # the work. The pages are written in finish(), once.
-        keys = _frame_keys(self.paths, self.book, env, common, pages, links)
+        frames = self.job.session.memo(FRAMES)
+        keys = _frame_keys(self.paths, self.book, env, common, pages, links, frames)
         self._pages = pages
-        self._frames = [self._frame(env, common, pages, links, index, keys[index - 1] if keys else None)
+        self._frames = [self._frame(env, common, pages, links, index, frames, keys[index - 1] if keys else None)
                         for index in range(1, len(pages) + 1)]
         if keys is not None:
-            FRAMES.retain(keys)
+            frames.retain(keys)
         (out / "search.html").write_text(
             env.get_template("web/search.html.j2").render(
                 context(self.book, page_title=self.book.strings["search"], body_class="page-search",
@@ -155,9 +156,10 @@ class HtmlEdition(Edition):
             "utf-8")
         self._assets(assets, pages)
 
-    def _frame(self, env, common: dict, pages: list, links: list, index: int, key: str | None) -> str:
-        """A page's frame: rendered once and kept (press.memo) between builds of the preview."""
-        frame = FRAMES.get(key) if key is not None else None
+    def _frame(self, env, common: dict, pages: list, links: list, index: int, frames: Memo,
+               key: str | None) -> str:
+        """A page's frame: rendered once and kept (the session's memo) between builds of the preview."""
+        frame = frames.get(key) if key is not None else None
         if frame is None:
             page = pages[index - 1]
             frame = env.get_template("web/unit.html.j2").render(context(
@@ -167,7 +169,7 @@ class HtmlEdition(Edition):
                 lang=page["lang"], prev=links[index - 1], page_marks=Markup(_MARKS),
                 next=links[index + 1] if index + 1 < len(links) else None, **common))
             if key is not None:
-                FRAMES.put(key, frame)
+                frames.put(key, frame)
         return frame
 
     def finish(self, facts: dict, stage: Path) -> EditionResult:
@@ -217,16 +219,17 @@ class HtmlEdition(Edition):
             (assets / "timeline.svg").write_text(self.job.renderer.timeline(chronology), "utf-8")
 
 
-# Page frames, remembered between builds of the live preview (press.memo):
-# the contents in every page's side bar make rendering them most of the web
-# edition's work, and an edit inside a chapter changes none of them.
-FRAMES = Memo("web page frames")
+# The session's memo of page frames, remembered between builds of the live
+# preview (press.memo): the contents in every page's side bar make rendering
+# them most of the web edition's work, and an edit inside a chapter changes none of them.
+FRAMES = "web page frames"
 FRAME_VARIABLES = {"book", "config", "t", "authors", "page_title", "body_class", "unit", "body", "kind", "anchor",
                    "lang", "prev", "page_marks", "next", "href", "back_matter", "sections", "extra_styles",
                    "current"}
 
 
-def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[dict]) -> list[str] | None:
+def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[dict],
+                frames: Memo) -> list[str] | None:
     """A key for each page's frame: a digest of everything the page templates show.
 
     That is the page's own file, title, kind, anchor, language, unit header and
@@ -237,7 +240,7 @@ def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[d
     (``book.top_level``: the contents); templates that read another name
     (``built``, say: jinja2.meta tells) are rendered every time (None).
     """
-    if not FRAMES.use(paths.root / ".cache"):
+    if not frames.remember:
         return None
     reads = template_reads(env, "web/unit.html.j2")
     if reads is None or not reads <= FRAME_VARIABLES:

@@ -20,12 +20,12 @@ from typing import Any
 from markupsafe import Markup
 
 from ..config import Paths
-from ..memo import Memo, digest, presentation_digest, template_reads
+from ..memo import digest, presentation_digest, template_reads
 from ..model import Book
 from ..render import config_context, context, environment
 
-# Rendered apparatus sections, remembered between builds of the live preview.
-RENDERED = Memo("apparatus")
+# The session's memo of rendered apparatus sections, remembered between builds of the live preview.
+RENDERED = "apparatus"
 TEMPLATES = {"note-on-text": "partials/note_on_text.html.j2", "index": "partials/index.html.j2",
              "bibliography": "partials/bibliography.html.j2", "chronology": "partials/chronology.html.j2"}
 
@@ -55,14 +55,16 @@ class SectionRenderer:
     else (``book``, ``built``: jinja2.meta finds the names it reads, through
     its includes) is rendered every time instead. Shared by the editions of
     a build (threads: the memo has a lock); ``done()`` keeps what it used.
+    The memo is the session's (press.session).
     """
 
     ACCOUNTED = {"config", "t", "authors"}  # from book.yaml and the strings, both in the key
 
-    def __init__(self, paths: Paths, book: Book, folder):
+    def __init__(self, paths: Paths, book: Book, session):
         self.env = environment(paths)
         self.book = book
-        self.remember = RENDERED.use(folder)
+        self.memo = session.memo(RENDERED)
+        self.remember = self.memo.remember
         self.keys: list[str] = []
         self.reads: dict[str, set[str] | None] = {}
         self.base = digest(presentation_digest(paths, book),
@@ -82,18 +84,18 @@ class SectionRenderer:
             plain = {k: v for k, v in variables.items() if v is None or isinstance(v, (str, int, float))}
             key = digest(self.base, name, model, repr(sorted(plain.items())), with_context)
             self.keys.append(key)
-            remembered = RENDERED.get(key)
+            remembered = self.memo.get(key)
             if remembered is not None:
                 return remembered
         values = context(self.book, **variables) if with_context else variables
         text = self.env.get_template(name).render(values)
         if usable:
-            RENDERED.put(key, text)
+            self.memo.put(key, text)
         return text
 
     def done(self) -> None:
         if self.remember:
-            RENDERED.retain(self.keys)
+            self.memo.retain(self.keys)
 
     # --- the forms of a section ----------------------------------------------
 
