@@ -16,8 +16,8 @@ from markupsafe import Markup
 from . import phrases as book_text
 from . import transform
 from .ast import clone, iter_nodes, stringify
-from .bibliography import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
-from .index import Marker, load_vocabulary
+from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
+from .index_marks import Marker, load_vocabulary
 from .config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_logged, to_html_logged
 from .errors import Collector, Problem
@@ -70,7 +70,7 @@ class UnitWork:
     ast: dict  # after the common transforms; pandoc-syntax citations not yet rendered
     scan: transform.Scan
     problems: list[Problem]  # raw HTML that must not reach an edition
-    marks: list  # index.Mark, in reading order
+    marks: list  # index_marks.Mark, in reading order
     citations: Citations | None
     cites: list  # the pandoc-syntax citations (Cite nodes in ast), for citeproc
     messages: list[str]  # pandoc's warnings when it parsed the body

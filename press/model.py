@@ -78,13 +78,13 @@ class Book:
     emendations: list[dict[str, str]] = field(default_factory=list)
     emendation_intro: str | None = None  # content/emendations.yaml's intro, if any
     anchors: dict[str, Locator] = field(default_factory=dict)
-    vocabulary: Any = None  # index.Vocabulary, when content/index.yaml exists
-    index_marks: list = field(default_factory=list)  # index.Mark, in reading order
+    vocabulary: Any = None  # index_marks.Vocabulary, when content/index.yaml exists
+    index_marks: list = field(default_factory=list)  # index_marks.Mark, in reading order
     mark_labels: dict[str, str] = field(default_factory=dict)  # mark id -> label on screen
     warnings: list = field(default_factory=list)  # errors.Problem found by the apparatus
     chronology: Any = None  # chronology.Chronology, when chapters have dated events
-    library: Any = None  # bibliography.Library, when book.yaml has a bibliography
-    citer: Any = None  # bibliography.Citer: the citations found in the text
+    library: Any = None  # citations.Library, when book.yaml has a bibliography
+    citer: Any = None  # citations.Citer: the citations found in the text
     timeline_svg: str = ""
     # Images of the text: the path every edition uses ("content/<path in content/>",
     # from the book's root) -> the file.
