@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .ast import Node, Span, Str, attr, has_class, kv
+from .ast import Node, Span, Str, attr, iter_nodes, kv, rewrite
 from .config import Paths, load_model
 from .errors import ContentError, Problem
 from .schema import IndexVocabulary
@@ -27,7 +27,15 @@ from .yamlsrc import Located
 
 MARK = "index-mark"
 RUN_NODES = ("Str", "Space", "SoftBreak")
-SKIP_NODES = ("Code", "Math", "RawInline", "Cite")
+EXPLICIT = ("index", "index-from", "index-to")
+# What is never searched for forms: headings (they are not indexed), code,
+# raw output, citations and images (an image's text is its description).
+# An explicit mark is not searched again either (Marker._skip).
+SKIP_NODES = frozenset({"Header", "Code", "Math", "RawInline", "Cite", "Image", "CodeBlock", "RawBlock",
+                        "Table", "DefinitionList", "LineBlock", "Figure"})
+# Elements whose content is a list of inlines, and where that list is (None: the content itself).
+INLINE_LISTS = {"Para": None, "Plain": None, "Emph": None, "Strong": None, "SmallCaps": None, "Underline": None,
+                "Strikeout": None, "Superscript": None, "Subscript": None, "Span": 1, "Link": 1, "Quoted": 1}
 
 
 @dataclass
@@ -114,68 +122,86 @@ class Marker:
         return f"ix-{slug}-{self.counter}"
 
     def mark_unit(self, blocks: list, unit_slug: str, line_of) -> tuple[list, list[Mark]]:
-        """The unit's blocks with its marks, and the marks in reading order."""
+        """The unit's blocks with its marks, and the marks in reading order.
+
+        One rewrite (press.ast) makes the marks; it goes children first, so
+        the marks are numbered afterwards, in reading order. ``blocks`` is
+        not changed.
+        """
         self.counter, self.marks = 0, []
-        blocks = [self._block(block, unit_slug, line_of) for block in blocks]
+        made: dict[int, tuple[Node, Mark]] = {}  # id() of each mark span -> (the span, its mark)
+
+        def action(node: Node):
+            t = node["t"]
+            if t == "Span" and self._explicit_kind(node):
+                span, mark = self._explicit(node, unit_slug, line_of)
+                made[id(span)] = (span, mark)
+                return [span]
+            where = INLINE_LISTS.get(t, -1)
+            if where == -1:
+                return None
+            inlines = node["c"] if where is None else node["c"][where]
+            marked = self._inlines(inlines, unit_slug, made)
+            if marked is inlines:
+                return None
+            return [{**node, "c": marked if where is None else [*node["c"][:where], marked, *node["c"][where + 1:]]}]
+
+        blocks = rewrite(blocks, action, skip=self._skip)
+        if made:
+            for node in iter_nodes(blocks, skip=self._skip):
+                span, mark = made.get(id(node), (None, None))
+                if span is node:
+                    if not mark.id:
+                        mark.id = attr(span)[0] = self.next_id(unit_slug)
+                    self.marks.append(mark)
         return blocks, self.marks
 
-    def _block(self, block: Node, slug: str, line_of) -> Node:
-        t = block["t"]
-        if t == "Header":
-            return block  # headings are not indexed
-        if t in ("Para", "Plain"):
-            block["c"] = self._inlines(block["c"], slug, line_of)
-        elif t in ("BlockQuote", "Div"):
-            block["c"][-1] = [self._block(b, slug, line_of) for b in block["c"][-1]]
-        elif t in ("BulletList",):
-            block["c"] = [[self._block(b, slug, line_of) for b in item] for item in block["c"]]
-        elif t == "OrderedList":
-            block["c"][1] = [[self._block(b, slug, line_of) for b in item] for item in block["c"][1]]
-        return block
+    @staticmethod
+    def _explicit_kind(node: Node) -> str | None:
+        classes = attr(node)[1]
+        return next((kind for name, kind in zip(EXPLICIT, ("spot", "from", "to")) if name in classes), None)
 
-    def _inlines(self, inlines: list, slug: str, line_of) -> list:
+    def _skip(self, node: Node) -> bool:
+        t = node["t"]
+        return t in SKIP_NODES or (t == "Span" and self._explicit_kind(node) is not None)
+
+    def _inlines(self, inlines: list, slug: str, made: dict) -> list:
+        """``inlines`` with the forms in its runs of words marked (the same list if none is)."""
+        if self.pattern is None:
+            return inlines
         out: list = []
         run: list = []
+        changed = False
         for node in inlines:
             if node["t"] in RUN_NODES:
                 run.append(node)
                 continue
-            out.extend(self._run(run, slug))
-            run = []
-            out.append(self._inline(node, slug, line_of))
-        out.extend(self._run(run, slug))
-        return out
+            if run:
+                marked = self._run(run, slug, made)
+                changed = changed or marked is not run
+                out.extend(marked)
+                run = []
+            out.append(node)
+        if run:
+            marked = self._run(run, slug, made)
+            changed = changed or marked is not run
+            out.extend(marked)
+        return out if changed else inlines
 
-    def _inline(self, node: Node, slug: str, line_of) -> Node:
-        t = node["t"]
-        if t in SKIP_NODES:
-            return node
-        if t == "Span" and (has_class(node, "index") or has_class(node, "index-from") or has_class(node, "index-to")):
-            return self._explicit(node, slug, line_of)
-        if t == "Note":
-            node["c"] = [self._block(b, slug, line_of) for b in node["c"]]
-        elif t in ("Emph", "Strong", "SmallCaps", "Underline", "Strikeout", "Superscript", "Subscript"):
-            node["c"] = self._inlines(node["c"], slug, line_of)
-        elif t in ("Span", "Link", "Quoted"):
-            node["c"][1] = self._inlines(node["c"][1], slug, line_of)
-        return node
-
-    def _explicit(self, node: Node, slug: str, line_of) -> Node:
+    def _explicit(self, node: Node, slug: str, line_of) -> tuple[Node, Mark]:
+        """The mark span that an explicit mark becomes, and its mark (its id, if it has
+        none of its own, is given in reading order)."""
         key = kv(node).get("key", "")
         entry, _, sub = key.partition("/")
-        kind = "spot" if has_class(node, "index") else ("from" if has_class(node, "index-from") else "to")
-        ident = attr(node)[0] or self.next_id(slug)
-        attr(node)[0] = ident
-        attr(node)[1] = [MARK, *(c for c in attr(node)[1] if c not in ("index", "index-from", "index-to"))]
-        attr(node)[2] = [["data-index", key]]
+        ident, classes, _ = attr(node)
+        attrs = [["data-index", key]]
         if self.langs.get(entry):
-            attr(node)[2].append(["lang", self.langs[entry]])
-        self.marks.append(Mark(ident, entry, sub or None, slug, kind, line_of(f"key={key}")))
-        return node  # explicit marks are not searched for forms again
+            attrs.append(["lang", self.langs[entry]])
+        span = Span(node["c"][1], [MARK, *(c for c in classes if c not in EXPLICIT)], ident, attrs)
+        return span, Mark(ident, entry, sub or None, slug, self._explicit_kind(node), line_of(f"key={key}"))
 
-    def _run(self, run: list, slug: str) -> list:
-        if not run or self.pattern is None:
-            return run
+    def _run(self, run: list, slug: str, made: dict) -> list:
+        """A run of words and spaces with its forms marked (``run`` itself if it has none)."""
         text, starts = "", []
         for node in run:
             starts.append(len(text))
@@ -183,21 +209,21 @@ class Marker:
         matches = list(self.pattern.finditer(text))
         if not matches:
             return run
-        return self._wrap(run, starts, text, matches, slug)
+        return self._wrap(run, starts, text, matches, slug, made)
 
-    def _wrap(self, run, starts, text, matches, slug) -> list:
+    def _wrap(self, run, starts, text, matches, slug, made: dict) -> list:
         """Cut the run at match boundaries and wrap each match in a mark span."""
         out: list = []
         position = 0
         for match in matches:
             out.extend(_slice(run, starts, position, match.start()))
             key, sub = self.forms[match.group(0)]
-            ident = self.next_id(slug)
             attrs = [["data-index", key if sub is None else f"{key}/{sub}"]]
             if self.langs.get(key) and sub is None:
                 attrs.append(["lang", self.langs[key]])
-            out.append(Span(_slice(run, starts, match.start(), match.end()), [MARK], ident, attrs))
-            self.marks.append(Mark(ident, key, sub, slug))
+            span = Span(_slice(run, starts, match.start(), match.end()), [MARK], "", attrs)  # id: see mark_unit
+            made[id(span)] = (span, Mark("", key, sub, slug))
+            out.append(span)
             position = match.end()
         out.extend(_slice(run, starts, position, len(text)))
         return out
