@@ -30,10 +30,12 @@ RUN_NODES = ("Str", "Space", "SoftBreak")
 EXPLICIT = ("index", "index-from", "index-to")
 # What is never searched for forms: headings (they are not indexed), code,
 # raw output, citations and images (an image's text is its description).
-# An explicit mark is not searched again either (Marker._skip).
-SKIP_NODES = frozenset({"Header", "Code", "Math", "RawInline", "Cite", "Image", "CodeBlock", "RawBlock",
-                        "Table", "DefinitionList", "LineBlock", "Figure"})
-# Elements whose content is a list of inlines, and where that list is (None: the content itself).
+# An explicit mark is not searched again either (Marker._skip). Everything
+# else is: paragraphs, lists, block quotes, notes, links, table cells and
+# captions, definition lists, line blocks, figure captions.
+SKIP_NODES = frozenset({"Header", "Code", "Math", "RawInline", "Cite", "Image", "CodeBlock", "RawBlock"})
+# Elements whose content is a list of inlines, and where that list is (None: the
+# content itself). Lists of inlines held otherwise: Marker._held_inlines.
 INLINE_LISTS = {"Para": None, "Plain": None, "Emph": None, "Strong": None, "SmallCaps": None, "Underline": None,
                 "Strikeout": None, "Superscript": None, "Subscript": None, "Span": 1, "Link": 1, "Quoted": 1}
 
@@ -139,7 +141,7 @@ class Marker:
                 return [span]
             where = INLINE_LISTS.get(t, -1)
             if where == -1:
-                return None
+                return self._held_inlines(node, unit_slug, made)
             inlines = node["c"] if where is None else node["c"][where]
             marked = self._inlines(inlines, unit_slug, made)
             if marked is inlines:
@@ -155,6 +157,24 @@ class Marker:
                         mark.id = attr(span)[0] = self.next_id(unit_slug)
                     self.marks.append(mark)
         return blocks, self.marks
+
+    def _held_inlines(self, node: Node, slug: str, made: dict) -> list | None:
+        """The lines of a line block, the terms of a definition list, the short
+        caption of a table or a figure, marked (None: nothing to mark)."""
+        t = node["t"]
+        if t == "LineBlock":
+            lines = [self._inlines(line, slug, made) for line in node["c"]]
+            changed = any(new is not old for new, old in zip(lines, node["c"]))
+            return [{**node, "c": lines}] if changed else None
+        if t == "DefinitionList":
+            items = [[self._inlines(term, slug, made), definitions] for term, definitions in node["c"]]
+            changed = any(new[0] is not old[0] for new, old in zip(items, node["c"]))
+            return [{**node, "c": items}] if changed else None
+        if t in ("Table", "Figure") and node["c"][1][0]:  # [attributes, [short caption, long caption], ...]
+            short = self._inlines(node["c"][1][0], slug, made)
+            if short is not node["c"][1][0]:
+                return [{**node, "c": [node["c"][0], [short, node["c"][1][1]], *node["c"][2:]]}]
+        return None
 
     @staticmethod
     def _explicit_kind(node: Node) -> str | None:
