@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .ast import Node, Span, has_class, kv
+from .ast import Node, Span, attr, has_class, iter_nodes, kv, rewrite
 from .config import Paths, load_yaml
 from .convert import Pandoc
 from .errors import ContentError, Problem
@@ -101,28 +101,44 @@ class Citer:
         self._unit = Citations()
 
     def cite_unit(self, blocks: list, slug: str, shown: str, line_of) -> tuple[list, Citations]:
+        """The unit's blocks with its citations resolved, and what they cite.
+
+        One rewrite (press.ast) makes the citations' spans; it goes children
+        first, so their ids are given afterwards, in reading order. ``blocks``
+        is not changed.
+        """
         self._unit = Citations()
-        blocks = self._walk(blocks, slug, shown, line_of, inside=False)
+        made: dict[int, tuple[Node, list[str], Node | None]] = {}  # id() -> (span, keys cited, the Cite)
+
+        def action(node: Node, ancestors: list[Node]):
+            t = node["t"]
+            if t == "Span" and has_class(node, "cite"):
+                key = kv(node).get("key", "")
+                span = self._span(node, key, any(_links(a) for a in ancestors))
+                made[id(span)] = (span, [key], None)
+                return [span]
+            if t == "Cite":
+                keys = [citation["citationId"] for citation in node["c"][0]]
+                span = Span([node], ["citation"], "", [["data-cite", keys[0]]])
+                made[id(span)] = (span, keys, node)
+                return [span]
+            return None
+
+        blocks = rewrite(blocks, action, skip=_is_cite, context=True)
+        for node in iter_nodes(blocks, skip=_is_cite) if made else ():
+            span, keys, cite = made.get(id(node), (None, None, None))
+            if span is node:
+                line = (lambda key: line_of(f"key={key}")) if cite is None else (lambda key: line_of("@" + key))
+                ids = [ident for ident in (self._record(key, slug, shown, line(key)) for key in keys) if ident]
+                attr(span)[0] = ids[0] if ids else ""
+                if cite is not None:
+                    self._unit.pandoc.append(cite)
         return blocks, self._unit
 
     def add(self, citations: Citations) -> None:
         """Count a unit's citations in the book's (units in reading order)."""
         self.cited.extend(citations.cited)
         self.problems.extend(citations.problems)
-
-    def _walk(self, value, slug, shown, line_of, inside: bool):
-        if isinstance(value, list):
-            return [self._walk(item, slug, shown, line_of, inside) for item in value]
-        if not isinstance(value, dict):
-            return value
-        if value.get("t") == "Span" and has_class(value, "cite"):
-            return self._span(value, slug, shown, line_of, inside)
-        if value.get("t") == "Cite":
-            return self._cite(value, slug, shown, line_of, inside)
-        for key in ("c",):
-            if key in value:
-                value[key] = self._walk(value[key], slug, shown, line_of, inside or value.get("t") == "Link")
-        return value
 
     def _record(self, key: str, slug: str, shown: str, line) -> str | None:
         if key not in self.library.groups:
@@ -133,37 +149,30 @@ class Citer:
         self._unit.cited.append((key, ident, slug))
         return ident
 
-    def _span(self, node: Node, slug, shown, line_of, inside: bool) -> Node:
-        key = kv(node).get("key", "")
-        ident = self._record(key, slug, shown, line_of(f"key={key}"))
-        content = self._walk(node["c"][1], slug, shown, line_of, True)
-        if ident is None:
+    def _span(self, node: Node, key: str, inside: bool) -> Node:
+        """The citation a ``.cite`` span becomes (its id, if it cites an entry, is given in reading order)."""
+        content = node["c"][1]
+        if key not in self.library.groups:
             return Span(content, ["citation"])
         if inside:  # a citation inside a link: an anchor only (no link in a link)
-            return Span(content, ["citation"], ident, [["data-cite", key]])
+            return Span(content, ["citation"], "", [["data-cite", key]])
         link = {"t": "Link", "c": [["", [], []], content, [f"#ref-{key}", ""]]}
-        return Span([link], ["citation"], ident, [["data-cite", key]])
+        return Span([link], ["citation"], "", [["data-cite", key]])
 
-    def _cite(self, node: Node, slug, shown, line_of, inside: bool) -> Node:
-        ids = []
-        for citation in node["c"][0]:
-            ident = self._record(citation["citationId"], slug, shown, line_of("@" + citation["citationId"]))
-            if ident:
-                ids.append(ident)
-        self._unit.pandoc.append(node)
-        return Span([node], ["citation"], ids[0] if ids else "", [["data-cite", node["c"][0][0]["citationId"]]])
+
+def _is_cite(node: Node) -> bool:
+    return node["t"] == "Cite"
+
+
+def _links(node: Node) -> bool:
+    """Whether what ``node`` holds ends up in a link: a link, or a ``.cite`` span (made one)."""
+    return node["t"] == "Link" or (node["t"] == "Span" and has_class(node, "cite"))
 
 
 def pandoc_cites(value) -> list[Node]:
-    """pandoc-syntax citations (Cite nodes) in reading order, as Citer walks them
+    """pandoc-syntax citations (Cite nodes) in reading order, as Citer finds them
     (not inside another Cite): the nodes of ``Citations.pandoc`` in a copy of the unit."""
-    if isinstance(value, list):
-        return [cite for item in value for cite in pandoc_cites(item)]
-    if not isinstance(value, dict):
-        return []
-    if value.get("t") == "Cite":
-        return [value]
-    return pandoc_cites(value["c"]) if "c" in value else []
+    return [node for node in iter_nodes(value, skip=_is_cite) if node["t"] == "Cite"]
 
 
 def render_pandoc_cites(pandoc: Pandoc, library: Library, cites: list[Node], api) -> list[list]:
