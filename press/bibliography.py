@@ -18,7 +18,7 @@ from lxml import html as lxml_html
 from .citations import Citer, Library
 from .convert import Pandoc
 from .errors import Problem
-from .index import Locator, one_per_section
+from .model import Locator, one_per_section
 
 
 @dataclass

@@ -283,7 +283,7 @@ def _register_anchors(book: Book, problems: Collector) -> None:
                 )
                 continue
             seen[ident] = unit
-            book.anchors[ident] = Locator(ident, unit, unit.title_text)
+            book.anchors[ident] = Locator(ident, unit.slug, unit.title_text)
 
 
 def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> list[dict[str, str]]:
@@ -372,7 +372,7 @@ def _label_anchors(book: Book) -> None:
         for heading in unit.headings:
             label = heading.number or heading.text
             if heading.id in book.anchors:
-                book.anchors[heading.id] = Locator(heading.id, unit, label)
+                book.anchors[heading.id] = Locator(heading.id, unit.slug, label)
 
 
 def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> dict[str, str]:

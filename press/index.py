@@ -17,29 +17,10 @@ from pathlib import Path
 from .errors import Problem
 from .index_marks import Mark, Vocabulary
 from .memo import KeptTable
+from .model import Locator, one_per_section
 
 
 # --- entries ------------------------------------------------------------------
-
-@dataclass
-class Locator:
-    id: str  # the mark's id (the first mark of a range)
-    unit_slug: str
-    label: str  # readable label on screen: the section (I.2.1) or the unit
-    end_id: str | None = None  # last mark of a range
-    pages: tuple[str, ...] = ()  # printed folios, filled from the print layout
-
-
-def one_per_section(locators: list[Locator]) -> list[Locator]:
-    """On screen, one link per section: the first locator in it (print counts pages)."""
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for loc in locators:
-        if (loc.unit_slug, loc.label) not in seen:
-            seen.add((loc.unit_slug, loc.label))
-            out.append(loc)
-    return out
-
 
 @dataclass
 class Entry:
