@@ -90,7 +90,9 @@ class HtmlEdition(Edition):
             pages.append({"unit": None, "file": section.page_name, "title": section.title,
                           "body": section.html, "kind": section.kind, "anchor": section.id, "lang": None})
         # A "#id" link to another chapter is a link to another page here.
-        where = {ident: loc.unit.page_name for ident, loc in self.book.anchors.items()}
+        # (Not the anchors of a unit this edition leaves out: proof --chapter.)
+        page_of = {unit.slug: unit.page_name for unit in self.book.units}
+        where = {ident: page_of[loc.unit_slug] for ident, loc in self.book.anchors.items() if loc.unit_slug in page_of}
         for section in self.back_sections:
             for ident in re.findall(r'\bid="([^"]+)"', str(section.html)):
                 where.setdefault(ident, section.page_name)
