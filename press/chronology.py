@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 
 from . import dates
 from .errors import Problem
+from .model import Locator
 
 
 @dataclass
-class Event:
+class ChronologyEvent:
+    """An event of the chronology as built: a chapter's front-matter entry (schema.Event),
+    its date parsed and written out, its passage's label."""
+
     date: str  # EDTF, as written in the front matter
     event: str  # one sentence, inline Markdown (the templates' md filter renders it)
     anchor: str  # id of the passage that tells it
@@ -39,8 +43,6 @@ class Event:
     @property
     def locators(self) -> list:
         """The passage, as the index's locators (for page references in print)."""
-        from .index import Locator
-
         return [Locator(self.anchor, self.unit_slug, self.label)]
 
     @property
@@ -53,13 +55,13 @@ class Era:
     title: str
     start: int
     end: int
-    events: list[Event] = field(default_factory=list)
+    events: list[ChronologyEvent] = field(default_factory=list)
 
     @property
-    def by_date(self) -> list[tuple[str, list[Event]]]:
+    def by_date(self) -> list[tuple[str, list[ChronologyEvent]]]:
         """The events under their dates as written, each date once: in a
         description list a term is named once, its events are its details."""
-        groups: list[tuple[str, list[Event]]] = []
+        groups: list[tuple[str, list[ChronologyEvent]]] = []
         for event in self.events:
             if groups and groups[-1][0] == event.written:
                 groups[-1][1].append(event)
@@ -71,7 +73,7 @@ class Era:
 @dataclass
 class Chronology:
     eras: list[Era]
-    events: list[Event]
+    events: list[ChronologyEvent]
     themes: dict[str, str]  # slug -> label, as plain text
     problems: list[Problem]
 
@@ -131,22 +133,22 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
     ``table``: the build's dates table (a press.memo.KeptTable), or None.
     """
     problems: list[Problem] = []
-    events: list[Event] = []
+    events: list[ChronologyEvent] = []
     phrases = strings.phrases
     themes = {slug: phrases.text(label) for slug, label in settings.themes.items()} if settings else {}
     months = strings.get("months", [])
     for unit in units:
         for index, item in enumerate(unit.chapter.meta.chronology):
             line = unit.chapter.located.line_of(("chronology", index))
-            event = Event(item.date, item.event, item.anchor, item.theme, unit.slug, unit.chapter.shown, line,
-                          len(events))
+            event = ChronologyEvent(item.date, item.event, item.anchor, item.theme, unit.slug, unit.chapter.shown,
+                                    line, len(events))
             try:
                 event.parsed = dates.parse(item.date, table)
             except ValueError as exc:  # when the build deferred the schema's check
                 problems.append(Problem(unit.chapter.shown, unit.chapter.located.line_of(("chronology", index, "date")),
                                         str(exc)))
                 continue
-            if item.anchor not in anchors or anchors[item.anchor].unit is not unit:
+            if item.anchor not in anchors or anchors[item.anchor].unit_slug != unit.slug:
                 problems.append(Problem(unit.chapter.shown, line,
                                         f"chronology anchor '{item.anchor}' is not an id in this chapter"))
             if item.theme not in themes:
@@ -157,7 +159,7 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
             event.written = write_out(event.parsed, months, strings, table)
             event.text = phrases.text(item.event)
             events.append(event)
-    seen: dict[tuple[str, str], Event] = {}
+    seen: dict[tuple[str, str], ChronologyEvent] = {}
     for event in events:
         key = (event.date, event.event)
         if key in seen:

@@ -18,8 +18,8 @@ from markupsafe import Markup
 from . import phrases as book_text
 from . import transform
 from .ast import clone, iter_nodes, stringify
-from .bibliography import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
-from .index import Marker, load_vocabulary
+from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
+from .index_marks import Marker, load_vocabulary
 from .config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_logged, to_html_logged
 from .errors import Collector, Problem
@@ -73,7 +73,7 @@ class UnitWork:
     ast: dict  # after the common transforms; pandoc-syntax citations not yet rendered
     scan: transform.Scan
     problems: list[Problem]  # raw HTML that must not reach an edition
-    marks: list  # index.Mark, in reading order
+    marks: list  # index_marks.Mark, in reading order
     citations: Citations | None
     cites: list  # the pandoc-syntax citations (Cite nodes in ast), for citeproc
     messages: list[str]  # pandoc's warnings when it parsed the body
@@ -289,7 +289,7 @@ def _register_anchors(book: Book, problems: Collector) -> None:
                 )
                 continue
             seen[ident] = unit
-            book.anchors[ident] = Locator(ident, unit, unit.title_text)
+            book.anchors[ident] = Locator(ident, unit.slug, unit.title_text)
 
 
 def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> list[dict[str, str]]:
@@ -378,7 +378,7 @@ def _label_anchors(book: Book) -> None:
         for heading in unit.headings:
             label = heading.number or heading.text
             if heading.id in book.anchors:
-                book.anchors[heading.id] = Locator(heading.id, unit, label)
+                book.anchors[heading.id] = Locator(heading.id, unit.slug, label)
 
 
 def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> dict[str, str]:

@@ -113,7 +113,9 @@ class HtmlEdition(Edition):
                           "body": renderer.screen(section, epub=False), "kind": section.kind,
                           "anchor": section.id, "lang": None})
         # A "#id" link to another chapter is a link to another page here.
-        where = {ident: loc.unit.page_name for ident, loc in self.book.anchors.items()}
+        # (Not the anchors of a unit this edition leaves out: proof --chapter.)
+        page_of = {unit.slug: unit.page_name for unit in self.book.units}
+        where = {ident: page_of[loc.unit_slug] for ident, loc in self.book.anchors.items() if loc.unit_slug in page_of}
         for page in pages[len(self.book.units):]:
             for ident in re.findall(r'\bid="([^"]+)"', str(page["body"])):
                 where.setdefault(ident, page["file"])

@@ -105,7 +105,7 @@ def proof_report(paths: Paths, pandoc=None) -> Report:
     """
     from ..collect import collect
     from ..convert import Pandoc
-    from ..index import load_vocabulary
+    from ..index_marks import load_vocabulary
     from ..session import Session
     from ..sources import read_chapters
 
