@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 from .ast import Node, Span, has_class, kv
 from .config import Paths, load_yaml
 from .convert import Pandoc
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, did_you_mean
 from .index import Locator, one_per_section
 
 
@@ -141,7 +141,8 @@ class Citer:
     def _record(self, key: str, slug: str, shown: str, line) -> str | None:
         if key not in self.library.groups:
             self._unit.problems.append(Problem(shown, line, f"citation of '{key}': no such entry in "
-                                                            f"{self.library.shown}"))
+                                                            f"{self.library.shown}"
+                                                            + did_you_mean(key, self.library.groups)))
             return None
         ident = f"cite-{slug}-{len(self._unit.cited) + 1}"
         self._unit.cited.append((key, ident, slug))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .ast import Node, Span, Str, attr, has_class, kv
 from .config import Paths, load_model
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, did_you_mean
 from .memo import KeptTable
 from .schema import IndexVocabulary
 from .yamlsrc import Located
@@ -82,6 +82,25 @@ def load_vocabulary(paths: Paths) -> Vocabulary | None:
     if duplicates:
         raise ContentError(duplicates)
     return vocabulary
+
+
+def unknown_headings(vocabulary: Vocabulary, marks: list[Mark], shown: dict[str, str]) -> list[Problem]:
+    """The explicit marks whose key is no heading (or sub-entry) of the vocabulary:
+    errors of the collect stage, like a link to no id (``shown``: unit slug -> path)."""
+    entries = vocabulary.model.entries
+    problems = []
+    for mark in marks:
+        if mark.key not in entries:
+            hint = did_you_mean(mark.key, entries)
+        elif mark.sub and mark.sub not in entries[mark.key].sub:
+            hint = did_you_mean(mark.sub, entries[mark.key].sub)
+            hint = hint.replace("mean '", f"mean '{mark.key}/") if hint else ""
+        else:
+            continue
+        name = mark.key + (f"/{mark.sub}" if mark.sub else "")
+        problems.append(Problem(shown[mark.unit_slug], mark.line, f"index mark names an unknown heading '{name}'"
+                                f"{hint or f'; add it to {vocabulary.shown} or correct the key'}"))
+    return problems
 
 
 # --- marking ------------------------------------------------------------------
@@ -327,9 +346,7 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
     open_ranges: dict[tuple[str, str | None], Mark] = {}
     for mark in marks:
         if mark.key not in entries_model or (mark.sub and mark.sub not in entries_model[mark.key].sub):
-            name = mark.key + (f"/{mark.sub}" if mark.sub else "")
-            problems.append(Problem(shown[mark.unit_slug], mark.line, f"index mark names an unknown heading '{name}'"))
-            continue
+            continue  # an error of the collect stage (unknown_headings)
         target = (mark.key, mark.sub)
         if mark.kind == "from":
             open_ranges[target] = mark
@@ -354,7 +371,8 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
             if target_key is None:
                 continue
             if target_key not in entries_model:
-                problems.append(Problem(vocabulary.shown, line, f"'{key}' refers to an unknown heading '{target_key}'"))
+                problems.append(Problem(vocabulary.shown, line, f"'{key}' refers to an unknown heading '{target_key}'"
+                                        + did_you_mean(target_key, entries_model)))
             else:
                 bucket.append((entries_model[target_key].heading, target_key))
         for sub_key, sub in model.sub.items():

@@ -80,7 +80,7 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
     from .editions.epub import EpubEdition
     from .editions.html import HtmlEdition
     from .editions.pdf import PdfEdition, finish_print_edition, layout_print_body
-    from .sources import read_chapters
+    from .sources import read_book
 
     classes = {"html": HtmlEdition, "pdf": PdfEdition, "epub": EpubEdition}
     with progress.stage("check tools"):
@@ -92,10 +92,11 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
     dates.keep_in(paths.root / ".cache")
     with progress.stage("read chapters"):
         # EDTF dates are parsed with the chronology, once the print layout runs.
-        chapters = read_chapters(paths, defer_dates="pdf" in targets and worker is not None)
+        reading = read_book(paths, defer_dates="pdf" in targets and worker is not None)
     pandoc = Pandoc(paths.root / ".cache" / "pandoc")
     with progress.stage("convert and collect"):
-        book = collect(paths, config, chapters, pandoc)
+        # The read stage's problems are reported with the collect stage's, in one run.
+        book = collect(paths, config, reading.chapters, pandoc, reading)
     if worker is not None and "pdf" in targets:
         # The body's print layout does not depend on the apparatus: start it now.
         # The cover is drawn by this process, which has time while the worker lays out.
