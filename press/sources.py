@@ -146,12 +146,28 @@ def read_book(paths: Paths, defer_dates: bool = False) -> Reading:
         except ContentError as exc:
             problems.extend(exc.problems)
             unread.append(_unread(path, paths))
-    # A chapter of a part that could not be read cannot be placed in the book.
-    while orphans := [c for c in chapters if c.meta.part in {u.slug for u in unread}]:
-        chapters = [c for c in chapters if all(c is not o for o in orphans)]
-        unread.extend(Unread(c.shown, c.slug, c.body) for c in orphans)
+    # A chapter of a part that could not be read waits for it, unreported.
+    chapters, orphans = _placed(chapters, {u.slug for u in unread})
+    unread += orphans
     problems.extend(check_structure(chapters))
-    return Reading(chapters, problems.problems, unread)
+    # One whose part is not a part before it is reported there, and cannot be placed either.
+    chapters, orphans = _placed(chapters)
+    return Reading(chapters, problems.problems, unread + orphans)
+
+
+def _placed(chapters: list[Chapter], waiting: set[str] | None = None) -> tuple[list[Chapter], list[Unread]]:
+    """The chapters that can be placed in the book, and the others: those of a
+    part in ``waiting``, or (``waiting`` None) of no part file before them."""
+    placed, others, parts = [], [], set()
+    for chapter in chapters:
+        part = chapter.meta.part
+        if part is not None and (part in waiting if waiting is not None else part not in parts):
+            others.append(Unread(chapter.shown, chapter.slug, chapter.body))
+            continue
+        if chapter.meta.kind == "part":
+            parts.add(chapter.slug)
+        placed.append(chapter)
+    return placed, others
 
 
 def _unread(path: Path, paths: Paths) -> Unread:
