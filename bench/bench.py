@@ -190,10 +190,11 @@ def book_script(book: Path, body: str) -> str:
         "from press.convert import Pandoc\n"
         "from press.apparatus import back_matter\n"
         "from press.editions.pdf import PdfEdition\n"
-        f"p = Paths(Path({str(book)!r})); c = load_config(p)\n"
-        "pandoc = Pandoc(p.root / '.cache' / 'pandoc')\n"
-        "b = collect(p, c, read_chapters(p), pandoc)\n"
-        "edition = PdfEdition(p, b, back_matter(p, b, pandoc))\n"
+        "from press.session import Session\n"
+        f"p = Paths(Path({str(book)!r})); c = load_config(p); s = Session.for_book(p.root)\n"
+        "pandoc = Pandoc(s.folder('pandoc'))\n"
+        "b = collect(p, c, read_chapters(p, s), pandoc, s)\n"
+        "edition = PdfEdition(p, b, back_matter(p, b, pandoc, s))\n"
     ) + body + "\n"
 
 

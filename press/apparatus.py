@@ -18,9 +18,10 @@ from .config import Paths
 from .errors import ContentError
 from .editions import BackSection
 from .index import build_index
-from .memo import Memo, digest, presentation_digest, template_reads
+from .memo import digest, presentation_digest, template_reads
 from .model import Book
 from .render import config_context, context, environment
+from .session import Session
 
 
 @dataclass
@@ -53,12 +54,14 @@ def plan_back_matter(paths: Paths, book: Book) -> list[BackSection]:
     return sections
 
 
-def back_matter(paths: Paths, book: Book, pandoc=None) -> list[BackSection]:
-    """The back matter, built: the planned sections with their content."""
-    env = _Renderer(paths, book, pandoc.cache_dir if pandoc is not None else None)
+def back_matter(paths: Paths, book: Book, pandoc, session: Session) -> list[BackSection]:
+    """The back matter, built: the planned sections with their content. The
+    session keeps the index's sort keys and the chronology's dates, and
+    remembers renderings between the live preview's builds."""
+    env = _Renderer(paths, book, session)
     builders = {"bibliography": lambda: _bibliography_section(paths, book, env, pandoc),
-                "chronology": lambda: _chronology_section(paths, book, env),
-                "index": lambda: _index_section(paths, book, env)}
+                "chronology": lambda: _chronology_section(paths, book, env, session),
+                "index": lambda: _index_section(paths, book, env, session)}
     sections = []
     for planned in plan_back_matter(paths, book):
         section = builders[planned.kind]() if planned.kind in builders else planned
@@ -68,8 +71,8 @@ def back_matter(paths: Paths, book: Book, pandoc=None) -> list[BackSection]:
     return sections
 
 
-# Rendered apparatus sections, remembered between builds of the live preview.
-RENDERED = Memo("apparatus")
+# The session's memo of rendered apparatus sections, remembered between builds of the live preview.
+RENDERED = "apparatus"
 
 
 class _Renderer:
@@ -88,10 +91,11 @@ class _Renderer:
 
     ACCOUNTED = {"config", "t", "authors"}  # from book.yaml and the strings, both in the key
 
-    def __init__(self, paths: Paths, book: Book, folder):
+    def __init__(self, paths: Paths, book: Book, session: Session):
         self.env = environment(paths)
         self.book = book
-        self.remember = RENDERED.use(folder)
+        self.memo = session.memo(RENDERED)
+        self.remember = self.memo.remember
         self.keys: list[str] = []
         self.reads: dict[str, set[str] | None] = {}
         self.base = digest(presentation_digest(paths, book),
@@ -112,23 +116,23 @@ class _Renderer:
             plain = {k: v for k, v in variables.items() if v is None or isinstance(v, (str, int, float))}
             key = digest(self.base, name, model, repr(sorted(plain.items())), with_context)
             self.keys.append(key)
-            remembered = RENDERED.get(key)
+            remembered = self.memo.get(key)
             if remembered is not None:
                 return remembered
         values = context(self.book, **variables) if with_context else variables
         text = self.env.get_template(name).render(values)
         if usable:
-            RENDERED.put(key, text)
+            self.memo.put(key, text)
         return text
 
     def done(self) -> None:
         if self.remember:
-            RENDERED.retain(self.keys)
+            self.memo.retain(self.keys)
 
 
-def _index_section(paths: Paths, book: Book, env) -> BackSection:
+def _index_section(paths: Paths, book: Book, env, session: Session) -> BackSection:
     shown = {u.slug: u.chapter.shown for u in book.units}
-    index = build_index(book.vocabulary, book.index_marks, book.mark_labels, shown, paths.root / ".cache",
+    index = build_index(book.vocabulary, book.index_marks, book.mark_labels, shown, session.cache,
                         book.strings.phrases.text)
     book.warnings.extend(index.problems)
     pages_of = {u.slug: u.page_name for u in book.units}
@@ -172,9 +176,9 @@ def _bibliography_section(paths: Paths, book: Book, env, pandoc) -> BackSection:
     return section
 
 
-def _chronology_section(paths: Paths, book: Book, env) -> BackSection:
+def _chronology_section(paths: Paths, book: Book, env, session: Session) -> BackSection:
     chronology = build_chronology(book.units, book.config.chronology, book.strings, book.anchors,
-                                  book.mark_labels)
+                                  book.mark_labels, session.dates)
     if chronology.problems:
         raise ContentError(chronology.problems)
     book.chronology = chronology

@@ -3,6 +3,8 @@
 Every chapter body is parsed once by pandoc (cached by content hash); the
 shared transforms run on the AST; then anchors, links and images are
 gathered into one registry and checked, with ``path:line`` for each problem.
+Each unit's work is remembered in the session's memos (press.session), so
+that the live preview redoes only the units an edit changed.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from markupsafe import Markup
 from . import phrases as book_text
 from . import transform
 from .ast import clone, iter_nodes, stringify
-from .bibliography import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
-from .index import Marker, load_vocabulary, unknown_headings
+from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
+from .index_marks import Marker, load_vocabulary, unknown_headings
 from .config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_logged, to_html_logged
 from .errors import Collector, ContentError, Problem, did_you_mean
-from .memo import Memo, digest
+from .memo import digest
 from .model import Book, Heading, Locator, Unit
 from .schema import BookConfig, Emendations
+from .session import Session
 from .sources import Chapter, Reading, Unread
 
 def load_strings(paths: Paths, language: str) -> dict:
@@ -54,9 +57,9 @@ def load_emendations(paths: Paths) -> tuple[list[dict[str, str]], str | None]:
     return [e.model_dump() for e in model.emendations], model.intro
 
 
-# Each unit's work, remembered between builds of the live preview (press.memo).
-UNIT_WORK = Memo("unit work")
-UNIT_OUTPUT = Memo("unit output")
+# The session's memos of each unit's work, remembered between builds of the live preview (press.memo).
+UNIT_WORK = "unit work"
+UNIT_OUTPUT = "unit output"
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class UnitWork:
     ast: dict  # after the common transforms; pandoc-syntax citations not yet rendered
     scan: transform.Scan
     problems: list[Problem]  # raw HTML that must not reach an edition
-    marks: list  # index.Mark, in reading order
+    marks: list  # index_marks.Mark, in reading order
     citations: Citations | None
     cites: list  # the pandoc-syntax citations (Cite nodes in ast), for citeproc
     messages: list[str]  # pandoc's warnings when it parsed the body
@@ -97,7 +100,7 @@ def typeset_words(paths: Paths, config: BookConfig, chapters: list[Chapter], pan
 
 
 def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc,
-            earlier: Reading | None = None) -> Book:
+            session: Session, earlier: Reading | None = None) -> Book:
     """The book, converted and checked. ``earlier``: the read stage's problems and
     the files it could not read (sources.read_book), reported with this stage's.
 
@@ -118,7 +121,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     marker = Marker(vocabulary) if vocabulary else None
     library = _attempt(problems, load_library, paths, config.bibliography) if config.bibliography else None
     citer = Citer(library) if library else None
-    works = _unit_works(chapters, pandoc, note, marker, citer)
+    works = _unit_works(chapters, pandoc, note, marker, citer, session)
     units = []
     for chapter, work in zip(chapters, works):
         units.append(_unit(chapter, work, strings.phrases))
@@ -145,7 +148,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     moves = _check_links_and_images(book, paths, problems, unread, unknown)
     problems.raise_if_any()
     renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
-    outputs = _unit_outputs(works, renderings, moves, pandoc)
+    outputs = _unit_outputs(works, renderings, moves, pandoc, session)
     for unit, output in zip(units, outputs):
         unit.ast, unit.html, unit.headings = output.ast, output.html, output.headings
     _label_anchors(book)
@@ -172,12 +175,13 @@ def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
 
 
 def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
-                citer: Citer | None) -> list[UnitWork]:
+                citer: Citer | None, session: Session) -> list[UnitWork]:
     """Each unit's work, remembered or done (the bodies not remembered are parsed in one pandoc call)."""
     shared = digest(note, marker.fingerprint() if marker else None,
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
     keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
-    works: list[UnitWork | None] = UNIT_WORK.recall(pandoc.cache_dir, keys)
+    memo = session.memo(UNIT_WORK)
+    works: list[UnitWork | None] = memo.recall(keys)
     for chapter, work in zip(chapters, works):
         if work is not None:
             pandoc.note(work.messages, chapter.shown)  # as a cached parse would
@@ -185,8 +189,8 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     parsed = parse_logged(pandoc, [(chapters[i].shown, chapters[i].body) for i in missing])
     for index, (ast, messages) in zip(missing, parsed):
         works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer)
-        UNIT_WORK.put(keys[index], works[index])
-    UNIT_WORK.retain(keys)
+        memo.put(keys[index], works[index])
+    memo.retain(keys)
     return works  # type: ignore[return-value]
 
 
@@ -229,11 +233,12 @@ def _render_citations(pandoc: Pandoc, library, works: list[UnitWork]) -> list[li
 
 
 def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dict[str, str]],
-                  pandoc: Pandoc) -> list[UnitOutput]:
+                  pandoc: Pandoc, session: Session) -> list[UnitOutput]:
     """Each unit's final AST and HTML, remembered or made (the HTML in one pandoc call)."""
     keys = [digest(work.key, rendered, sorted(moved.items()))
             for work, rendered, moved in zip(works, renderings, moves)]
-    outputs: list[UnitOutput | None] = UNIT_OUTPUT.recall(pandoc.cache_dir, keys)
+    memo = session.memo(UNIT_OUTPUT)
+    outputs: list[UnitOutput | None] = memo.recall(keys)
     for output in outputs:
         if output is not None:
             pandoc.note(output.messages, None)  # as a cached conversion would
@@ -243,8 +248,8 @@ def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dic
     for index, ast, (body, messages) in zip(missing, asts, htmls):
         body = number_paragraphs(body)
         outputs[index] = UnitOutput(ast, body, _headings(body), _sections(ast["blocks"]), messages)
-        UNIT_OUTPUT.put(keys[index], outputs[index])
-    UNIT_OUTPUT.retain(keys)
+        memo.put(keys[index], outputs[index])
+    memo.retain(keys)
     return outputs  # type: ignore[return-value]
 
 
@@ -306,7 +311,7 @@ def _register_anchors(book: Book, problems: Collector) -> None:
                 )
                 continue
             seen[ident] = unit
-            book.anchors[ident] = Locator(ident, unit, unit.title_text)
+            book.anchors[ident] = Locator(ident, unit.slug, unit.title_text)
 
 
 def _check_links_and_images(book: Book, paths: Paths, problems: Collector, unread: list[Unread] = (),
@@ -405,7 +410,7 @@ def _label_anchors(book: Book) -> None:
         for heading in unit.headings:
             label = heading.number or heading.text
             if heading.id in book.anchors:
-                book.anchors[heading.id] = Locator(heading.id, unit, label)
+                book.anchors[heading.id] = Locator(heading.id, unit.slug, label)
 
 
 def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> dict[str, str]:

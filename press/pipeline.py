@@ -4,6 +4,10 @@ collect, apparatus, render and write the editions, publish.
 "First gather all data, then write": nothing reaches ``dist/`` until every
 requested edition is complete (MkDocs' ``commands/build.py`` and Sphinx's
 ``Epub3Builder`` work the same way).
+
+The caches, memos and dates table are the session's (press.session), which
+the caller passes in (the live preview keeps one across its rebuilds) or
+the build makes, fresh, for itself; every stage is handed it.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dates, stamp
+from . import stamp
 from .config import Paths, load_config
 from .errors import ContentError, Problem
 from .parallel import Worker, can_fork
 from .progress import Progress
+from .session import Session
 from .tools import check_pango, pandoc_version
 
 EDITIONS = ("html", "pdf", "epub")
@@ -35,12 +40,15 @@ class BuildResult:
 
 
 def build(root: Path, targets: list[str], out: Path, strict: bool = False,
-          progress: Progress | None = None, force: bool = False) -> BuildResult:
+          progress: Progress | None = None, force: bool = False,
+          session: Session | None = None) -> BuildResult:
     """Build ``targets`` into ``out``. ``force``: build even when the last
     build's stamp says nothing changed (the live preview's first build, which
-    must fill its memos)."""
+    must fill its memos). ``session``: what to keep and remember (None: a
+    fresh one keeping its files in the book's ``.cache``, remembering nothing)."""
     progress = progress or Progress(quiet=True)
     paths = Paths(root)
+    session = session if session is not None else Session.for_book(paths.root)
     fingerprint = stamp.fingerprint(paths, targets, strict)
     previous = stamp.read(out)
     if not force and stamp.is_current(previous, fingerprint, out):
@@ -48,18 +56,19 @@ def build(root: Path, targets: list[str], out: Path, strict: bool = False,
         # rebuild touches nothing and imports neither pandoc nor WeasyPrint.
         progress.note("up to date: nothing changed since the last build")
         return BuildResult(out, warnings=[Problem(*w) for w in previous["warnings"]], up_to_date=True)
-    result = _build(paths, targets, out, strict, progress)
+    result = _build(paths, targets, out, strict, progress, session)
     written = prune(out, stamp.outputs(previous), result.results, [*targets, "data"])
     stamp.write(out, fingerprint, result.results, result.warnings, written)
     return result
 
 
-def _build(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress) -> BuildResult:
+def _build(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress,
+           session: Session) -> BuildResult:
     # The print worker is forked first, before any thread, and imports
     # WeasyPrint while this process reads the book (see press.parallel).
     worker = Worker(_warm_up) if "pdf" in targets and can_fork() else None
     try:
-        return _stages(paths, targets, out, strict, progress, worker)
+        return _stages(paths, targets, out, strict, progress, worker, session)
     finally:
         if worker is not None:
             worker.close()
@@ -71,7 +80,7 @@ def _warm_up() -> None:
 
 
 def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress,
-            worker: Worker | None) -> BuildResult:
+            worker: Worker | None, session: Session) -> BuildResult:
     # Imported here, not at the top: a no-op rebuild must not pay for them.
     from .apparatus import back_matter, plan_back_matter
     from .collect import collect
@@ -89,27 +98,26 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
             check_pango()
     with progress.stage("configure"):
         config = load_config(paths)
-    dates.keep_in(paths.root / ".cache")
     with progress.stage("read chapters"):
         # EDTF dates are parsed with the chronology, once the print layout runs.
-        reading = read_book(paths, defer_dates="pdf" in targets and worker is not None)
-    pandoc = Pandoc(paths.root / ".cache" / "pandoc")
+        reading = read_book(paths, session, defer_dates="pdf" in targets and worker is not None)
+    pandoc = Pandoc(session.folder("pandoc"))
     with progress.stage("convert and collect"):
         # The read stage's problems are reported with the collect stage's, in one run.
-        book = collect(paths, config, reading.chapters, pandoc, reading)
+        book = collect(paths, config, reading.chapters, pandoc, session, reading)
     if worker is not None and "pdf" in targets:
         # The body's print layout does not depend on the apparatus: start it now.
         # The cover is drawn by this process, which has time while the worker lays out.
         planned = PdfEdition(paths, book, plan_back_matter(paths, book))
         worker.submit(layout_print_body, *planned.body_job())
     with progress.stage("apparatus"):
-        back = back_matter(paths, book, pandoc)
-    dates.save()  # every date of the book is parsed by now
+        back = back_matter(paths, book, pandoc, session)
+    session.save()  # every date of the book is parsed by now
     result = BuildResult(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     try:
-        editions = [classes[name](paths, book, back) for name in targets]
+        editions = [classes[name](paths, book, back, session) for name in targets]
         for edition in editions:
             if isinstance(edition, EpubEdition):
                 edition.pandoc = pandoc

@@ -15,12 +15,14 @@ class Prepared:
     config: object  # schema.BookConfig
     pandoc: object  # convert.Pandoc
     book: object  # model.Book
+    session: object  # session.Session: the stages after these take it too
 
 
 def prepare(paths: Paths, progress: Progress) -> Prepared:
     from .collect import collect
     from .config import load_config
     from .convert import Pandoc
+    from .session import Session
     from .sources import read_chapters
     from .tools import check_pango, pandoc_version
 
@@ -29,6 +31,7 @@ def prepare(paths: Paths, progress: Progress) -> Prepared:
         check_pango()
     with progress.stage("read and collect"):
         config = load_config(paths)
-        pandoc = Pandoc(paths.root / ".cache" / "pandoc")
-        book = collect(paths, config, read_chapters(paths), pandoc)
-    return Prepared(config, pandoc, book)
+        session = Session.for_book(paths.root)
+        pandoc = Pandoc(session.folder("pandoc"))
+        book = collect(paths, config, read_chapters(paths, session), pandoc, session)
+    return Prepared(config, pandoc, book, session)

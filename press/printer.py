@@ -102,7 +102,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     config, book = ready.config, ready.book
     profile = press_profile(paths, config)
     with progress.stage("apparatus"):
-        back = back_matter(paths, book, ready.pandoc)
+        back = back_matter(paths, book, ready.pandoc, ready.session)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-press-", dir=out.parent))
     try:

@@ -150,6 +150,7 @@ def old_units(paths: Paths, rev: str, pandoc) -> dict[str, str]:
     """The units' HTML at ``rev``: content/ from git, collected by this code."""
     from .collect import collect
     from .config import load_config
+    from .session import Session
     from .sources import read_chapters
 
     archive = git(paths.root, "archive", "--format=tar", rev, "--", "content", binary=True)
@@ -163,7 +164,8 @@ def old_units(paths: Paths, rev: str, pandoc) -> dict[str, str]:
         if (paths.root / "templates").is_dir():
             shutil.copytree(paths.root / "templates", Path(tmp) / "templates")
         old = Paths(Path(tmp))
-        book = collect(old, load_config(old), read_chapters(old), pandoc)
+        session = Session()  # the old sources' dates are not this book's to keep
+        book = collect(old, load_config(old), read_chapters(old, session), pandoc, session)
         return {unit.slug: unit.html for unit in book.units}
 
 
@@ -237,7 +239,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         back = []
     else:
         with progress.stage("apparatus"):
-            back = back_matter(paths, book, pandoc)
+            back = back_matter(paths, book, pandoc, ready.session)
     the_stamp = stamp(paths.root)
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-proof-", dir=out))

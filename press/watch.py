@@ -110,11 +110,12 @@ class Preview:
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, out: Path | None = None,
                  progress: Progress | None = None, debounce_ms: int = 300):
-        from .memo import remember_between_builds
+        from .session import Session
 
-        # Builds in this process remember the work that an edit did not change
-        # (press.memo): that is what makes a rebuild take a fraction of a build.
-        remember_between_builds()
+        # The preview's builds share one session, which remembers the work that
+        # an edit did not change (press.memo): that is what makes a rebuild take
+        # a fraction of a build.
+        self.session = Session.for_book(root, remember=True)
         self.root = root
         self.out = out or root / ".cache" / "watch"
         self.site = self.out / "html"
@@ -160,7 +161,7 @@ class Preview:
             # up to date by an earlier run is built anyway: that fills the
             # memos, or the first edit would cost a whole build.
             result = build(self.root, ["html"], self.out, strict=False, progress=self.progress,
-                           force=not self._warm)
+                           force=not self._warm, session=self.session)
             self._warm = True
         except BookError as exc:
             problems = list(exc.problems)

@@ -1,5 +1,7 @@
 """The three editions. Each writes into a staging folder; the pipeline
-moves the results into place only when every edition succeeded."""
+moves the results into place only when every edition succeeded. An edition
+is given the build's session (press.session) for what it remembers between
+builds; without one it remembers nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from markupsafe import Markup
 from ..config import Paths
 from ..errors import Problem
 from ..model import Book
+from ..session import Session
 
 
 @dataclass
@@ -38,10 +41,12 @@ class EditionResult:
 class Edition:
     name = "edition"
 
-    def __init__(self, paths: Paths, book: Book, back_sections: list[BackSection]):
+    def __init__(self, paths: Paths, book: Book, back_sections: list[BackSection],
+                 session: Session | None = None):
         self.paths = paths
         self.book = book
         self.back_sections = back_sections
+        self.session = session if session is not None else Session()
         self.warnings: list[Problem] = []
 
     def back_toc(self, prefix: str) -> list[dict[str, str]]:

@@ -90,7 +90,9 @@ class HtmlEdition(Edition):
             pages.append({"unit": None, "file": section.page_name, "title": section.title,
                           "body": section.html, "kind": section.kind, "anchor": section.id, "lang": None})
         # A "#id" link to another chapter is a link to another page here.
-        where = {ident: loc.unit.page_name for ident, loc in self.book.anchors.items()}
+        # (Not the anchors of a unit this edition leaves out: proof --chapter.)
+        page_of = {unit.slug: unit.page_name for unit in self.book.units}
+        where = {ident: page_of[loc.unit_slug] for ident, loc in self.book.anchors.items() if loc.unit_slug in page_of}
         for section in self.back_sections:
             for ident in re.findall(r'\bid="([^"]+)"', str(section.html)):
                 where.setdefault(ident, section.page_name)
@@ -117,11 +119,12 @@ class HtmlEdition(Edition):
             "utf-8")
         self._written = (out, env, pages, links, common)
         self._frames: dict[int, str] = {}
-        self._frame_keys = _frame_keys(self.paths, self.book, env, common, pages, links)
+        frames = self.session.memo(FRAMES)
+        self._frame_keys = _frame_keys(self.paths, self.book, env, common, pages, links, frames)
         for index, page in enumerate(pages, start=1):
             self._write_page(index)
         if self._frame_keys is not None:
-            FRAMES.retain(self._frame_keys)
+            frames.retain(self._frame_keys)
         (out / "search.html").write_text(
             env.get_template("web/search.html.j2").render(
                 context(self.book, page_title=self.book.strings["search"], body_class="page-search",
@@ -138,7 +141,7 @@ class HtmlEdition(Edition):
         page = pages[index - 1]
         key = self._frame_keys[index - 1] if self._frame_keys is not None else None
         if index not in self._frames and key is not None:
-            self._frames[index] = FRAMES.get(key)
+            self._frames[index] = self.session.memo(FRAMES).get(key)
         if self._frames.get(index) is None:
             self._frames[index] = env.get_template("web/unit.html.j2").render(context(
                 self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
@@ -147,7 +150,7 @@ class HtmlEdition(Edition):
                 lang=page["lang"], prev=links[index - 1], page_marks=Markup(_MARKS),
                 next=links[index + 1] if index + 1 < len(links) else None, **common))
             if key is not None:
-                FRAMES.put(key, self._frames[index])
+                self.session.memo(FRAMES).put(key, self._frames[index])
         html = self._frames[index].replace(_MARKS, page_marks, 1).replace(_BODY, str(page["body"]), 1)
         (out / page["file"]).write_text(html, "utf-8")
 
@@ -193,16 +196,17 @@ class HtmlEdition(Edition):
             (assets / "timeline.svg").write_text(self.book.timeline_svg, "utf-8")
 
 
-# Page frames, remembered between builds of the live preview (press.memo):
-# the contents in every page's side bar make rendering them most of the web
-# edition's work, and an edit inside a chapter changes none of them.
-FRAMES = Memo("web page frames")
+# The session's memo of page frames, remembered between builds of the live
+# preview (press.memo): the contents in every page's side bar make rendering
+# them most of the web edition's work, and an edit inside a chapter changes none of them.
+FRAMES = "web page frames"
 FRAME_VARIABLES = {"book", "config", "t", "authors", "page_title", "body_class", "unit", "body", "kind", "anchor",
                    "lang", "prev", "page_marks", "next", "href", "back_matter", "sections", "extra_styles",
                    "current"}
 
 
-def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[dict]) -> list[str] | None:
+def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[dict],
+                frames: Memo) -> list[str] | None:
     """A key for each page's frame: a digest of everything the page templates show.
 
     That is the page's own file, title, kind, anchor, language, unit header and
@@ -213,7 +217,7 @@ def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[d
     (``book.top_level``: the contents); templates that read another name
     (``built``, say: jinja2.meta tells) are rendered every time (None).
     """
-    if not FRAMES.use(paths.root / ".cache"):
+    if not frames.remember:
         return None
     reads = template_reads(env, "web/unit.html.j2")
     if reads is None or not reads <= FRAME_VARIABLES:

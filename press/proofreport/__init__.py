@@ -105,14 +105,16 @@ def proof_report(paths: Paths, pandoc=None) -> Report:
     """
     from ..collect import collect
     from ..convert import Pandoc
-    from ..index import load_vocabulary
+    from ..index_marks import load_vocabulary
+    from ..session import Session
     from ..sources import read_chapters
 
+    session = Session.for_book(paths.root)
     config = load_config(paths)
-    chapters = read_chapters(paths)
-    pandoc = pandoc or Pandoc(paths.root / ".cache" / "pandoc")
+    chapters = read_chapters(paths, session)
+    pandoc = pandoc or Pandoc(session.folder("pandoc"))
     try:
-        book = collect(paths, config, chapters, pandoc)
+        book = collect(paths, config, chapters, pandoc, session)
     except ContentError as exc:
         try:
             vocabulary = load_vocabulary(paths)
