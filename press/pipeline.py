@@ -89,7 +89,7 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
     from .editions.epub import EpubEdition
     from .editions.html import HtmlEdition
     from .editions.pdf import PdfEdition, finish_print_edition, layout_print_body
-    from .sources import read_chapters
+    from .sources import read_book
 
     classes = {"html": HtmlEdition, "pdf": PdfEdition, "epub": EpubEdition}
     with progress.stage("check tools"):
@@ -100,10 +100,11 @@ def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress:
         config = load_config(paths)
     with progress.stage("read chapters"):
         # EDTF dates are parsed with the chronology, once the print layout runs.
-        chapters = read_chapters(paths, session, defer_dates="pdf" in targets and worker is not None)
+        reading = read_book(paths, session, defer_dates="pdf" in targets and worker is not None)
     pandoc = Pandoc(session.folder("pandoc"))
     with progress.stage("convert and collect"):
-        book = collect(paths, config, chapters, pandoc, session)
+        # The read stage's problems are reported with the collect stage's, in one run.
+        book = collect(paths, config, reading.chapters, pandoc, session, reading)
     if worker is not None and "pdf" in targets:
         # The body's print layout does not depend on the apparatus: start it now.
         # The cover is drawn by this process, which has time while the worker lays out.
