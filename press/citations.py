@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from .ast import Node, Span, attr, has_class, iter_nodes, kv, rewrite
 from .config import Paths, load_yaml
 from .convert import Pandoc
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, did_you_mean
 
 
 @dataclass
@@ -143,7 +143,8 @@ class Citer:
     def _record(self, key: str, slug: str, shown: str, line) -> str | None:
         if key not in self.library.groups:
             self._unit.problems.append(Problem(shown, line, f"citation of '{key}': no such entry in "
-                                                            f"{self.library.shown}"))
+                                                            f"{self.library.shown}"
+                                                            + did_you_mean(key, self.library.groups)))
             return None
         ident = f"cite-{slug}-{len(self._unit.cited) + 1}"
         self._unit.cited.append((key, ident, slug))

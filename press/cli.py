@@ -98,7 +98,9 @@ def _parse(argv: list[str] | None, prog: str) -> argparse.Namespace:
         p.error(f"two books named: {args.book} and --root {args.root}; name one")
     args.root = args.book or args.root or Path(".")
     if args.out is None:
-        args.out = args.root / "dist"  # beside the book's content/, wherever it is built from
+        # Beside the book's content/, wherever it is built from; a command may
+        # name a folder of its own (the live preview's .cache/watch).
+        args.out = args.root / getattr(args, "default_out", "dist")
     return args
 
 

@@ -19,15 +19,15 @@ from . import phrases as book_text
 from . import transform
 from .ast import clone, iter_nodes, stringify
 from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
-from .index_marks import Marker, load_vocabulary
+from .index_marks import Marker, load_vocabulary, unknown_headings
 from .config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_logged, to_html_logged
-from .errors import Collector, Problem
+from .errors import Collector, ContentError, Problem, did_you_mean
 from .memo import digest
 from .model import Book, Heading, Locator, Unit
 from .schema import BookConfig, Emendations
 from .session import Session
-from .sources import Chapter
+from .sources import Chapter, Reading, Unread
 
 def load_strings(paths: Paths, language: str) -> dict:
     """Interface words ("Contents", "Index") in the book's language."""
@@ -100,33 +100,43 @@ def typeset_words(paths: Paths, config: BookConfig, chapters: list[Chapter], pan
 
 
 def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc,
-            session: Session) -> Book:
+            session: Session, earlier: Reading | None = None) -> Book:
+    """The book, converted and checked. ``earlier``: the read stage's problems and
+    the files it could not read (sources.read_book), reported with this stage's.
+
+    A problem stops the build at the end of the stage, not where it is found,
+    so that one run lists front matter, links, citations, index keys and
+    images together. What a problem leaves unknown (the index vocabulary, the
+    references) is not checked against until it is mended.
+    """
     problems = Collector()
-    vocabulary = load_vocabulary(paths)
-    emendations, emendation_intro = load_emendations(paths)
+    unread = earlier.unread if earlier is not None else []
+    if earlier is not None:
+        problems.extend(earlier.problems)
+    vocabulary = _attempt(problems, load_vocabulary, paths)
+    emendations, emendation_intro = _attempt(problems, load_emendations, paths) or ([], None)
     strings, trouble = typeset_words(paths, config, chapters, pandoc, vocabulary, emendations, emendation_intro)
     problems.extend(trouble)
-    problems.raise_if_any()
     note = strings.get("lacuna_note", "The source text is lost here.")
     marker = Marker(vocabulary) if vocabulary else None
-    library = load_library(paths, config.bibliography) if config.bibliography else None
+    library = _attempt(problems, load_library, paths, config.bibliography) if config.bibliography else None
     citer = Citer(library) if library else None
     works = _unit_works(chapters, pandoc, note, marker, citer, session)
     units = []
     for chapter, work in zip(chapters, works):
         units.append(_unit(chapter, work, strings.phrases))
         problems.extend(work.problems)
-    renderings: list[list] = [[] for _ in units]
     if citer is not None:
         for work in works:
             citer.add(work.citations)
         problems.extend(citer.problems)
-        problems.raise_if_any()
-        renderings = _render_citations(pandoc, library, works)
     book = Book(config, units, strings, emendations, emendation_intro=emendation_intro)
     book.library, book.citer = library, citer
     book.vocabulary = vocabulary
     book.index_marks = [mark for work in works for mark in work.marks]
+    if vocabulary is not None:
+        shown = {u.slug: u.chapter.shown for u in units}
+        problems.extend(unknown_headings(vocabulary, book.index_marks, shown))
     by_path = {u.chapter.path.resolve(): u for u in units}
     for item in book.emendations:
         unit = by_path.get((paths.content / item["file"]).resolve())
@@ -134,14 +144,26 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     book.warnings.extend(_title_forms(book, paths.show(paths.book_yaml)))
     _structure(book)
     _register_anchors(book, problems)
-    moves = _check_links_and_images(book, paths, problems)
+    unknown = config.bibliography is not None and library is None  # its entries' ids (ref-KEY) are unknown
+    moves = _check_links_and_images(book, paths, problems, unread, unknown)
     problems.raise_if_any()
+    renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
     outputs = _unit_outputs(works, renderings, moves, pandoc, session)
     for unit, output in zip(units, outputs):
         unit.ast, unit.html, unit.headings = output.ast, output.html, output.headings
     _label_anchors(book)
     book.mark_labels = _mark_labels(book, [output.sections for output in outputs])
     return book
+
+
+def _attempt(problems: Collector, load, *args):
+    """``load(*args)``, or None with its problems kept: a file of the book that
+    cannot be read is reported with the rest, and what it holds goes unchecked."""
+    try:
+        return load(*args)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
@@ -292,8 +314,14 @@ def _register_anchors(book: Book, problems: Collector) -> None:
             book.anchors[ident] = Locator(ident, unit.slug, unit.title_text)
 
 
-def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> list[dict[str, str]]:
-    """Check links and images; return each unit's images' paths from the book's root (src -> path)."""
+def _check_links_and_images(book: Book, paths: Paths, problems: Collector, unread: list[Unread] = (),
+                            unknown_entries: bool = False) -> list[dict[str, str]]:
+    """Check links and images; return each unit's images' paths from the book's root (src -> path).
+
+    A link is not called broken when its id may be declared in a chapter that
+    could not be read (``unread``), or is a bibliography entry's while the
+    references could not be read (``unknown_entries``): that is for the next run.
+    """
     # The bibliography's entries (ref-KEY) are anchors too, made by the apparatus.
     entries = {f"ref-{key}" for key in book.library.groups} if book.library else set()
     moves = []
@@ -301,8 +329,12 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> li
         chapter = unit.chapter
         for target in unit.scan.links:
             if target.startswith("#") and target[1:] not in book.anchors and target[1:] not in entries:
+                ident = target[1:]
+                if any(u.may_declare(ident) for u in unread) or (unknown_entries and ident.startswith("ref-")):
+                    continue
+                hint = did_you_mean(target, ("#" + i for i in (*book.anchors, *entries)))
                 problems.add(
-                    chapter.shown, chapter.line_of(target), f"link to '{target}': no such id in the book"
+                    chapter.shown, chapter.line_of(target), f"link to '{target}': no such id in the book{hint}"
                 )
             elif re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) is None and not target.startswith("#"):
                 problems.add(

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, did_you_mean
 from .index_marks import Mark, Vocabulary
 from .memo import KeptTable
 from .model import Locator, one_per_section
@@ -108,9 +108,7 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
     open_ranges: dict[tuple[str, str | None], Mark] = {}
     for mark in marks:
         if mark.key not in entries_model or (mark.sub and mark.sub not in entries_model[mark.key].sub):
-            name = mark.key + (f"/{mark.sub}" if mark.sub else "")
-            problems.append(Problem(shown[mark.unit_slug], mark.line, f"index mark names an unknown heading '{name}'"))
-            continue
+            continue  # an error of the collect stage (index_marks.unknown_headings)
         target = (mark.key, mark.sub)
         if mark.kind == "from":
             open_ranges[target] = mark
@@ -135,7 +133,8 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
             if target_key is None:
                 continue
             if target_key not in entries_model:
-                problems.append(Problem(vocabulary.shown, line, f"'{key}' refers to an unknown heading '{target_key}'"))
+                problems.append(Problem(vocabulary.shown, line, f"'{key}' refers to an unknown heading '{target_key}'"
+                                        + did_you_mean(target_key, entries_model)))
             else:
                 bucket.append((entries_model[target_key].heading, target_key))
         for sub_key, sub in model.sub.items():

@@ -3,7 +3,8 @@
 Takes ``content/index.yaml`` (each heading, its sort key, its language and
 the surface forms that mark it) and a unit's freshly parsed AST; gives the
 vocabulary (``load_vocabulary``) and the unit's AST with every mark a span
-with an id, plus the marks in reading order (``Marker.mark_unit``). The same
+with an id, plus the marks in reading order (``Marker.mark_unit``), and the
+explicit marks whose key is no heading (``unknown_headings``). The same
 marks reach every edition; press.index turns them into entries with
 locators (a page number in print, a link on screen) after collect.
 Explicit marks cover what matching cannot see:
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from .ast import Node, Span, Str, attr, iter_nodes, kv, rewrite
 from .config import Paths, load_model
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, did_you_mean
 from .schema import IndexVocabulary
 from .yamlsrc import Located
 
@@ -90,6 +91,25 @@ def load_vocabulary(paths: Paths) -> Vocabulary | None:
     if duplicates:
         raise ContentError(duplicates)
     return vocabulary
+
+
+def unknown_headings(vocabulary: Vocabulary, marks: list[Mark], shown: dict[str, str]) -> list[Problem]:
+    """The explicit marks whose key is no heading (or sub-entry) of the vocabulary:
+    errors of the collect stage, like a link to no id (``shown``: unit slug -> path)."""
+    entries = vocabulary.model.entries
+    problems = []
+    for mark in marks:
+        if mark.key not in entries:
+            hint = did_you_mean(mark.key, entries)
+        elif mark.sub and mark.sub not in entries[mark.key].sub:
+            hint = did_you_mean(mark.sub, entries[mark.key].sub)
+            hint = hint.replace("mean '", f"mean '{mark.key}/") if hint else ""
+        else:
+            continue
+        name = mark.key + (f"/{mark.sub}" if mark.sub else "")
+        problems.append(Problem(shown[mark.unit_slug], mark.line, f"index mark names an unknown heading '{name}'"
+                                f"{hint or f'; add it to {vocabulary.shown} or correct the key'}"))
+    return problems
 
 
 # --- marking ------------------------------------------------------------------

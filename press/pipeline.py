@@ -124,7 +124,7 @@ def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: s
     from .convert import Pandoc
     from .editions import Job
     from .editions.profiles import print_profile
-    from .sources import read_chapters
+    from .sources import read_book
 
     with progress.stage("check tools"):
         pandoc_version()
@@ -135,10 +135,11 @@ def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: s
         profile = print_profile(request.profile, paths, config, request.banner)
     with progress.stage("read chapters"):
         # EDTF dates are parsed with the chronology, while an edition works beside this process.
-        chapters = read_chapters(paths, session, defer_dates=any(h.concurrent for h in started.values()))
+        reading = read_book(paths, session, defer_dates=any(h.concurrent for h in started.values()))
     pandoc = Pandoc(session.folder("pandoc"))
     with progress.stage("convert and collect"):
-        book = collect(paths, config, chapters, pandoc, session)
+        # The read stage's problems are reported with the collect stage's, in one run.
+        book = collect(paths, config, reading.chapters, pandoc, session, reading)
     changed = {slug: frozenset(numbers) for slug, numbers in request.changes(book).items()} \
         if request.changes is not None else {}
     book = _chosen(book, request.chapter)

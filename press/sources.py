@@ -2,7 +2,9 @@
 
 Each chapter keeps its path, its validated front matter, its body and the
 line where the body starts, so that every later stage can say ``path:line``.
-All problems of all chapters are collected before the build stops.
+All problems of all chapters are collected before the build stops
+(``read_chapters``), or handed on with the chapters that could be read
+(``read_book``), for the collect stage to report with its own.
 
 The build's session (press.session) is passed in: its dates table keeps the
 front matter's parsed EDTF dates, and a session that remembers between builds
@@ -98,11 +100,47 @@ def read_chapter(path: Path, paths: Paths, session: Session, defer_dates: bool =
 def read_chapters(paths: Paths, session: Session, defer_dates: bool = False) -> list[Chapter]:
     """Every chapter, validated. ``defer_dates`` leaves the chronology's EDTF
     dates to press.chronology, which reports a bad one at the same line."""
+    reading = read_book(paths, session, defer_dates)
+    if reading.problems:
+        raise ContentError(reading.problems)
+    return reading.chapters
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A chapter file that could not be read as a chapter (its front matter is
+    wrong, or its part's is): its text, so that the collect stage does not
+    call an id missing that may be declared in it."""
+
+    shown: str
+    slug: str
+    text: str
+
+    def may_declare(self, ident: str) -> bool:
+        # Headings get "<slug>-s<n>" (transform.heading_ids); other ids are written out.
+        return ident == self.slug or ident.startswith(self.slug + "-") or ident in self.text
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the read stage gives when it is not to stop at its own problems:
+    the chapters that could be read, its problems, and the files it could not
+    read. The collect stage checks the chapters and reports its problems with
+    these (press.collect), so that one run lists the book's problems."""
+
+    chapters: list[Chapter]
+    problems: list[Problem]
+    unread: list[Unread]
+
+
+def read_book(paths: Paths, session: Session, defer_dates: bool = False) -> Reading:
+    """Every chapter that can be read, and the problems of the others."""
     files = sorted(p for p in paths.chapters.glob("*") if p.is_file() and not p.name.startswith("."))
     problems = Collector()
     if not files:
         problems.add(paths.show(paths.chapters), None, "no chapters: add NN-slug.md files")
     chapters: list[Chapter] = []
+    unread: list[Unread] = []
     for path in files:
         if path.suffix != ".md":
             problems.add(paths.show(path), None, "only .md files belong in content/chapters/")
@@ -111,10 +149,39 @@ def read_chapters(paths: Paths, session: Session, defer_dates: bool = False) -> 
             chapters.append(read_chapter(path, paths, session, defer_dates))
         except ContentError as exc:
             problems.extend(exc.problems)
+            unread.append(_unread(path, paths))
     session.memo(READS).retain(str(path) for path in files)  # a removed file's reading goes too
+    # A chapter of a part that could not be read waits for it, unreported.
+    chapters, orphans = _placed(chapters, {u.slug for u in unread})
+    unread += orphans
     problems.extend(check_structure(chapters))
-    problems.raise_if_any()
-    return chapters
+    # One whose part is not a part before it is reported there, and cannot be placed either.
+    chapters, orphans = _placed(chapters)
+    return Reading(chapters, problems.problems, unread + orphans)
+
+
+def _placed(chapters: list[Chapter], waiting: set[str] | None = None) -> tuple[list[Chapter], list[Unread]]:
+    """The chapters that can be placed in the book, and the others: those of a
+    part in ``waiting``, or (``waiting`` None) of no part file before them."""
+    placed, others, parts = [], [], set()
+    for chapter in chapters:
+        part = chapter.meta.part
+        if part is not None and (part in waiting if waiting is not None else part not in parts):
+            others.append(Unread(chapter.shown, chapter.slug, chapter.body))
+            continue
+        if chapter.meta.kind == "part":
+            parts.add(chapter.slug)
+        placed.append(chapter)
+    return placed, others
+
+
+def _unread(path: Path, paths: Paths) -> Unread:
+    match = FILE_NAME.match(path.name)
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        text = ""
+    return Unread(paths.show(path), match.group(2) if match else path.stem, text)
 
 
 def check_structure(chapters: list[Chapter]) -> list[Problem]:
