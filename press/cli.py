@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_TOOL, BookError
-from .pipeline import EDITIONS, build
+from .pipeline import EDITIONS, Request, book_targets, report, run
 from .progress import Progress
 
 TARGETS = {"build": list(EDITIONS), "all": list(EDITIONS), **{name: [name] for name in EDITIONS}}
@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     try:
         if getattr(args, "module", None):
             return importlib.import_module(args.module).run(args, progress)
-        result = build(args.root.resolve(), TARGETS[args.command], args.out.resolve(), args.strict, progress)
+        request = Request(args.root.resolve(), book_targets(TARGETS[args.command]), args.out.resolve(),
+                          strict=args.strict)
+        result = run(request, progress)
     except BookError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -139,8 +141,7 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
         traceback.print_exc()
         print("internal error: this is a bug in the pipeline; dist/ was not changed", file=sys.stderr)
         return EXIT_INTERNAL
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    report(result)
     if not result.up_to_date:
         progress.note(f"built {', '.join(result.results)} into {args.out}")
     return EXIT_OK

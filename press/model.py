@@ -103,7 +103,6 @@ class Book:
     chronology: Any = None  # chronology.Chronology, when chapters have dated events
     library: Any = None  # citations.Library, when book.yaml has a bibliography
     citer: Any = None  # citations.Citer: the citations found in the text
-    timeline_svg: str = ""
     # Images of the text: the path every edition uses ("content/<path in content/>",
     # from the book's root) -> the file.
     images: dict[str, Any] = field(default_factory=dict)

@@ -152,7 +152,7 @@ class Preview:
             return self._rebuild()
 
     def _rebuild(self) -> bool:
-        from .pipeline import build
+        from .pipeline import Request, book_targets, report, run
 
         problems: list[Problem] = []
         warnings: list[Problem] = []
@@ -160,8 +160,8 @@ class Preview:
             # Until a build of this process has done the work, an output left
             # up to date by an earlier run is built anyway: that fills the
             # memos, or the first edit would cost a whole build.
-            result = build(self.root, ["html"], self.out, strict=False, progress=self.progress,
-                           force=not self._warm, session=self.session)
+            result = run(Request(self.root, book_targets(["html"]), self.out, force=not self._warm,
+                                 session=self.session), self.progress)
             self._warm = True
         except BookError as exc:
             problems = list(exc.problems)
@@ -170,8 +170,7 @@ class Preview:
             problems = [Problem("build", None, "internal error (a bug in the pipeline); see the terminal")]
         else:
             warnings = list(result.warnings)
-            for warning in warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+            report(result)
             if result.up_to_date and not self.problems and self.generation:
                 return True  # nothing changed: no reload
         for problem in problems:

@@ -85,10 +85,6 @@ def test_validation_keeps_dates_only_in_the_table_it_is_handed(tmp_path):
 
 # Module-level state that is not a cache a later build reads, each with its reason.
 ALLOWED_STATE = {
-    # The print worker's layout between its two jobs of one build, and the
-    # stylesheets parsed for that build (cleared at its end): the colleague
-    # reworking the print edition moves these behind PdfEdition.
-    ("editions/pdf.py", "_LAID_OUT"), ("editions/pdf.py", "_PARSED"),
     ("upstream.py", "_ORIGINALS"),  # the originals a monkeypatch replaced, to undo it
 }
 

@@ -174,7 +174,7 @@ def _apparatus_checks(book) -> list[Problem]:
     They are the apparatus stage's own functions (press.index.build_index,
     press.chronology.build_chronology), which are pure: the report gets the
     same problems whether or not the apparatus was built (``book.warnings``
-    is filled only by ``apparatus.back_matter``, and a chronology problem
+    is filled only by ``apparatus.build_sections``, and a chronology problem
     there is an error that stops the build). Duplicates are dropped by the
     caller.
     """
