@@ -22,7 +22,7 @@ from .model import Locator, one_per_section
 
 
 @dataclass
-class Entry:
+class Reference:
     key: str
     html: str  # as citeproc formats it
     locators: list[Locator] = field(default_factory=list)  # where the text cites it
@@ -34,7 +34,7 @@ class Entry:
 
 @dataclass
 class Bibliography:
-    groups: list[tuple[str, list[Entry]]]  # (heading, entries)
+    groups: list[tuple[str, list[Reference]]]  # (heading, entries)
     problems: list[Problem]
 
 
@@ -75,7 +75,7 @@ def build_bibliography(pandoc: Pandoc, library: Library, settings, citer: Citer,
                                     "in book.yaml if that is deliberate)"))
     listed = [k for k in library.groups if k in cited_keys or k in settings.uncited]
     formatted = render_entries(pandoc, library, listed)
-    entries = {key: Entry(key, formatted.get(key, key)) for key in formatted}
+    entries = {key: Reference(key, formatted.get(key, key)) for key in formatted}
     for key, ident, slug in citer.cited:
         if key in entries:
             entries[key].locators.append(Locator(ident, slug, labels.get(ident, "")))

@@ -51,7 +51,7 @@ class ChronologyEvent:
 
 
 @dataclass
-class Era:
+class ChronologyEra:
     title: str
     start: int
     end: int
@@ -72,7 +72,7 @@ class Era:
 
 @dataclass
 class Chronology:
-    eras: list[Era]
+    eras: list[ChronologyEra]
     events: list[ChronologyEvent]
     themes: dict[str, str]  # slug -> label, as plain text
     problems: list[Problem]
@@ -168,9 +168,9 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
                                     f"duplicate chronology event (also {first.source}:{first.line})"))
         seen.setdefault(key, event)
     events.sort(key=lambda e: e.sort_key)
-    eras = [Era(e.title, int(e.start), int(e.end)) for e in (settings.eras if settings else [])]
+    eras = [ChronologyEra(e.title, int(e.start), int(e.end)) for e in (settings.eras if settings else [])]
     if not eras:  # no eras declared: one list
-        eras = [Era("", 0, 9999)]
+        eras = [ChronologyEra("", 0, 9999)]
     for event in events:
         year = event.parsed.lower[0]
         era = next((e for e in eras if e.start <= year <= e.end), None)

@@ -23,7 +23,7 @@ from .model import Locator, one_per_section
 # --- entries ------------------------------------------------------------------
 
 @dataclass
-class Entry:
+class IndexItem:
     key: str
     heading: str  # inline Markdown, rendered by the template filter
     sort_key: str
@@ -31,7 +31,7 @@ class Entry:
     locators: list[Locator] = field(default_factory=list)
     see: list[tuple[str, str]] = field(default_factory=list)  # (heading, key)
     see_also: list[tuple[str, str]] = field(default_factory=list)
-    subs: list["Entry"] = field(default_factory=list)
+    subs: list["IndexItem"] = field(default_factory=list)
 
     @property
     def screen_locators(self) -> list[Locator]:
@@ -41,7 +41,7 @@ class Entry:
 @dataclass
 class Group:
     letter: str
-    entries: list[Entry]
+    entries: list[IndexItem]
 
 
 @dataclass
@@ -125,10 +125,10 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
     for (key, _sub), start in open_ranges.items():
         problems.append(Problem(shown[start.unit_slug], start.line, f"index range for '{key}' is never closed (index-to)"))
 
-    entries: list[Entry] = []
+    entries: list[IndexItem] = []
     for key, model in entries_model.items():
         line = vocabulary.line_of(key)
-        entry = Entry(key, model.heading, model.sort or plain(model.heading), model.lang, by_key.get((key, None), []))
+        entry = IndexItem(key, model.heading, model.sort or plain(model.heading), model.lang, by_key.get((key, None), []))
         for target_key, bucket in ((model.see, entry.see), *((k, entry.see_also) for k in model.see_also)):
             if target_key is None:
                 continue
@@ -142,7 +142,7 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
             if not found:
                 problems.append(Problem(vocabulary.shown, vocabulary.line_of(key, "sub", sub_key),
                                         f"index sub-entry '{key}/{sub_key}' is never found in the text"))
-            entry.subs.append(Entry(sub_key, sub.heading, sub.sort or plain(sub.heading), None, found))
+            entry.subs.append(IndexItem(sub_key, sub.heading, sub.sort or plain(sub.heading), None, found))
         entry.subs.sort(key=lambda e: sort_key(e.sort_key))
         if model.see is None and not entry.locators and not entry.subs:
             problems.append(Problem(vocabulary.shown, line, f"index heading '{key}' is never found in the text"))
@@ -150,7 +150,7 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
     problems.extend(_see_cycles(entries_model, vocabulary))
     entries.sort(key=lambda e: sort_key(e.sort_key))
     sort_key.save()
-    groups: dict[str, list[Entry]] = {}
+    groups: dict[str, list[IndexItem]] = {}
     for entry in entries:
         groups.setdefault(letter_of(entry.sort_key), []).append(entry)
     return Index([Group(letter, items) for letter, items in groups.items()], problems)

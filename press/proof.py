@@ -50,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 # --- git ----------------------------------------------------------------------
 
 @dataclass
-class Stamp:
+class ProofMark:
     built: str  # date and time, UTC
     commit: str | None  # short hash, None outside git
     dirty: bool
@@ -62,12 +62,12 @@ class Stamp:
         return f"PROOF \u00b7 {self.built} \u00b7 {where}"
 
 
-def stamp(root: Path) -> Stamp:
+def proof_mark(root: Path) -> ProofMark:
     from .render import build_date
 
     commit = git(root, "rev-parse", "--short=10", "HEAD")
     dirty = bool(uncommitted(root, "content", "templates", "styles"))
-    return Stamp(build_date().strftime("%Y-%m-%d %H:%M UTC"), commit or None, dirty and commit is not None)
+    return ProofMark(build_date().strftime("%Y-%m-%d %H:%M UTC"), commit or None, dirty and commit is not None)
 
 
 def default_since(root: Path) -> str | None:
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
 
     paths = Paths(args.root.resolve())
     out = args.out.resolve() / "proof"
-    the_stamp = stamp(paths.root)
+    the_stamp = proof_mark(paths.root)
     seen: dict = {}
 
     def changes_of(book) -> dict[str, list[int]]:
@@ -226,7 +226,7 @@ def changes_since(paths: Paths, since: str | None, progress: Progress, book) -> 
             return Changes(rev, problem=f"the sources at {rev} do not build: {exc.problems[0]}")
 
 
-def _changes_page(paths: Paths, changes: Changes, the_stamp: Stamp, book) -> str:
+def _changes_page(paths: Paths, changes: Changes, the_stamp: ProofMark, book) -> str:
     """The changed paragraphs by chapter, each a link into the proof web edition."""
     from .render import environment
 

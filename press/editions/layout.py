@@ -69,7 +69,7 @@ class Typesetter:
 
     def lay_out_body(self, paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING) -> None:
         """Step one: lay out the body, its paged back matter as headings."""
-        self.body = self.render(paths, config, html, profile)
+        self.body = self.lay_out(paths, config, html, profile)
 
     def finish(self, paths: Paths, config: BookConfig, strings: dict, paged: list, front: tuple[str, str],
                profile: PrintProfile, stage: Path) -> Printed:
@@ -95,7 +95,7 @@ class Typesetter:
         document = document.copy(front_pages + document.pages)
         if profile.even_pages and len(document.pages) % 2:
             # A printer's file has an even number of pages: a blank one at the end.
-            blank, more = self.render(paths, config, BLANK_PAGE, profile)
+            blank, more = self.lay_out(paths, config, BLANK_PAGE, profile)
             warnings += more
             document = document.copy(document.pages + blank.pages[:1])
         layout = layout_of(document, len(front_pages))
@@ -119,7 +119,7 @@ class Typesetter:
         sections = [paged_dict(paths, config, strings, s, page_references(body)) for s in paged]
         back_html = environment(paths).get_template("print/back.html.j2").render(
             **config_context(config, strings), paged=sections, first_folio=body.folio_number(first))
-        back, warnings = self.render(paths, config, back_html, profile)
+        back, warnings = self.lay_out(paths, config, back_html, profile)
         return document.copy(document.pages[:first] + back.pages), warnings
 
     def _front_matter(self, paths: Paths, config: BookConfig, front: tuple[str, str], body: "PrintLayout",
@@ -133,7 +133,7 @@ class Typesetter:
         """
         for html in front:
             filled, missing = fill_page_slots(html, body)
-            document, warnings = self.render(paths, config, filled, profile)
+            document, warnings = self.lay_out(paths, config, filled, profile)
             if len(document.pages) % 2 == 0:
                 break
         else:  # a book's own print.css may break what the body assumed
@@ -163,7 +163,7 @@ class Typesetter:
                                                              colour_profiles), colour_profiles)
         return self._parsed[key]
 
-    def render(self, paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING):
+    def lay_out(self, paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING):
         """Lay out the pages; WeasyPrint's warnings become the build's."""
         # WeasyPrint is imported where it is used: the build's main process only
         # renders the print HTML, the print worker lays it out (press.parallel).
