@@ -171,9 +171,9 @@ def index_approaches(book: Path, work: Path, html: Path, reps: int) -> dict:
     ) % (str(book), str(counter), str(book) + "/", str(work / "counter.pdf"))
     one_pass = timed("index by target-counter(): layout and write", reps, render)
     ours = book_script(book, "import time, weasyprint\n"
-                             "from press.editions.pdf import finish_print_edition, layout_print_body\n"
+                             "from press.editions.layout import Typesetter\n"
                              "body, rest = edition.body_job(), edition.finish_job(); t = time.perf_counter()\n"
-                             f"layout_print_body(*body); finish_print_edition(*rest, Path({str(work)!r}))\n"
+                             f"setter = Typesetter(); setter.lay_out_body(*body); setter.finish(*rest, Path({str(work)!r}))\n"
                              "print(time.perf_counter() - t)")
     two_stage = timed("index from laid-out pages (ours): layout and write", reps, ours)
     return {"index_counter": one_pass, "index_ours": two_stage}
@@ -188,12 +188,14 @@ def book_script(book: Path, body: str) -> str:
         "from press.sources import read_chapters\n"
         "from press.collect import collect\n"
         "from press.convert import Pandoc\n"
-        "from press.apparatus import back_matter\n"
+        "from press.apparatus import build_sections\n"
+        "from press.editions import Job\n"
         "from press.editions.pdf import PdfEdition\n"
-        f"p = Paths(Path({str(book)!r})); c = load_config(p)\n"
-        "pandoc = Pandoc(p.root / '.cache' / 'pandoc')\n"
-        "b = collect(p, c, read_chapters(p), pandoc)\n"
-        "edition = PdfEdition(p, b, back_matter(p, b, pandoc))\n"
+        "from press.session import Session\n"
+        f"p = Paths(Path({str(book)!r})); c = load_config(p); s = Session.for_book(p.root)\n"
+        "pandoc = Pandoc(s.folder('pandoc'))\n"
+        "b = collect(p, c, read_chapters(p, s), pandoc, s)\n"
+        "edition = PdfEdition(Job(p, b, build_sections(p, b, pandoc, s), pandoc=pandoc, session=s))\n"
     ) + body + "\n"
 
 

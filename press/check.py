@@ -40,10 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace, progress: Progress) -> int:
     root, out = args.root.resolve(), args.out.resolve()
     if not args.no_build:
-        from .pipeline import EDITIONS, build
+        from .pipeline import EDITIONS, Request, book_targets, run as build
 
         with progress.stage("build the editions (--strict)"):
-            build(root, list(EDITIONS), out, strict=True, progress=Progress(quiet=True))
+            build(Request(root, book_targets(EDITIONS), out, strict=True), Progress(quiet=True))
     wanted = [c for c in CHECKERS if c in (args.only or CHECKERS) and c not in args.skip]
     results, data = check(root, out, wanted, progress)
     if args.report:

@@ -5,7 +5,8 @@ Each event's ``date`` is an EDTF string parsed by the ``edtf`` library
 latest (an interval by its start, then its end), then reading order. Dates
 are written out for readers from the same parse ("3 August 1821",
 "1845–1851", "the 1970s", "October 2010"); the month names come from the
-book's locale file.
+book's locale file. The build hands in its dates table (press.session), which
+keeps the parsed dates between builds; without one they are parsed anew.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from dataclasses import dataclass, field
 
 from . import dates
 from .errors import Problem
+from .model import Locator
 
 
 @dataclass
-class Event:
+class ChronologyEvent:
+    """An event of the chronology as built: a chapter's front-matter entry (schema.Event),
+    its date parsed and written out, its passage's label."""
+
     date: str  # EDTF, as written in the front matter
     event: str  # one sentence, inline Markdown (the templates' md filter renders it)
     anchor: str  # id of the passage that tells it
@@ -38,8 +43,6 @@ class Event:
     @property
     def locators(self) -> list:
         """The passage, as the index's locators (for page references in print)."""
-        from .index import Locator
-
         return [Locator(self.anchor, self.unit_slug, self.label)]
 
     @property
@@ -48,17 +51,17 @@ class Event:
 
 
 @dataclass
-class Era:
+class ChronologyEra:
     title: str
     start: int
     end: int
-    events: list[Event] = field(default_factory=list)
+    events: list[ChronologyEvent] = field(default_factory=list)
 
     @property
-    def by_date(self) -> list[tuple[str, list[Event]]]:
+    def by_date(self) -> list[tuple[str, list[ChronologyEvent]]]:
         """The events under their dates as written, each date once: in a
         description list a term is named once, its events are its details."""
-        groups: list[tuple[str, list[Event]]] = []
+        groups: list[tuple[str, list[ChronologyEvent]]] = []
         for event in self.events:
             if groups and groups[-1][0] == event.written:
                 groups[-1][1].append(event)
@@ -69,8 +72,8 @@ class Era:
 
 @dataclass
 class Chronology:
-    eras: list[Era]
-    events: list[Event]
+    eras: list[ChronologyEra]
+    events: list[ChronologyEvent]
     themes: dict[str, str]  # slug -> label, as plain text
     problems: list[Problem]
 
@@ -93,12 +96,12 @@ class Chronology:
         return out.getvalue()
 
 
-def write_out(parsed: dates.EDTFDate, months: list[str], strings: dict) -> str:
+def write_out(parsed: dates.EDTFDate, months: list[str], strings: dict, table=None) -> str:
     """An EDTF date in words: 3 August 1821, October 2010, 1845–1851, the 1970s, c. 1850."""
     text = parsed.text
     if "/" in text:
-        start, end = text.split("/", 1)
-        return f"{write_out(dates.parse(start), months, strings)}\u2013{write_out(dates.parse(end), months, strings)}"
+        start, end = (write_out(dates.parse(part, table), months, strings, table) for part in text.split("/", 1))
+        return f"{start}\u2013{end}"
     qualifier = ""
     if text.endswith(("~", "%")):
         qualifier = strings.get("date_approximate", "c.") + "\u00a0"
@@ -122,28 +125,30 @@ def write_out(parsed: dates.EDTFDate, months: list[str], strings: dict) -> str:
     return f"{qualifier}{words}{'?' if uncertain else ''}"
 
 
-def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict[str, str]) -> Chronology:
+def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict[str, str],
+                     table=None) -> Chronology:
     """Events of every unit, checked and sorted, grouped under the eras of book.yaml.
 
-    ``strings``: the typeset words, with the book's phrases (press.phrases.Words).
+    ``strings``: the typeset words, with the book's phrases (press.phrases.Words);
+    ``table``: the build's dates table (a press.memo.KeptTable), or None.
     """
     problems: list[Problem] = []
-    events: list[Event] = []
+    events: list[ChronologyEvent] = []
     phrases = strings.phrases
     themes = {slug: phrases.text(label) for slug, label in settings.themes.items()} if settings else {}
     months = strings.get("months", [])
     for unit in units:
         for index, item in enumerate(unit.chapter.meta.chronology):
             line = unit.chapter.located.line_of(("chronology", index))
-            event = Event(item.date, item.event, item.anchor, item.theme, unit.slug, unit.chapter.shown, line,
-                          len(events))
+            event = ChronologyEvent(item.date, item.event, item.anchor, item.theme, unit.slug, unit.chapter.shown,
+                                    line, len(events))
             try:
-                event.parsed = dates.parse(item.date)
+                event.parsed = dates.parse(item.date, table)
             except ValueError as exc:  # when the build deferred the schema's check
                 problems.append(Problem(unit.chapter.shown, unit.chapter.located.line_of(("chronology", index, "date")),
                                         str(exc)))
                 continue
-            if item.anchor not in anchors or anchors[item.anchor].unit is not unit:
+            if item.anchor not in anchors or anchors[item.anchor].unit_slug != unit.slug:
                 problems.append(Problem(unit.chapter.shown, line,
                                         f"chronology anchor '{item.anchor}' is not an id in this chapter"))
             if item.theme not in themes:
@@ -151,10 +156,10 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
                                         f"chronology theme '{item.theme}' is not declared in book.yaml "
                                         f"(chronology.themes)"))
             event.label = labels.get(item.anchor, "")
-            event.written = write_out(event.parsed, months, strings)
+            event.written = write_out(event.parsed, months, strings, table)
             event.text = phrases.text(item.event)
             events.append(event)
-    seen: dict[tuple[str, str], Event] = {}
+    seen: dict[tuple[str, str], ChronologyEvent] = {}
     for event in events:
         key = (event.date, event.event)
         if key in seen:
@@ -163,9 +168,9 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
                                     f"duplicate chronology event (also {first.source}:{first.line})"))
         seen.setdefault(key, event)
     events.sort(key=lambda e: e.sort_key)
-    eras = [Era(e.title, int(e.start), int(e.end)) for e in (settings.eras if settings else [])]
+    eras = [ChronologyEra(e.title, int(e.start), int(e.end)) for e in (settings.eras if settings else [])]
     if not eras:  # no eras declared: one list
-        eras = [Era("", 0, 9999)]
+        eras = [ChronologyEra("", 0, 9999)]
     for event in events:
         year = event.parsed.lower[0]
         era = next((e for e in eras if e.start <= year <= e.end), None)

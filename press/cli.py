@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_TOOL, BookError
-from .pipeline import EDITIONS, build
+from .pipeline import EDITIONS, Request, book_targets, report, run
 from .progress import Progress
 
 TARGETS = {"build": list(EDITIONS), "all": list(EDITIONS), **{name: [name] for name in EDITIONS}}
@@ -98,7 +98,9 @@ def _parse(argv: list[str] | None, prog: str) -> argparse.Namespace:
         p.error(f"two books named: {args.book} and --root {args.root}; name one")
     args.root = args.book or args.root or Path(".")
     if args.out is None:
-        args.out = args.root / "dist"  # beside the book's content/, wherever it is built from
+        # Beside the book's content/, wherever it is built from; a command may
+        # name a folder of its own (the live preview's .cache/watch).
+        args.out = args.root / getattr(args, "default_out", "dist")
     return args
 
 
@@ -122,7 +124,9 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     try:
         if getattr(args, "module", None):
             return importlib.import_module(args.module).run(args, progress)
-        result = build(args.root.resolve(), TARGETS[args.command], args.out.resolve(), args.strict, progress)
+        request = Request(args.root.resolve(), book_targets(TARGETS[args.command]), args.out.resolve(),
+                          strict=args.strict)
+        result = run(request, progress)
     except BookError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -137,8 +141,7 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
         traceback.print_exc()
         print("internal error: this is a bug in the pipeline; dist/ was not changed", file=sys.stderr)
         return EXIT_INTERNAL
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    report(result)
     if not result.up_to_date:
         progress.note(f"built {', '.join(result.results)} into {args.out}")
     return EXIT_OK

@@ -3,6 +3,8 @@
 Every chapter body is parsed once by pandoc (cached by content hash); the
 shared transforms run on the AST; then anchors, links and images are
 gathered into one registry and checked, with ``path:line`` for each problem.
+Each unit's work is remembered in the session's memos (press.session), so
+that the live preview redoes only the units an edit changed.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from markupsafe import Markup
 from . import phrases as book_text
 from . import transform
 from .ast import clone, iter_nodes, stringify
-from .bibliography import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
-from .index import Marker, load_vocabulary
+from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
+from .index_marks import Marker, load_vocabulary, unknown_headings
 from .config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_logged, to_html_logged
-from .errors import Collector, Problem
-from .memo import Memo, digest
+from .errors import Collector, ContentError, Problem, did_you_mean
+from .memo import digest
 from .model import Book, Heading, Locator, Unit
 from .schema import BookConfig, Emendations
-from .sources import Chapter
+from .session import Session
+from .sources import Chapter, Reading, Unread
 
 def load_strings(paths: Paths, language: str) -> dict:
     """Interface words ("Contents", "Index") in the book's language."""
@@ -54,9 +57,9 @@ def load_emendations(paths: Paths) -> tuple[list[dict[str, str]], str | None]:
     return [e.model_dump() for e in model.emendations], model.intro
 
 
-# Each unit's work, remembered between builds of the live preview (press.memo).
-UNIT_WORK = Memo("unit work")
-UNIT_OUTPUT = Memo("unit output")
+# The session's memos of each unit's work, remembered between builds of the live preview (press.memo).
+UNIT_WORK = "unit work"
+UNIT_OUTPUT = "unit output"
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class UnitWork:
     ast: dict  # after the common transforms; pandoc-syntax citations not yet rendered
     scan: transform.Scan
     problems: list[Problem]  # raw HTML that must not reach an edition
-    marks: list  # index.Mark, in reading order
+    marks: list  # index_marks.Mark, in reading order
     citations: Citations | None
     cites: list  # the pandoc-syntax citations (Cite nodes in ast), for citeproc
     messages: list[str]  # pandoc's warnings when it parsed the body
@@ -96,33 +99,44 @@ def typeset_words(paths: Paths, config: BookConfig, chapters: list[Chapter], pan
     return book_text.render(pandoc, phrases, load_strings(paths, config.language))
 
 
-def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc) -> Book:
+def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc,
+            session: Session, earlier: Reading | None = None) -> Book:
+    """The book, converted and checked. ``earlier``: the read stage's problems and
+    the files it could not read (sources.read_book), reported with this stage's.
+
+    A problem stops the build at the end of the stage, not where it is found,
+    so that one run lists front matter, links, citations, index keys and
+    images together. What a problem leaves unknown (the index vocabulary, the
+    references) is not checked against until it is mended.
+    """
     problems = Collector()
-    vocabulary = load_vocabulary(paths)
-    emendations, emendation_intro = load_emendations(paths)
+    unread = earlier.unread if earlier is not None else []
+    if earlier is not None:
+        problems.extend(earlier.problems)
+    vocabulary = _attempt(problems, load_vocabulary, paths)
+    emendations, emendation_intro = _attempt(problems, load_emendations, paths) or ([], None)
     strings, trouble = typeset_words(paths, config, chapters, pandoc, vocabulary, emendations, emendation_intro)
     problems.extend(trouble)
-    problems.raise_if_any()
     note = strings.get("lacuna_note", "The source text is lost here.")
     marker = Marker(vocabulary) if vocabulary else None
-    library = load_library(paths, config.bibliography) if config.bibliography else None
+    library = _attempt(problems, load_library, paths, config.bibliography) if config.bibliography else None
     citer = Citer(library) if library else None
-    works = _unit_works(chapters, pandoc, note, marker, citer)
+    works = _unit_works(chapters, pandoc, note, marker, citer, session)
     units = []
     for chapter, work in zip(chapters, works):
         units.append(_unit(chapter, work, strings.phrases))
         problems.extend(work.problems)
-    renderings: list[list] = [[] for _ in units]
     if citer is not None:
         for work in works:
             citer.add(work.citations)
         problems.extend(citer.problems)
-        problems.raise_if_any()
-        renderings = _render_citations(pandoc, library, works)
     book = Book(config, units, strings, emendations, emendation_intro=emendation_intro)
     book.library, book.citer = library, citer
     book.vocabulary = vocabulary
     book.index_marks = [mark for work in works for mark in work.marks]
+    if vocabulary is not None:
+        shown = {u.slug: u.chapter.shown for u in units}
+        problems.extend(unknown_headings(vocabulary, book.index_marks, shown))
     by_path = {u.chapter.path.resolve(): u for u in units}
     for item in book.emendations:
         unit = by_path.get((paths.content / item["file"]).resolve())
@@ -130,14 +144,26 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     book.warnings.extend(_title_forms(book, paths.show(paths.book_yaml)))
     _structure(book)
     _register_anchors(book, problems)
-    moves = _check_links_and_images(book, paths, problems)
+    unknown = config.bibliography is not None and library is None  # its entries' ids (ref-KEY) are unknown
+    moves = _check_links_and_images(book, paths, problems, unread, unknown)
     problems.raise_if_any()
-    outputs = _unit_outputs(works, renderings, moves, pandoc)
+    renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
+    outputs = _unit_outputs(works, renderings, moves, pandoc, session)
     for unit, output in zip(units, outputs):
         unit.ast, unit.html, unit.headings = output.ast, output.html, output.headings
     _label_anchors(book)
     book.mark_labels = _mark_labels(book, [output.sections for output in outputs])
     return book
+
+
+def _attempt(problems: Collector, load, *args):
+    """``load(*args)``, or None with its problems kept: a file of the book that
+    cannot be read is reported with the rest, and what it holds goes unchecked."""
+    try:
+        return load(*args)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
@@ -149,12 +175,13 @@ def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
 
 
 def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
-                citer: Citer | None) -> list[UnitWork]:
+                citer: Citer | None, session: Session) -> list[UnitWork]:
     """Each unit's work, remembered or done (the bodies not remembered are parsed in one pandoc call)."""
     shared = digest(note, marker.fingerprint() if marker else None,
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
     keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
-    works: list[UnitWork | None] = UNIT_WORK.recall(pandoc.cache_dir, keys)
+    memo = session.memo(UNIT_WORK)
+    works: list[UnitWork | None] = memo.recall(keys)
     for chapter, work in zip(chapters, works):
         if work is not None:
             pandoc.note(work.messages, chapter.shown)  # as a cached parse would
@@ -162,8 +189,8 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     parsed = parse_logged(pandoc, [(chapters[i].shown, chapters[i].body) for i in missing])
     for index, (ast, messages) in zip(missing, parsed):
         works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer)
-        UNIT_WORK.put(keys[index], works[index])
-    UNIT_WORK.retain(keys)
+        memo.put(keys[index], works[index])
+    memo.retain(keys)
     return works  # type: ignore[return-value]
 
 
@@ -206,11 +233,12 @@ def _render_citations(pandoc: Pandoc, library, works: list[UnitWork]) -> list[li
 
 
 def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dict[str, str]],
-                  pandoc: Pandoc) -> list[UnitOutput]:
+                  pandoc: Pandoc, session: Session) -> list[UnitOutput]:
     """Each unit's final AST and HTML, remembered or made (the HTML in one pandoc call)."""
     keys = [digest(work.key, rendered, sorted(moved.items()))
             for work, rendered, moved in zip(works, renderings, moves)]
-    outputs: list[UnitOutput | None] = UNIT_OUTPUT.recall(pandoc.cache_dir, keys)
+    memo = session.memo(UNIT_OUTPUT)
+    outputs: list[UnitOutput | None] = memo.recall(keys)
     for output in outputs:
         if output is not None:
             pandoc.note(output.messages, None)  # as a cached conversion would
@@ -220,8 +248,8 @@ def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dic
     for index, ast, (body, messages) in zip(missing, asts, htmls):
         body = number_paragraphs(body)
         outputs[index] = UnitOutput(ast, body, _headings(body), _sections(ast["blocks"]), messages)
-        UNIT_OUTPUT.put(keys[index], outputs[index])
-    UNIT_OUTPUT.retain(keys)
+        memo.put(keys[index], outputs[index])
+    memo.retain(keys)
     return outputs  # type: ignore[return-value]
 
 
@@ -283,11 +311,17 @@ def _register_anchors(book: Book, problems: Collector) -> None:
                 )
                 continue
             seen[ident] = unit
-            book.anchors[ident] = Locator(ident, unit, unit.title_text)
+            book.anchors[ident] = Locator(ident, unit.slug, unit.title_text)
 
 
-def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> list[dict[str, str]]:
-    """Check links and images; return each unit's images' paths from the book's root (src -> path)."""
+def _check_links_and_images(book: Book, paths: Paths, problems: Collector, unread: list[Unread] = (),
+                            unknown_entries: bool = False) -> list[dict[str, str]]:
+    """Check links and images; return each unit's images' paths from the book's root (src -> path).
+
+    A link is not called broken when its id may be declared in a chapter that
+    could not be read (``unread``), or is a bibliography entry's while the
+    references could not be read (``unknown_entries``): that is for the next run.
+    """
     # The bibliography's entries (ref-KEY) are anchors too, made by the apparatus.
     entries = {f"ref-{key}" for key in book.library.groups} if book.library else set()
     moves = []
@@ -295,8 +329,12 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector) -> li
         chapter = unit.chapter
         for target in unit.scan.links:
             if target.startswith("#") and target[1:] not in book.anchors and target[1:] not in entries:
+                ident = target[1:]
+                if any(u.may_declare(ident) for u in unread) or (unknown_entries and ident.startswith("ref-")):
+                    continue
+                hint = did_you_mean(target, ("#" + i for i in (*book.anchors, *entries)))
                 problems.add(
-                    chapter.shown, chapter.line_of(target), f"link to '{target}': no such id in the book"
+                    chapter.shown, chapter.line_of(target), f"link to '{target}': no such id in the book{hint}"
                 )
             elif re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) is None and not target.startswith("#"):
                 problems.add(
@@ -372,7 +410,7 @@ def _label_anchors(book: Book) -> None:
         for heading in unit.headings:
             label = heading.number or heading.text
             if heading.id in book.anchors:
-                book.anchors[heading.id] = Locator(heading.id, unit, label)
+                book.anchors[heading.id] = Locator(heading.id, unit.slug, label)
 
 
 def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> dict[str, str]:

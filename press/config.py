@@ -1,4 +1,6 @@
-"""Configure: ``content/book.yaml`` becomes a frozen, validated ``BookConfig``."""
+"""Configure: ``content/book.yaml`` becomes a frozen, validated ``BookConfig``,
+and ``Paths`` says where the book's parts are: its own files first, then the
+toolchain's templates, styles, fonts and CSL styles."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from .ast import ATTR_INDEX, document
+from .ast import ATTR_INDEX, document, iter_nodes
 from .tools import pandoc_path, pandoc_version
 
 # pandoc Markdown as the book's source format. Metadata blocks inside a body
@@ -195,21 +195,15 @@ def _split_doc(doc: dict, count: int) -> list[dict] | None:
 
 
 def _unprefix(value) -> None:
-    """Undo ``--file-scope``'s file-name prefix on ids and links ("00003.md__x" -> "x")."""
-    if isinstance(value, list):
-        for item in value:
-            _unprefix(item)
-    elif isinstance(value, dict):
-        t = value.get("t")
+    """Undo ``--file-scope``'s file-name prefix on ids and links ("00003.md__x" -> "x"), in place."""
+    for node in iter_nodes(value):
+        t = node["t"]
         if t in ATTR_INDEX:
-            attrs = value["c"][ATTR_INDEX[t]]
+            attrs = node["c"][ATTR_INDEX[t]]
             attrs[0] = FILE_PREFIX.sub("", attrs[0])
         if t in ("Link", "Image"):
-            target = value["c"][2]
+            target = node["c"][2]
             target[0] = FILE_PREFIX.sub("#", target[0]) if target[0].startswith("#") else target[0]
-        for key in ("c", "blocks"):
-            if key in value:
-                _unprefix(value[key])
 
 
 # --- AST to HTML ------------------------------------------------------------------

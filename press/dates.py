@@ -1,14 +1,18 @@
 """EDTF dates (Library of Congress Extended Date/Time Format), parsed by the
-``edtf`` library and remembered: parsing costs milliseconds per date, and
-loading its grammar a quarter of a second. A build keeps what it parsed in
-``<cache>/edtf-dates.json`` (``keep_in``), so the next one parses only the
-dates that are new; a date that does not parse is never kept.
+``edtf`` library.
+
+``parse(text, table)`` takes a date's text and gives an ``EDTFDate`` (its
+kind and the earliest and latest day it can mean), or raises ValueError with
+a hint. Parsing costs milliseconds per date, and loading the grammar a
+quarter of a second: a build hands in its session's dates table
+(press.session.Session.dates, kept in ``<cache>/edtf-dates.json``), so that
+the next build parses only the dates that are new. Without a table a date is
+parsed and not kept; a date that does not parse is never kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from .memo import KeptTable
 
@@ -21,28 +25,10 @@ class EDTFDate:
     upper: tuple[int, int, int]  # latest day
 
 
-# Parsed dates by text: in memory only until ``keep_in`` names the book's cache.
-_KEPT = KeptTable(None, "edtf-dates", "")
-
-
-def keep_in(cache: Path | None) -> None:
-    """Read and keep parsed dates in ``cache`` (None: in this process only)."""
-    global _KEPT
-    from importlib.metadata import version
-
-    path = cache / "edtf-dates.json" if cache is not None else None
-    if path != _KEPT.path:
-        _KEPT = KeptTable(cache, "edtf-dates", version("edtf"))
-
-
-def save() -> None:
-    """Write the dates parsed since ``keep_in`` (if any) to its folder."""
-    _KEPT.save()
-
-
-def parse(text: str) -> EDTFDate:
-    """Parse an EDTF string; raises ValueError with a hint when it is not one."""
-    kept = _KEPT.get(text)
+def parse(text: str, table: KeptTable | None = None) -> EDTFDate:
+    """Parse an EDTF string (looked up in, and added to, ``table``); raises
+    ValueError with a hint when it is not one."""
+    kept = table.get(text) if table is not None else None
     if kept is not None:
         kind, lower, upper = kept
         return EDTFDate(text, kind, tuple(lower), tuple(upper))
@@ -56,5 +42,6 @@ def parse(text: str) -> EDTFDate:
         ) from None
     date = EDTFDate(text, type(parsed).__name__, tuple(parsed.lower_strict()[:3]),
                     tuple(parsed.upper_strict()[:3]))
-    _KEPT.put(text, [date.kind, date.lower, date.upper])
+    if table is not None:
+        table.put(text, [date.kind, date.lower, date.upper])
     return date

@@ -8,7 +8,9 @@ that a writer can go straight to it, the way Sphinx reports
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 
 # Exit codes follow sysexits(3), so that scripts can tell the cases apart.
@@ -27,8 +29,33 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.path:  # about the run, not a file (a busy port)
+            return self.message
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
+
+
+# How alike a near miss must be (difflib's ratio, 0..1) to be suggested.
+# difflib's own default, 0.6, offers 'intro' for 'introduction' and 'ch2'
+# for 'ch1'; at 0.8 a slip of one or two characters in a key of six or more
+# ('castila-ramon', 'smith2010' for 'smith2001') is caught and unrelated
+# keys ('nope', 'note') are left alone.
+NEAR_MISS = 0.8
+
+
+def did_you_mean(name: str, known: Iterable[str], cutoff: float = NEAR_MISS) -> str:
+    """``"; did you mean 'X'?"`` for the known name closest to ``name``, or ``""``.
+
+    Compared without case, so that 'Lima' finds 'lima'; the suggestion is
+    spelled as it is known. One helper for every key a writer types: ids,
+    citation keys, index keys.
+    """
+    spelled: dict[str, str] = {}
+    for candidate in known:
+        if candidate != name:
+            spelled.setdefault(candidate.casefold(), candidate)
+    match = get_close_matches(name.casefold(), list(spelled), n=1, cutoff=cutoff)
+    return f"; did you mean '{spelled[match[0]]}'?" if match else ""
 
 
 def display_path(path: Path | str, root: Path | None = None) -> str:

@@ -12,15 +12,11 @@ byte-identical with a warm or a cold memo (tests/test_incremental.py).
 Remembered values are shared between builds: whoever takes one must not
 change it (copy first, as ``press.ast.clone`` does).
 
-Only a process that builds more than once remembers anything: the live
-preview turns memos on (``remember_between_builds``). A one-shot build would
-gain nothing and pay for it, in memory and in the time the interpreter takes
-to free it all at exit (about 0.4 s for the 20x book).
-
-A memo serves one cache folder at a time (the book's ``.cache/``): it is
-the in-memory face of that folder, so a build with no cache folder
-(``Pandoc(None)``) remembers nothing, and a build with another folder (a
-copy of the book, a test) starts empty, as the pandoc cache would.
+A memo belongs to a session (press.session), which makes it on first use and
+says whether it remembers: only a process that builds more than once (the
+live preview, which keeps one session across its rebuilds) remembers
+anything. Two sessions share no memo, so a build of another folder (a copy
+of the book, a test) starts empty.
 """
 
 from __future__ import annotations
@@ -39,40 +35,18 @@ def digest(*parts: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_ENABLED = False
-
-
-def remember_between_builds(enabled: bool = True) -> None:
-    """Turn memos on for this process (the live preview), or off."""
-    global _ENABLED
-    _ENABLED = enabled
-
-
-def enabled() -> bool:
-    return _ENABLED
-
-
 class Memo:
     """Results of one kind of work, by key; holds at most what the latest build used."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, remember: bool = False):
         self.name = name
-        self._folder: Path | None = None
+        self.remember = remember  # False: put() keeps nothing, get() finds nothing
         self._entries: dict[str, Any] = {}
         self._lock = threading.Lock()
-        self.hits = 0  # since the memo began to serve its folder (for tests and profiles)
+        self.hits = 0  # since the memo was made (for tests and profiles)
 
-    def use(self, folder: Path | None) -> bool:
-        """Serve ``folder`` (None: remember nothing); True when there is a memo to use."""
-        folder = folder if _ENABLED else None
-        with self._lock:
-            if folder != self._folder:
-                self._folder, self._entries, self.hits = folder, {}, 0
-            return folder is not None
-
-    def recall(self, folder: Path | None, keys: list[str]) -> list[Any | None]:
-        """Serve ``folder``; the remembered value of each key (None: do the work)."""
-        self.use(folder)
+    def recall(self, keys: list[str]) -> list[Any | None]:
+        """The remembered value of each key (None: do the work)."""
         return [self.get(key) for key in keys]
 
     def get(self, key: str) -> Any | None:
@@ -83,7 +57,7 @@ class Memo:
 
     def put(self, key: str, value: Any) -> None:
         with self._lock:
-            if self._folder is not None:
+            if self.remember:
                 self._entries[key] = value
 
     def retain(self, keys) -> None:

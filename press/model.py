@@ -63,11 +63,29 @@ class Unit:
 
 @dataclass(frozen=True)
 class Locator:
-    """An anchor in the book: a page in print, ``file#id`` in the EPUB, a URL on the web."""
+    """A place in the book: a page in print, ``file#id`` in the EPUB, a URL on the web.
+
+    Every anchor is one: a unit, a heading, a passage with an id (the
+    collect stage's registry, ``Book.anchors``), an index mark, a citation.
+    The index, the bibliography and the chronology point at the text with
+    the same class.
+    """
 
     id: str
-    unit: Unit
-    label: str  # readable label on screen (section number or title)
+    unit_slug: str  # the unit the place is in
+    label: str  # readable label on screen: the section (I.2.1) or the unit's title
+    end_id: str | None = None  # the last mark of a range (an index's index-from ... index-to)
+
+
+def one_per_section(locators: list[Locator]) -> list[Locator]:
+    """On screen, one link per section: the first locator in it (print counts pages)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for loc in locators:
+        if (loc.unit_slug, loc.label) not in seen:
+            seen.add((loc.unit_slug, loc.label))
+            out.append(loc)
+    return out
 
 
 @dataclass
@@ -78,14 +96,13 @@ class Book:
     emendations: list[dict[str, str]] = field(default_factory=list)
     emendation_intro: str | None = None  # content/emendations.yaml's intro, if any
     anchors: dict[str, Locator] = field(default_factory=dict)
-    vocabulary: Any = None  # index.Vocabulary, when content/index.yaml exists
-    index_marks: list = field(default_factory=list)  # index.Mark, in reading order
+    vocabulary: Any = None  # index_marks.Vocabulary, when content/index.yaml exists
+    index_marks: list = field(default_factory=list)  # index_marks.Mark, in reading order
     mark_labels: dict[str, str] = field(default_factory=dict)  # mark id -> label on screen
     warnings: list = field(default_factory=list)  # errors.Problem found by the apparatus
     chronology: Any = None  # chronology.Chronology, when chapters have dated events
-    library: Any = None  # bibliography.Library, when book.yaml has a bibliography
-    citer: Any = None  # bibliography.Citer: the citations found in the text
-    timeline_svg: str = ""
+    library: Any = None  # citations.Library, when book.yaml has a bibliography
+    citer: Any = None  # citations.Citer: the citations found in the text
     # Images of the text: the path every edition uses ("content/<path in content/>",
     # from the book's root) -> the file.
     images: dict[str, Any] = field(default_factory=dict)

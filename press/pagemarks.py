@@ -1,7 +1,8 @@
 """Print page numbers in the EPUB and the web edition.
 
 After the print edition is laid out, the print worker reads where each page
-begins in the text (:func:`page_starts`); the main process then puts a
+begins in the text (press/pagestarts.py, which reads this module's names;
+this module does not import it); the main process then puts a
 marker at that point in the EPUB's XHTML and in the web edition's pages
 (:func:`mark_epub`, :func:`mark_web`), so that a reader can cite "p. 23"
 from any edition, and the EPUB gets a ``page-list`` navigation and the
@@ -40,9 +41,11 @@ contents) is laid out differently in each edition. A page without text
 (a blank verso before a recto opening) is marked at the start of the next
 page.
 
-The markers are exactly those of the PDF of the same build: without the
-PDF among the targets (``build.py epub``, ``build.py html``), the EPUB and
-the web edition carry no page numbers at all.
+The markers are those of the reading PDF of the same build, or, without
+the PDF among the targets (``build.py html`` after ``build.py all``), those
+of the last reading PDF built from the same sources, kept in the book's
+``.cache/`` (press.pipeline); when the sources changed since, the EPUB and
+the web edition carry no page numbers, and the build says so in a note.
 """
 
 from __future__ import annotations
@@ -110,15 +113,6 @@ def entry_numbers(root) -> dict:
 
     walk(root)
     return numbers
-
-
-# --- in the print worker: where each laid-out page begins ---------------------
-
-def page_starts(document, layout) -> list[PageStart]:
-    """Where each page of the laid-out ``document`` begins (press/pagestarts.py)."""
-    from .pagestarts import read_page_starts
-
-    return read_page_starts(document, layout)
 
 
 # --- in the main process: markers in the EPUB and the web edition ---------------

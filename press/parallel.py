@@ -5,6 +5,11 @@ half a second. A child forked before the build reads anything imports
 WeasyPrint while the parent reads and collects the book, then lays out the
 print HTML it is sent, on a core of its own, while the parent writes the
 other editions. Only the HTML string and small results cross the pipe.
+
+The worker's state (the print edition's laid-out pages, its parsed
+stylesheets) is an object that ``setup`` makes in the child and every job
+is given first: nothing of it lives in a module. ``InProcess`` runs the same
+jobs in this process, where forking is not possible.
 """
 
 from __future__ import annotations
@@ -25,10 +30,10 @@ class Worker:
     holding a lock at fork time would deadlock the child.
     """
 
-    def __init__(self, warm_up: Callable[[], Any]):
+    def __init__(self, setup: Callable[[], Any]):
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, warm_up), daemon=True)
+        self._process = context.Process(target=_serve, args=(child, setup), daemon=True)
         self._process.start()
         child.close()
 
@@ -57,8 +62,29 @@ class Worker:
             self._process.kill()
 
 
-def _serve(conn, warm_up) -> None:
-    warm_up()
+class InProcess:
+    """The worker's interface, in this process: a job runs when its result is asked for."""
+
+    def __init__(self, setup: Callable[[], Any]):
+        self._state = setup()
+        self._jobs: list[tuple[Callable[..., Any], tuple]] = []
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> "InProcess":
+        self._jobs.append((fn, args))
+        return self
+
+    def result(self) -> Any:
+        fn, args = self._jobs.pop(0)
+        return fn(self._state, *args)
+
+    def close(self) -> None:
+        # This process goes on: free what the jobs kept (the laid-out pages).
+        self._jobs.clear()
+        self._state = None
+
+
+def _serve(conn, setup) -> None:
+    state = setup()
     while True:
         try:
             job = conn.recv()
@@ -68,6 +94,6 @@ def _serve(conn, warm_up) -> None:
             return
         fn, args = job
         try:
-            conn.send(("ok", fn(*args)))
+            conn.send(("ok", fn(state, *args)))
         except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
             conn.send(("error", exc))

@@ -36,7 +36,7 @@ from typing import Any, Iterable
 from markupsafe import Markup
 
 from . import transform
-from .ast import iter_nodes
+from .ast import iter_nodes, rewrite
 from .errors import Problem
 
 # Every text is read after a word and a space, as if in the middle of a
@@ -224,28 +224,41 @@ def plain_text(inlines: list) -> str:
 
 
 def _plain(inlines: list) -> str:
-    parts = []
-    for node in inlines:
-        t, c = node["t"], node.get("c")
-        if t == "Str":
-            parts.append(c)
-        elif t in ("Space", "SoftBreak", "LineBreak"):
-            parts.append(" ")
-        elif t in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps"):
-            parts.append(_plain(c))
-        elif t in ("Superscript", "Subscript"):
-            inner = _plain(c)
-            table = SUPERSCRIPT if t == "Superscript" else SUBSCRIPT
-            parts.append(inner.translate(table) if inner and all(ord(ch) in table for ch in inner) else inner)
-        elif t == "Quoted":
-            opening, closing = QUOTES[c[0]["t"]]
-            parts.append(opening + _plain(c[1]) + closing)
-        elif t in ("Span", "Link", "Image", "Cite"):  # [attributes or citations, inlines, ...]
-            parts.append(_plain(c[1]))
-        elif t in ("Code", "Math"):
-            parts.append(c[1])
-        # RawInline and Note: nothing of them is text
-    return "".join(parts)
+    # Children first (press.ast.rewrite), each element becomes one Str of its plain text.
+    return _text_of(rewrite(inlines, _collapse, skip=_no_words))
+
+
+def _no_words(node: dict) -> bool:
+    """What holds no text to collapse: a note and raw output (nothing of them is text), code and math."""
+    return node["t"] in ("Note", "RawInline", "Code", "Math")
+
+
+def _text_of(inlines: list) -> str:
+    return "".join(node["c"] for node in inlines if node["t"] == "Str")
+
+
+def _collapse(node: dict) -> list | None:
+    t, c = node["t"], node.get("c")
+    if t in ("Space", "SoftBreak", "LineBreak"):
+        text = " "
+    elif t in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps"):
+        text = _text_of(c)
+    elif t in ("Superscript", "Subscript"):
+        inner = _text_of(c)
+        table = SUPERSCRIPT if t == "Superscript" else SUBSCRIPT
+        text = inner.translate(table) if inner and all(ord(ch) in table for ch in inner) else inner
+    elif t == "Quoted":
+        opening, closing = QUOTES[c[0]["t"]]
+        text = opening + _text_of(c[1]) + closing
+    elif t in ("Span", "Link", "Image", "Cite"):  # [attributes or citations, inlines, ...]
+        text = _text_of(c[1])
+    elif t in ("Code", "Math"):
+        text = c[1]
+    elif t in ("RawInline", "Note"):
+        return []
+    else:
+        return None  # a Str, or a quote's kind
+    return [{"t": "Str", "c": text}]
 
 
 def render_one(pandoc, text: str) -> Phrase:

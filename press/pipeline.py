@@ -1,171 +1,244 @@
 """The build, as a short list of stages: configure, read, convert and
-collect, apparatus, render and write the editions, publish.
+collect, apparatus, write the editions, publish.
+
+Takes a ``Request`` (the book, the editions it asks for, a print profile, a
+unit filter, strictness, the output folder) and gives a ``BuildResult``
+(what was written, every warning and note). Every command is a request:
+``build``/``all``/``html``/``pdf``/``epub`` (press.cli), ``proof``,
+``press`` and ``cover`` (press.proof, press.printer), ``watch`` and
+``release``. The editions are plug-ins (press/editions/__init__.py): this
+module loops over them and never names one.
 
 "First gather all data, then write": nothing reaches ``dist/`` until every
 requested edition is complete (MkDocs' ``commands/build.py`` and Sphinx's
-``Epub3Builder`` work the same way).
+``Epub3Builder`` work the same way). Warnings are gathered here from every
+stage and edition, and ``--strict`` is applied here, once.
+
+The caches, memos and dates table are the session's (press.session), which
+the request names (the live preview keeps one across its rebuilds) or the
+build makes, fresh, for itself; every stage is handed it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Callable
 
-from . import dates, stamp
+from . import stamp
 from .config import Paths, load_config
+from .editions import EDITIONS, REGISTRY, Registry, book_targets  # noqa: F401 - EDITIONS: for the commands
 from .errors import ContentError, Problem
-from .parallel import Worker, can_fork
 from .progress import Progress
+from .session import Session
 from .tools import check_pango, pandoc_version
 
-EDITIONS = ("html", "pdf", "epub")
+
+@dataclass(frozen=True)
+class Request:
+    """What a command asks of the pipeline."""
+
+    root: Path  # the book's folder, holding content/
+    targets: tuple[str, ...]  # edition names (press.editions.REGISTRY)
+    out: Path  # the output folder
+    profile: str = "reading"  # the print profile: reading, press, proof (press/editions/profiles.py)
+    chapter: str | None = None  # the unit filter: one unit alone, without the back matter (the proof's --chapter)
+    strict: bool = False  # warnings are errors
+    force: bool = False  # build even when the last build's stamp says nothing changed
+    banner: str = ""  # the proof's stamp, on every page
+    # The proof's change bars: given the collected book, each unit's changed
+    # paragraphs (data-p). Called once, before the editions are written.
+    changes: Callable[[Any], dict] | None = None
+    registry: Registry = REGISTRY
+    # What to keep and remember (press.session); None: a fresh session keeping
+    # its files in the book's .cache/, remembering nothing in memory.
+    session: Session | None = None
+
+    def key(self) -> list:
+        """What of the request shapes the editions (for the build's fingerprint)."""
+        return [sorted(self.targets), self.strict, self.profile, self.chapter, self.banner]
+
+    def manifest_name(self, edition: str) -> str:
+        """The edition's name in the manifest of ``out`` (press.stamp): the
+        press interior is another file than the reading PDF."""
+        return edition if self.profile == "reading" else f"{edition}-{self.profile}"
 
 
 @dataclass
 class BuildResult:
     out: Path
-    results: dict[str, object] = field(default_factory=dict)
+    results: dict[str, object] = field(default_factory=dict)  # manifest name -> editions.EditionResult
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the editions lack, and why (not warnings)
     pandoc_calls: int = 0
     up_to_date: bool = False
 
 
 def build(root: Path, targets: list[str], out: Path, strict: bool = False,
-          progress: Progress | None = None, force: bool = False) -> BuildResult:
-    """Build ``targets`` into ``out``. ``force``: build even when the last
-    build's stamp says nothing changed (the live preview's first build, which
-    must fill its memos)."""
+          progress: Progress | None = None, force: bool = False,
+          session: Session | None = None) -> BuildResult:
+    """The book's editions ``targets`` (with the chronology's data) into ``out``:
+    a reading request, for callers that need no other option."""
+    return run(Request(root, book_targets(targets), out, strict=strict, force=force, session=session), progress)
+
+
+def run(request: Request, progress: Progress | None = None) -> BuildResult:
+    """Build what ``request`` asks for. Unless ``request.force``, nothing is
+    done when the last build of the same request had the same inputs."""
     progress = progress or Progress(quiet=True)
-    paths = Paths(root)
-    fingerprint = stamp.fingerprint(paths, targets, strict)
+    paths = Paths(request.root)
+    out = request.out
+    inputs = stamp.inputs(paths)
+    fingerprint = stamp.fingerprint(inputs, request.key())
     previous = stamp.read(out)
-    if not force and stamp.is_current(previous, fingerprint, out):
+    if not request.force and stamp.is_current(previous, fingerprint, out):
         # Nothing changed since the last build of these editions: a no-op
         # rebuild touches nothing and imports neither pandoc nor WeasyPrint.
         progress.note("up to date: nothing changed since the last build")
         return BuildResult(out, warnings=[Problem(*w) for w in previous["warnings"]], up_to_date=True)
-    result = _build(paths, targets, out, strict, progress)
-    written = prune(out, stamp.outputs(previous), result.results, [*targets, "data"])
+    plan = request.registry.plan(list(request.targets))
+    # Before any thread and before the book is read: the print worker is forked here.
+    started = {cls.name: cls.start(request) for cls in plan}
+    session = request.session if request.session is not None else Session.for_book(paths.root)
+    try:
+        result = _stages(paths, request, plan, started, inputs, progress, session)
+    finally:
+        for handle in started.values():
+            handle.close()
+    built = [request.manifest_name(name) for name in request.targets]
+    written = prune(out, stamp.outputs(previous), result.results, built)
     stamp.write(out, fingerprint, result.results, result.warnings, written)
     return result
 
 
-def _build(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress) -> BuildResult:
-    # The print worker is forked first, before any thread, and imports
-    # WeasyPrint while this process reads the book (see press.parallel).
-    worker = Worker(_warm_up) if "pdf" in targets and can_fork() else None
-    try:
-        return _stages(paths, targets, out, strict, progress, worker)
-    finally:
-        if worker is not None:
-            worker.close()
-
-
-def _warm_up() -> None:
-    import weasyprint  # noqa: F401 - half a second, spent while the book is read
-    from weasyprint.text.fonts import FontConfiguration  # noqa: F401
-
-
-def _stages(paths: Paths, targets: list[str], out: Path, strict: bool, progress: Progress,
-            worker: Worker | None) -> BuildResult:
+def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: str,
+            progress: Progress, session: Session) -> BuildResult:
     # Imported here, not at the top: a no-op rebuild must not pay for them.
-    from .apparatus import back_matter, plan_back_matter
+    from .apparatus import build_sections, plan_sections
     from .collect import collect
-    from .editions import EditionResult
     from .convert import Pandoc
-    from .editions.epub import EpubEdition
-    from .editions.html import HtmlEdition
-    from .editions.pdf import PdfEdition, finish_print_edition, layout_print_body
-    from .sources import read_chapters
+    from .editions import Job
+    from .editions.profiles import print_profile
+    from .sources import read_book
 
-    classes = {"html": HtmlEdition, "pdf": PdfEdition, "epub": EpubEdition}
     with progress.stage("check tools"):
         pandoc_version()
-        if "pdf" in targets or "epub" in targets:
+        if any(cls.needs_pango for cls in plan):
             check_pango()
     with progress.stage("configure"):
         config = load_config(paths)
-    dates.keep_in(paths.root / ".cache")
+        profile = print_profile(request.profile, paths, config, request.banner)
     with progress.stage("read chapters"):
-        # EDTF dates are parsed with the chronology, once the print layout runs.
-        chapters = read_chapters(paths, defer_dates="pdf" in targets and worker is not None)
-    pandoc = Pandoc(paths.root / ".cache" / "pandoc")
+        # EDTF dates are parsed with the chronology, while an edition works beside this process.
+        reading = read_book(paths, session, defer_dates=any(h.concurrent for h in started.values()))
+    pandoc = Pandoc(session.folder("pandoc"))
     with progress.stage("convert and collect"):
-        book = collect(paths, config, chapters, pandoc)
-    if worker is not None and "pdf" in targets:
-        # The body's print layout does not depend on the apparatus: start it now.
-        # The cover is drawn by this process, which has time while the worker lays out.
-        planned = PdfEdition(paths, book, plan_back_matter(paths, book))
-        worker.submit(layout_print_body, *planned.body_job())
+        # The read stage's problems are reported with the collect stage's, in one run.
+        book = collect(paths, config, reading.chapters, pandoc, session, reading)
+    changed = {slug: frozenset(numbers) for slug, numbers in request.changes(book).items()} \
+        if request.changes is not None else {}
+    book = _chosen(book, request.chapter)
+    job = Job(paths, book, plan_sections(book) if request.chapter is None else [], profile, changed, pandoc, session)
+    for handle in started.values():
+        handle.begin(job)  # the print body's layout starts while the apparatus is built
     with progress.stage("apparatus"):
-        back = back_matter(paths, book, pandoc)
-    dates.save()  # every date of the book is parsed by now
-    result = BuildResult(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+        job = job.with_sections(build_sections(paths, book, pandoc, session) if request.chapter is None else [])
+    session.save()  # every date of the book is parsed by now
+    editions = [cls(job, started[cls.name]) for cls in plan]
+    result = BuildResult(request.out)
+    facts = _recalled(request, plan, inputs, paths, result.notes)
+    request.out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{request.out.name}-staging-", dir=request.out.parent))
     try:
-        editions = [classes[name](paths, book, back) for name in targets]
-        for edition in editions:
-            if isinstance(edition, EpubEdition):
-                edition.pandoc = pandoc
-                # Print page numbers come from the PDF of this build, or not at all.
-                edition.awaits_pages = "pdf" in targets
-        with progress.stage("write editions: " + ", ".join(targets)):
-            handles = {}
-            if worker is not None:
-                worker.result()  # the body, laid out
-                pdf = next(e for e in editions if e.name == "pdf")
-                handles["pdf"] = worker.submit(finish_print_edition, *pdf.finish_job(), stage)
-            with ThreadPoolExecutor(len(editions)) as pool:
-                for edition in editions:
-                    if edition.name not in handles:
-                        handles[edition.name] = pool.submit(_run_edition, edition, stage)
-                for edition in editions:
-                    result.results[edition.name], warnings = handles[edition.name].result()
-                    edition.warnings = list(warnings)
-            if "pdf" in targets:
-                mark_print_pages(editions, result.results["pdf"].facts["page_starts"], stage)
-        if book.chronology is not None:
-            # The chronology as data, for researchers.
-            slug = book.config.slug
-            (stage / f"{slug}-chronology.json").write_text(book.chronology.to_json(), "utf-8")
-            (stage / f"{slug}-chronology.csv").write_text(book.chronology.to_csv(), "utf-8")
-            result.results["data"] = EditionResult("data", [f"{slug}-chronology.json", f"{slug}-chronology.csv"])
+        with progress.stage("write editions: " + ", ".join(request.targets)):
+            results = _write(editions, stage, facts)
+        job.done()
+        order = {name: i for i, name in enumerate(request.targets)}
         result.warnings = [
             *book.warnings,
             *(Problem(w.source or "pandoc", None, w.message) for w in pandoc.warnings),
-            *(w for e in editions for w in e.warnings),
+            *(w for e in sorted(editions, key=lambda e: order.get(e.name, len(order))) for w in e.warnings),
         ]
         result.pandoc_calls = pandoc.calls
-        if strict and result.warnings:
+        if request.strict and result.warnings:
             raise ContentError(result.warnings)
+        # What was asked for is published; an edition built for another's sake is not.
+        result.results = {request.manifest_name(name): results[name] for name in request.targets
+                          if results[name].files}
         with progress.stage("publish"):
-            publish(stage, out, [f for r in result.results.values() for f in r.files])
+            publish(stage, request.out, [f for r in result.results.values() for f in r.files])
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    if request.chapter is None:  # what an edition keeps describes the whole book
+        for edition in editions:
+            kept = edition.keep(results[edition.name])
+            if kept is not None:
+                stamp.keep(paths.root / ".cache", edition.name, inputs, kept)
     return result
 
 
-def mark_print_pages(editions: list, pages: list, stage: Path) -> None:
-    """The print page numbers of this build's PDF into the EPUB and the web edition.
-
-    Both were written while the print worker laid out the book; the EPUB
-    waited for this to be packaged (press.pagemarks).
-    """
-    for edition in editions:
-        if edition.name == "epub":
-            edition.write_package(stage, pages)
-        elif edition.name == "html":
-            edition.add_page_marks(pages)
+def _chosen(book, slug: str | None):
+    """The book with one unit alone (the unit filter), or the book."""
+    if slug is None:
+        return book
+    chosen = [u for u in book.units if u.slug == slug]
+    if not chosen:
+        slugs = ", ".join(u.slug for u in book.units)
+        raise ContentError([Problem("--chapter", None, f"no chapter '{slug}' (one of: {slugs})")])
+    return replace(book, units=chosen)
 
 
-def _run_edition(edition, stage: Path):
-    """Build one edition; return its result and its warnings (from a child process too)."""
-    return edition.build(stage), edition.warnings
+def _recalled(request: Request, plan: list, inputs: str, paths: Paths, notes: list[str]) -> dict:
+    """The facts the editions use that none of this build provides, from what an
+    earlier build kept from the same inputs; a note for each edition that goes without."""
+    provided = {fact for cls in plan for fact in cls.provides}
+    facts: dict = {}
+    for fact in sorted({fact for cls in plan for fact in cls.uses} - provided):
+        provider = request.registry.provider(fact)
+        if provider is None or request.chapter is not None:
+            continue
+        kept, existed = stamp.recall(paths.root / ".cache", provider.name, inputs)
+        recalled = provider.recall(kept) if kept is not None else {}
+        if fact in recalled:
+            facts[fact] = recalled[fact]
+        elif existed:  # kept from other sources: out of date
+            notes.extend(cls.without for cls in plan if fact in cls.uses and cls.without)
+    return facts
+
+
+def _write(editions: list, stage: Path, facts: dict) -> dict:
+    """Every edition's ``write``, then its ``finish`` with the facts it needs
+    and uses, the editions that provide them first; their results, by name."""
+    used = {fact for e in editions for fact in e.needs | e.uses}
+    providers = [e for e in editions if e.provides & used]
+    results = {}
+    with ThreadPoolExecutor(max(1, len(editions))) as pool:
+        # The editions that others wait for are set going first (the print
+        # edition hands its layout to its worker), the others beside them.
+        for edition in providers:
+            edition.write(stage)
+        writes = {e.name: pool.submit(e.write, stage) for e in editions if e not in providers}
+        for edition in editions:  # providers first (Registry.plan)
+            if edition.name in writes:
+                writes[edition.name].result()
+            wanted = {k: v for k, v in facts.items() if k in edition.needs | edition.uses}
+            results[edition.name] = edition.finish(wanted, stage)
+            facts.update(results[edition.name].facts)
+    return results
+
+
+def report(result: BuildResult, file=None) -> None:
+    """A build's warnings and notes on the terminal: one function for every command."""
+    file = file or sys.stderr
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=file)
+    for note in result.notes:
+        print(f"note: {note}", file=file)
 
 
 def publish(stage: Path, out: Path, names: list[str]) -> None:

@@ -12,6 +12,12 @@ by default the most recent tag, or the previous commit): the old sources
 are read from git into a temporary folder and collected by the same code,
 so both sides went through the same conversion, and their paragraphs are
 matched with difflib.
+
+The proof PDF and web edition are one request to the pipeline (press.pipeline:
+the "proof" print profile, ``--chapter`` as its unit filter, the changed
+paragraphs of each unit, which the editions mark as they render it:
+press/editions/profiles.py); the report and the list of changes are written
+beside them.
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ import argparse
 import difflib
 import io
 import json
-import re
 import shutil
 import tarfile
 import tempfile
@@ -30,13 +35,9 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from .config import Paths
-from .editions.pdf import PrintProfile
 from .errors import BookError, ContentError, Problem
 from .progress import Progress
 from .vcs import git, uncommitted
-
-PROOF_MARGIN_IN = 1.2  # added to the outer margin for the proofreader's notes
-PARAGRAPH = re.compile(r'<p data-p="(\d+)">')
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -49,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 # --- git ----------------------------------------------------------------------
 
 @dataclass
-class Stamp:
+class ProofMark:
     built: str  # date and time, UTC
     commit: str | None  # short hash, None outside git
     dirty: bool
@@ -61,12 +62,12 @@ class Stamp:
         return f"PROOF \u00b7 {self.built} \u00b7 {where}"
 
 
-def stamp(root: Path) -> Stamp:
+def proof_mark(root: Path) -> ProofMark:
     from .render import build_date
 
     commit = git(root, "rev-parse", "--short=10", "HEAD")
     dirty = bool(uncommitted(root, "content", "templates", "styles"))
-    return Stamp(build_date().strftime("%Y-%m-%d %H:%M UTC"), commit or None, dirty and commit is not None)
+    return ProofMark(build_date().strftime("%Y-%m-%d %H:%M UTC"), commit or None, dirty and commit is not None)
 
 
 def default_since(root: Path) -> str | None:
@@ -150,6 +151,7 @@ def old_units(paths: Paths, rev: str, pandoc) -> dict[str, str]:
     """The units' HTML at ``rev``: content/ from git, collected by this code."""
     from .collect import collect
     from .config import load_config
+    from .session import Session
     from .sources import read_chapters
 
     archive = git(paths.root, "archive", "--format=tar", rev, "--", "content", binary=True)
@@ -163,115 +165,68 @@ def old_units(paths: Paths, rev: str, pandoc) -> dict[str, str]:
         if (paths.root / "templates").is_dir():
             shutil.copytree(paths.root / "templates", Path(tmp) / "templates")
         old = Paths(Path(tmp))
-        book = collect(old, load_config(old), read_chapters(old), pandoc)
+        session = Session()  # the old sources' dates are not this book's to keep
+        book = collect(old, load_config(old), read_chapters(old, session), pandoc, session)
         return {unit.slug: unit.html for unit in book.units}
-
-
-# --- marking the book -----------------------------------------------------------
-
-def mark(html: str, slug: str, changed: set[int]) -> str:
-    """Paragraph numbers, and change bars on ``changed`` paragraphs; each
-    paragraph gets an id (``<slug>-p<N>``) for the list of changes to link to."""
-
-    def repl(match: re.Match) -> str:
-        number = int(match.group(1))
-        marks = f'<span class="para-no outer-mark" aria-hidden="true">{number}</span>'
-        attrs = f'data-p="{number}" id="{slug}-p{number}"'
-        if number in changed:
-            marks += '<span class="change-bar outer-mark" aria-hidden="true"></span>'
-            attrs += ' class="changed"'
-        return f"<p {attrs}>{marks}"
-
-    return PARAGRAPH.sub(repl, html)
-
-
-def proof_profile(config, stamp_text: str) -> PrintProfile:
-    from .editions.wrapcover import length_mm
-
-    width_mm = length_mm(config.print.trim_width) + PROOF_MARGIN_IN * 25.4
-    text = stamp_text.replace("\\", "\\\\").replace('"', '\\"')
-    css = (f"@page {{ size: {width_mm:.2f}mm {config.print.trim_height}; }}\n"
-           f'@page :left {{ @bottom-left {{ content: "{text}"; }} }}\n'
-           f'@page :right {{ @bottom-right {{ content: "{text}"; }} }}\n')
-    return PrintProfile(name="proof", suffix="-proof", stylesheets=("proof.css",), css=css, outer_marks=True)
 
 
 # --- the command --------------------------------------------------------------
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
-    from .apparatus import back_matter
-    from .editions.html import HtmlEdition
-    from .editions.pdf import PdfEdition
-    from .pipeline import publish
-    from .prepare import prepare
+    from .pipeline import Request, report, run as build
     from .proofreport import make_report, write_report
 
     paths = Paths(args.root.resolve())
-    out = args.out.resolve()
-    ready = prepare(paths, progress)
-    config, pandoc, book = ready.config, ready.pandoc, ready.book
-    with progress.stage("proof report"):
-        report = make_report(paths, book)
-    since = args.since or default_since(paths.root)
-    with progress.stage(f"changes since {since or '(no earlier revision)'}"):
-        if since is None:
-            changes = Changes(None, problem="no earlier revision to compare with")
-        else:
-            try:
-                changes = compare(old_units(paths, since, pandoc), book.units, since)
-            except LookupError as exc:
-                if args.since:  # asked for by name: a typo must not pass silently
-                    raise ContentError([Problem("--since", None, str(exc))]) from None
-                changes = Changes(since, problem=str(exc))
-            except BookError as exc:
-                changes = Changes(since, problem=f"the sources at {since} do not build: {exc.problems[0]}")
-    for unit in book.units:
-        record = changes.of(unit.slug)
-        unit.html = mark(unit.html, unit.slug, set(record.changed) if record else set())
-    if args.chapter:
-        chosen = [u for u in book.units if u.slug == args.chapter]
-        if not chosen:
-            slugs = ", ".join(u.slug for u in book.units)
-            raise ContentError([Problem("--chapter", None, f"no chapter '{args.chapter}' (one of: {slugs})")])
-        book.units = chosen
-        back = []
-    else:
-        with progress.stage("apparatus"):
-            back = back_matter(paths, book, pandoc)
-    the_stamp = stamp(paths.root)
-    out.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-proof-", dir=out))
-    proof = stage / "proof"
-    proof.mkdir()
-    try:
-        pdf = PdfEdition(paths, book, back)
-        pdf.profile = proof_profile(config, the_stamp.text())
-        with progress.stage("proof PDF"):
-            pdf_result = pdf.build(proof)
-        web = HtmlEdition(paths, book, back)
-        web.extra_styles = ("proof-web.css",)
-        with progress.stage("proof web edition"):
-            web.build(proof)
-            banner = the_stamp.text().replace("\\", "\\\\").replace('"', '\\"')
-            with (proof / "html" / "assets" / "proof-web.css").open("a", encoding="utf-8") as css:
-                css.write(f'\n.site-header::before {{ content: "{banner}"; }}\n')
-        write_report(report, proof, paths)
-        (proof / "changes.json").write_text(json.dumps(changes.to_dict(), indent=1, ensure_ascii=False) + "\n",
-                                            "utf-8")
-        (proof / "changes.html").write_text(_changes_page(paths, changes, the_stamp, book), "utf-8")
-        publish(stage, out, ["proof"])
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    print(report.summary())
+    out = args.out.resolve() / "proof"
+    the_stamp = proof_mark(paths.root)
+    seen: dict = {}
+
+    def changes_of(book) -> dict[str, list[int]]:
+        """The proof report and the change bars, from the book as the build collected it."""
+        with progress.stage("proof report"):
+            seen["findings"] = make_report(paths, book)
+        seen["changes"] = changes = changes_since(paths, args.since, progress, book)
+        seen["book"] = book
+        return {u.slug: u.changed for u in changes.units}
+
+    # The proof PDF and web edition: the book's pages in the proof profile,
+    # always built (what changed since a revision is not in the stamp).
+    result = build(Request(paths.root, ("pdf", "html"), out, profile="proof", chapter=args.chapter,
+                           force=True, banner=the_stamp.text(), changes=changes_of), progress)
+    findings, changes, book = seen["findings"], seen["changes"], seen["book"]
+    # Beside them, the proof's own pages.
+    write_report(findings, out, paths)
+    (out / "changes.json").write_text(json.dumps(changes.to_dict(), indent=1, ensure_ascii=False) + "\n", "utf-8")
+    (out / "changes.html").write_text(_changes_page(paths, changes, the_stamp, book), "utf-8")
+    print(findings.summary())
     print(changes.summary())
-    progress.note(f"proof: {out / 'proof' / pdf_result.files[0]} ({pdf_result.facts['pages']} pages), "
-                  f"{out / 'proof' / 'html' / 'index.html'}, {out / 'proof' / 'report.html'}")
-    for warning in [*book.warnings, *pdf.warnings, *web.warnings]:
-        print(f"warning: {warning}")
+    pdf = next(r for r in result.results.values() if r.files[0].endswith(".pdf"))
+    progress.note(f"proof: {out / pdf.files[0]} ({pdf.facts['pages']} pages), "
+                  f"{out / 'html' / 'index.html'}, {out / 'report.html'}")
+    report(result)
     return 0
 
 
-def _changes_page(paths: Paths, changes: Changes, the_stamp: Stamp, book) -> str:
+def changes_since(paths: Paths, since: str | None, progress: Progress, book) -> Changes:
+    """The paragraphs changed since ``since`` (by default the most recent tag, or the previous commit)."""
+    from .convert import Pandoc
+
+    rev = since or default_since(paths.root)
+    with progress.stage(f"changes since {rev or '(no earlier revision)'}"):
+        if rev is None:
+            return Changes(None, problem="no earlier revision to compare with")
+        try:
+            # A pandoc of its own: the old sources' warnings are not this build's.
+            return compare(old_units(paths, rev, Pandoc(paths.root / ".cache" / "pandoc")), book.units, rev)
+        except LookupError as exc:
+            if since:  # asked for by name: a typo must not pass silently
+                raise ContentError([Problem("--since", None, str(exc))]) from None
+            return Changes(rev, problem=str(exc))
+        except BookError as exc:
+            return Changes(rev, problem=f"the sources at {rev} do not build: {exc.problems[0]}")
+
+
+def _changes_page(paths: Paths, changes: Changes, the_stamp: ProofMark, book) -> str:
     """The changed paragraphs by chapter, each a link into the proof web edition."""
     from .render import environment
 

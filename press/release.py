@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace, progress: Progress) -> int:
     from .check import CHECKERS, check, print_results
     from .checkers.repro import epoch_set, source_date_epoch
-    from .pipeline import EDITIONS, build
+    from .pipeline import EDITIONS, Request, book_targets, run as build
 
     root, out = args.root.resolve(), args.out.resolve()
     config = load_config(Paths(root))
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     with tempfile.TemporaryDirectory(prefix="press-release-") as tmp, epoch_set(epoch):
         editions = Path(tmp) / "editions"
         with progress.stage("build the editions (--strict)"):
-            build(root, list(EDITIONS), editions, strict=True, progress=Progress(quiet=True))
+            build(Request(root, book_targets(EDITIONS), editions, strict=True), Progress(quiet=True))
         results, data = check(root, editions, list(CHECKERS), progress, version=version, reference=editions)
         print_results(results, editions)
         if not all(r.passed for r in results):
@@ -115,12 +115,11 @@ def refuse_unready_press(paths: Paths, config) -> None:
 
 def _build_press(root: Path, editions: Path) -> None:
     """The press interior and the wrap cover, as ``build.py press --strict`` makes them."""
-    import argparse
-
     from . import printer
+    from .pipeline import run
 
     args = argparse.Namespace(root=root, out=editions, strict=True, command="press")
-    printer.run(args, Progress(quiet=True))
+    run(printer.request(args), Progress(quiet=True))
 
 
 def _uncommitted(root: Path) -> list[str]:

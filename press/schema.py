@@ -252,8 +252,11 @@ class Event(Strict):
     def _edtf(cls, value: str, info: ValidationInfo) -> str:
         # The build defers this (parsing costs milliseconds a date) until the
         # print layout has started; press.chronology then reports the same error.
-        if not (info.context or {}).get("defer_dates"):
-            dates.parse(value)  # raises ValueError with the reason
+        # The context's "dates" is the build's dates table (press.session), if any:
+        # validation keeps what it parsed there, and nowhere else.
+        context = info.context or {}
+        if not context.get("defer_dates"):
+            dates.parse(value, context.get("dates"))  # raises ValueError with the reason
         return value
 
 

@@ -22,7 +22,11 @@ STAMP = ".press-build.json"
 PACKAGES = ("pypandoc-binary", "weasyprint", "jinja2", "markdown-it-py", "pydantic", "edtf")
 
 
-def fingerprint(paths: Paths, targets: list[str], strict: bool) -> str:
+def inputs(paths: Paths) -> str:
+    """A digest of everything the editions are made from, whatever is asked of
+    them: the book's files, the templates and styles it resolves, the code,
+    the tools' versions. What a layout gives (the print page starts) is valid
+    for a later build of the same inputs."""
     digest = hashlib.sha256()
     code = Path(__file__).resolve().parent
     # The templates and styles as this book resolves them (its overrides, the
@@ -38,7 +42,13 @@ def fingerprint(paths: Paths, targets: list[str], strict: bool) -> str:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=none".encode())
-    digest.update(json.dumps([sorted(targets), strict, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
+    return digest.hexdigest()
+
+
+def fingerprint(inputs_digest: str, request: list) -> str:
+    """The build's fingerprint: its inputs, what was asked (targets, options) and ``SOURCE_DATE_EPOCH``."""
+    digest = hashlib.sha256(inputs_digest.encode())
+    digest.update(json.dumps([request, os.environ.get("SOURCE_DATE_EPOCH")]).encode())
     return digest.hexdigest()
 
 
@@ -76,3 +86,33 @@ def write(out: Path, current: str, results: dict, warnings: list, written: dict[
     tmp = out / f"{STAMP}.tmp"
     tmp.write_text(json.dumps(data, indent=1), "utf-8")
     os.replace(tmp, out / STAMP)
+
+
+KEPT = "kept-facts.json"  # in the book's .cache/
+
+
+def recall(cache: Path, edition: str, inputs_digest: str) -> tuple[dict | None, bool]:
+    """What a build of ``edition`` kept for later builds, if it was made from
+    these inputs; and whether anything was kept at all (from other inputs)."""
+    try:
+        kept = json.loads((cache / KEPT).read_text("utf-8")).get(edition)
+    except (OSError, ValueError, AttributeError):
+        return None, False
+    if not isinstance(kept, dict):
+        return None, False
+    return (kept.get("facts") if kept.get("inputs") == inputs_digest else None), True
+
+
+def keep(cache: Path, edition: str, inputs_digest: str, facts: dict) -> None:
+    """Keep ``facts`` of ``edition``, made from these inputs, for later builds (atomically)."""
+    try:
+        table = json.loads((cache / KEPT).read_text("utf-8"))
+    except (OSError, ValueError):
+        table = {}
+    if not isinstance(table, dict):
+        table = {}
+    table[edition] = {"inputs": inputs_digest, "facts": facts}
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{KEPT}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    os.replace(tmp, cache / KEPT)

@@ -20,7 +20,7 @@ WIDTH, LEFT, RIGHT, TOP, ROW = 600, 196, 14, 40, 26
 
 
 @dataclass
-class Mark:
+class Tick:
     x: float
     x2: float | None  # end of a period
     row: int
@@ -45,7 +45,7 @@ def figure(chronology: Chronology) -> dict:
     for event in events:
         lo, hi = _year(event.parsed.lower), _year(event.parsed.upper, end=True)
         row = rows[event.theme]
-        marks.append(Mark(x(lo), x(hi) if hi - lo > 1.5 else None, row, PALETTE[row % len(PALETTE)],
+        marks.append(Tick(x(lo), x(hi) if hi - lo > 1.5 else None, row, PALETTE[row % len(PALETTE)],
                           f"{event.written}: {event.theme}"))
     ticks = [(x(year), year) for year in range(start, end + 1, 20 if span > 100 else 10)]
     height = TOP + ROW * len(themes) + 30

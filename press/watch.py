@@ -1,7 +1,7 @@
 """``build.py watch``: a live preview of the web edition.
 
 The web edition is built into a folder of its own (``<root>/.cache/watch``,
-never ``dist/``), served on 127.0.0.1 by the standard library's
+not ``dist/``, unless ``--out`` names another), served on 127.0.0.1 by the standard library's
 ``ThreadingHTTPServer``, and rebuilt whenever a file under ``content/``,
 ``templates/`` or ``styles/`` changes (watchfiles). Only the web edition is
 rebuilt, and the pipeline converts only the chapters that changed (pandoc
@@ -14,12 +14,17 @@ Every HTML page the server sends carries a small script that listens on
 finishes. A broken edit (a YAML error, an unknown citation: any BookError)
 keeps the last good pages and lays the problems, ``path:line: message``,
 over every page, and prints them on the terminal; the next good build
-removes the overlay. ``/__watch/status`` tells the same as JSON.
+removes the overlay. A good build's warnings are printed and shown in a
+banner at the foot of every page. ``/__watch/status`` tells the same as JSON.
+
+The port is taken before the first build: a busy one is a ToolError that
+says so, not a traceback after a build.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import sys
@@ -31,7 +36,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .errors import BookError, Problem
+from .errors import BookError, Problem, ToolError
 from .progress import Progress
 
 WATCHED = ("content", "templates", "styles")
@@ -55,6 +60,13 @@ OVERLAY_STYLE = (
     "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(30,0,0,.92);color:#fff;"
     "font:15px/1.5 ui-monospace,monospace;padding:2rem"
 )
+# At the foot of the page, over it but not hiding it: the page is good, and a
+# writer reads it while deciding whether a warning matters.
+WARNINGS_STYLE = (
+    "position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:35vh;overflow:auto;"
+    "background:#fff4c2;color:#222;border-top:3px solid #c90;font:14px/1.45 ui-monospace,monospace;"
+    "padding:.6rem 1.2rem"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str = "watch") -> None:
@@ -62,10 +74,23 @@ def add_arguments(parser: argparse.ArgumentParser, name: str = "watch") -> None:
                         help="port to serve on (default: 8000; 0 picks a free one)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default: 127.0.0.1, this machine only)")
+    # The preview builds into a folder of its own unless --out names one (press.cli).
+    parser.set_defaults(default_out=Path(".cache") / "watch")
+    for action in parser._actions:
+        if action.dest == "out":
+            action.help = ("the folder the preview builds into and serves from its html/ "
+                           "(default: .cache/watch/ in the book's folder)")
 
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
-    preview = Preview(args.root.resolve(), host=args.host, port=args.port, progress=progress)
+    root, out = args.root.resolve(), args.out.resolve()
+    watched = [root / name for name in WATCHED if out.is_relative_to(root / name)]
+    if watched:
+        # Every build would change a watched file and start the next build.
+        print(f"watch: error: --out {args.out} is inside {watched[0].name}/, which the preview watches; "
+              "choose a folder outside content/, templates/ and styles/", file=sys.stderr)
+        return 2
+    preview = Preview(root, host=args.host, port=args.port, out=out, progress=progress)
     preview.start()
     print(f"serving the web edition on {preview.url}  (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:
@@ -85,11 +110,12 @@ class Preview:
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, out: Path | None = None,
                  progress: Progress | None = None, debounce_ms: int = 300):
-        from .memo import remember_between_builds
+        from .session import Session
 
-        # Builds in this process remember the work that an edit did not change
-        # (press.memo): that is what makes a rebuild take a fraction of a build.
-        remember_between_builds()
+        # The preview's builds share one session, which remembers the work that
+        # an edit did not change (press.memo): that is what makes a rebuild take
+        # a fraction of a build.
+        self.session = Session.for_book(root, remember=True)
         self.root = root
         self.out = out or root / ".cache" / "watch"
         self.site = self.out / "html"
@@ -99,6 +125,7 @@ class Preview:
         self.debounce_ms = debounce_ms
         self.generation = 0  # finished builds, good or bad
         self.problems: list[Problem] = []  # of the last build; empty when it succeeded
+        self.warnings: list[Problem] = []  # of the last build, when it succeeded
         self.changed = threading.Condition()
         self._stop = threading.Event()
         self._watching = threading.Event()  # set once the watcher sees the folders
@@ -125,15 +152,16 @@ class Preview:
             return self._rebuild()
 
     def _rebuild(self) -> bool:
-        from .pipeline import build
+        from .pipeline import Request, book_targets, report, run
 
         problems: list[Problem] = []
+        warnings: list[Problem] = []
         try:
             # Until a build of this process has done the work, an output left
             # up to date by an earlier run is built anyway: that fills the
             # memos, or the first edit would cost a whole build.
-            result = build(self.root, ["html"], self.out, strict=False, progress=self.progress,
-                           force=not self._warm)
+            result = run(Request(self.root, book_targets(["html"]), self.out, force=not self._warm,
+                                 session=self.session), self.progress)
             self._warm = True
         except BookError as exc:
             problems = list(exc.problems)
@@ -141,8 +169,8 @@ class Preview:
             traceback.print_exc()
             problems = [Problem("build", None, "internal error (a bug in the pipeline); see the terminal")]
         else:
-            for warning in result.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
+            warnings = list(result.warnings)
+            report(result)
             if result.up_to_date and not self.problems and self.generation:
                 return True  # nothing changed: no reload
         for problem in problems:
@@ -152,7 +180,7 @@ class Preview:
         elif self.problems:
             print("build recovered", file=sys.stderr)
         with self.changed:
-            self.problems = problems
+            self.problems, self.warnings = problems, warnings
             self.generation += 1
             self.changed.notify_all()
         return not problems
@@ -178,18 +206,41 @@ class Preview:
     # --- serving ----------------------------------------------------------------
 
     def start(self) -> "Preview":
-        # The watch first: an edit saved during the first build is not lost.
-        watcher = threading.Thread(target=self._watch, name="watch-files", daemon=True)
-        watcher.start()
-        self._watching.wait(timeout=10)
-        self.rebuild()
-        handler = partial(_Handler, preview=self)
-        self._server = ThreadingHTTPServer((self.host, self.requested_port), handler)
-        self._server.daemon_threads = True
+        # The port first: a busy one is said before a build is spent. The
+        # socket listens from here; requests wait until the first build is done.
+        self._server = self._listen()
+        try:
+            # Then the watch: an edit saved during the first build is not lost.
+            watcher = threading.Thread(target=self._watch, name="watch-files", daemon=True)
+            watcher.start()
+            self._watching.wait(timeout=10)
+            self.rebuild()
+        except BaseException:  # Ctrl-C during the first build: let the port go
+            self._stop.set()
+            self._server.server_close()
+            self._server = None
+            raise
         server = threading.Thread(target=self._server.serve_forever, name="watch-server", daemon=True)
         server.start()
         self._threads = [server, watcher]
         return self
+
+    def _listen(self) -> ThreadingHTTPServer:
+        """The server, bound and listening; a ToolError when the address cannot be had."""
+        handler = partial(_Handler, preview=self)
+        port = self.requested_port
+        try:
+            server = ThreadingHTTPServer((self.host, port), handler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message = f"port {port} is in use; choose another with --port or stop the other server"
+            elif exc.errno == errno.EACCES:
+                message = f"port {port} needs privileges to listen on; choose one above 1023 with --port"
+            else:
+                message = f"cannot listen on {self.host} port {port} ({exc.strerror or exc}); check --host and --port"
+            raise ToolError([Problem("", None, message)]) from None
+        server.daemon_threads = True
+        return server
 
     def stop(self) -> None:
         self._stop.set()
@@ -214,13 +265,16 @@ class Preview:
 
     def status(self) -> dict:
         return {"generation": self.generation, "ok": not self.problems,
-                "problems": [str(p) for p in self.problems]}
+                "problems": [str(p) for p in self.problems], "warnings": [str(w) for w in self.warnings]}
 
     def decorate(self, page: str) -> str:
-        """The reload script, and the overlay of problems when the last build failed."""
+        """The reload script, and the overlay of problems when the last build failed
+        (or the banner of warnings when it succeeded with some)."""
         extra = SCRIPT % self.generation
         if self.problems:
             extra = error_overlay(self.problems) + extra
+        elif self.warnings:
+            extra = warnings_banner(self.warnings) + extra
         at = page.lower().rfind("</body>")
         return page[:at] + extra + page[at:] if at >= 0 else page + extra
 
@@ -232,6 +286,16 @@ def error_overlay(problems: list[Problem]) -> str:
             f'<ul style="padding-left:1.2rem">{items}</ul>'
             "<p>Fix the source and save: the page reloads by itself. "
             "The pages below are those of the last good build.</p></div>")
+
+
+def warnings_banner(warnings: list[Problem]) -> str:
+    items = "".join(f"<li>{html.escape(str(w))}</li>" for w in warnings)
+    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    return (f'<div id="watch-warnings" role="status" style="{WARNINGS_STYLE}">'
+            '<button type="button" onclick="this.parentNode.remove()" aria-label="Hide the warnings" '
+            'style="float:right;font:inherit;cursor:pointer">&times;</button>'
+            f'<strong>The book built with {count}</strong> (errors under --strict):'
+            f'<ul style="margin:.3rem 0;padding-left:1.2rem">{items}</ul></div>')
 
 
 def error_page(problems: list[Problem]) -> str:

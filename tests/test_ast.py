@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 from press import transform
-from press.ast import Str, clone, rewrite
+from press.ast import Str, clone, iter_nodes, rewrite
 from press.collect import collect
 from press.config import Paths, load_config
 from press.convert import Pandoc
+from press.session import Session
 from press.sources import read_chapters
 
 from .conftest import WHOLE, copy_book
@@ -72,7 +73,8 @@ def test_notes_inline_on_the_whole_book_is_the_plain_rewrite_of_a_copy(tmp_path)
     """The units' notes as inline spans: the same AST as the plain rewrite of
     a deep copy (how it was made before), and the units' own ASTs are not changed."""
     paths = Paths(copy_book(WHOLE, tmp_path))
-    book = collect(paths, load_config(paths), read_chapters(paths), Pandoc(None))
+    session = Session()
+    book = collect(paths, load_config(paths), read_chapters(paths, session), Pandoc(None), session)
     notes = 0
     for unit in book.units:
         before = json.dumps(unit.ast)
@@ -81,3 +83,40 @@ def test_notes_inline_on_the_whole_book_is_the_plain_rewrite_of_a_copy(tmp_path)
         assert json.dumps(unit.ast) == before, unit.slug
         notes += json.dumps(inline).count('"footnote"')
     assert notes >= 1, "the whole book has notes: this test would prove nothing"
+
+
+def test_rewrite_skips_what_it_is_told_not_to_look_into():
+    """``skip``: the node is still given to the action, its children are not."""
+    blocks = tree()
+    seen = []
+
+    def action(node):
+        seen.append(node["t"])
+        return upper_emph(node)
+
+    rewritten = rewrite(blocks, action, skip=lambda node: node["t"] == "BlockQuote")
+    assert "BlockQuote" in seen and seen.count("Para") == 1  # the quote's paragraph is not visited
+    assert rewritten[1] is blocks[1]
+    assert rewritten[0]["c"] == [{"t": "Str", "c": "a"}, {"t": "Str", "c": "B"}]
+
+
+def test_rewrite_with_context_gives_each_node_the_elements_that_hold_it():
+    inner = {"t": "Str", "c": "x"}
+    link = {"t": "Link", "c": [["", [], []], [{"t": "Emph", "c": [inner]}], ["#a", ""]]}
+    blocks = [{"t": "Para", "c": [link, {"t": "Str", "c": "y"}]}]
+    held: dict[str, list[str]] = {}
+
+    def action(node, ancestors):
+        if node["t"] == "Str":
+            held[node["c"]] = [a["t"] for a in ancestors]
+        return None
+
+    assert rewrite(blocks, action, context=True) is blocks
+    assert held == {"x": ["Para", "Link", "Emph"], "y": ["Para"]}
+
+
+def test_iter_nodes_in_reading_order_and_skipping():
+    note = {"t": "Note", "c": [{"t": "Para", "c": [{"t": "Str", "c": "n"}]}]}
+    blocks = [{"t": "Para", "c": [{"t": "Str", "c": "a"}, note, {"t": "Str", "c": "b"}]}]
+    assert [n["c"] for n in iter_nodes(blocks) if n["t"] == "Str"] == ["a", "n", "b"]
+    assert [n["t"] for n in iter_nodes(blocks, skip=lambda n: n["t"] == "Note")] == ["Para", "Str", "Note", "Str"]

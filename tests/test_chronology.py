@@ -207,7 +207,7 @@ def test_parsed_dates_are_kept_between_builds(tiny, monkeypatch):
 
     with monkeypatch.context() as patch:
         patch.setattr(edtf, "parse_edtf", no_parsing)
-        dates.keep_in(None)  # as in a new process: the build reads the kept dates from the file
+        # Each build makes a session of its own, which reads the kept dates from the file.
         tiny.write("content/chapters/02-two.md",
                    (tiny.content / "chapters" / "02-two.md").read_text("utf-8").replace("later page", "later leaf"))
         assert tiny.build("all", "--strict") == 0

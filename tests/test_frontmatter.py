@@ -92,11 +92,12 @@ def test_every_problem_is_listed_in_one_run(tiny, capsys):
 def test_yaml_implicit_typing_cannot_corrupt_values(tiny):
     """`no`, numbers and dates stay the text the writer typed."""
     from press.config import Paths
+    from press.session import Session
     from press.sources import read_chapters
 
     tiny.write("content/chapters/01-no.md", "---\ntitle: no\nkind: introduction\nshort_title: 2014-01-27\n---\n\nx\n")
     tiny.write("content/chapters/02-part.md", "---\ntitle: 1883\nkind: part\nnumber: 1\n---\n")
-    chapters = read_chapters(Paths(tiny.root))
+    chapters = read_chapters(Paths(tiny.root), Session())
     assert chapters[0].meta.title == "no"
     assert chapters[0].meta.short_title == "2014-01-27"
     assert chapters[1].meta.title == "1883" and chapters[1].meta.number == "1"

@@ -3,8 +3,9 @@
 
 A build with warm memos after an edit must give, byte for byte, what a cold
 build of the same sources gives (same SOURCE_DATE_EPOCH), and must find the
-same problems, at the same path:line. The cold build runs on a copy of the
-book in another folder: a memo serves one cache folder, so that copy starts
+same problems, at the same path:line. The warm builds share one session that
+remembers (press.session), as the preview's do; the cold build runs on a
+copy of the book in another folder, with a session of its own, so it starts
 with nothing remembered and no pandoc cache.
 """
 
@@ -15,23 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from press import collect, memo
+from press.collect import UNIT_WORK
 from press.errors import ContentError
 from press.pipeline import build
+from press.session import Session
 from press.watch import Preview
 
 from .conftest import EPOCH, REPO, WHOLE
 from .conftest import copy_book as copy_test_book
 
 TARGETS = ["html", "epub"]  # the EPUB is made from the units' ASTs, the web edition from their HTML
-
-
-@pytest.fixture(autouse=True)
-def remembering():
-    """Builds in this process remember their work, as in the live preview."""
-    memo.remember_between_builds()
-    yield
-    memo.remember_between_builds(False)
 
 
 def copy_book(target: Path) -> Path:
@@ -81,20 +75,22 @@ def _png() -> bytes:
 def test_a_warm_rebuild_after_edits_equals_a_cold_build(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     warm = copy_book(tmp_path / "warm")
-    build(warm, TARGETS, warm / "dist")  # fills the memos
+    session = Session.for_book(warm, remember=True)  # as the live preview's
+    build(warm, TARGETS, warm / "dist", session=session)  # fills the memos
     new_index_form(warm)
-    build(warm, TARGETS, warm / "dist")  # every unit marked again
+    build(warm, TARGETS, warm / "dist", session=session)  # every unit marked again
     edits(warm)
-    hits = collect.UNIT_WORK.hits
-    build(warm, TARGETS, warm / "dist")
+    hits = session.memo(UNIT_WORK).hits
+    build(warm, TARGETS, warm / "dist", session=session)
     units = len(list((warm / "content" / "chapters").glob("*.md")))
     # The four edited chapters are done again; the others are remembered.
-    assert collect.UNIT_WORK.hits - hits == units - 4, "this test would prove nothing"
+    assert session.memo(UNIT_WORK).hits - hits == units - 4, "this test would prove nothing"
     cold = copy_book(tmp_path / "cold")
     new_index_form(cold)
     edits(cold)
-    build(cold, TARGETS, cold / "dist")
-    assert collect.UNIT_WORK.hits == 0  # a cold build indeed
+    fresh = Session.for_book(cold, remember=True)
+    build(cold, TARGETS, cold / "dist", session=fresh)
+    assert fresh.memo(UNIT_WORK).hits == 0  # a cold build indeed
     warm_files, cold_files = files(warm / "dist"), files(cold / "dist")
     assert set(warm_files) == set(cold_files)
     for name in warm_files:
@@ -108,12 +104,14 @@ def test_a_warm_rebuild_finds_the_same_problems_as_a_cold_one(tmp_path, monkeypa
     reported, with its line, though its text did not change."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     warm = copy_book(tmp_path / "warm")
-    build(warm, ["html"], warm / "dist")
+    session = Session.for_book(warm, remember=True)
+    build(warm, ["html"], warm / "dist", session=session)
     problems = []
-    for book in (warm, copy_book(tmp_path / "cold")):
+    cold = copy_book(tmp_path / "cold")
+    for book, its_session in ((warm, session), (cold, Session.for_book(cold, remember=True))):
         edit(book, "references.yaml", "- id: defoe-1697", "- id: defoe-1697-removed")
         with pytest.raises(ContentError) as caught:
-            build(book, ["html"], book / "dist")
+            build(book, ["html"], book / "dist", session=its_session)
         problems.append([str(p) for p in caught.value.problems])
     assert problems[0] == problems[1]
     assert any(re.match(r"content/chapters/04-printer\.md:\d+: citation of 'defoe-1697'", p)
@@ -159,11 +157,11 @@ def test_a_preview_started_on_an_up_to_date_output_remembers_from_its_first_buil
                     "--quiet"], check=True)
     preview = Preview(book, out=out)
     assert preview.rebuild()
-    assert collect.UNIT_WORK.hits == 0  # this process's memos started empty, and were filled
+    assert preview.session.memo(UNIT_WORK).hits == 0  # the preview's memos started empty, and were filled
     edit(book, "chapters/" + sorted((book / "content" / "chapters").glob("*.md"))[2].name, ".\n",
          ". One more sentence.\n")
     assert preview.rebuild()
     units = len(list((book / "content" / "chapters").glob("*.md")))
-    assert collect.UNIT_WORK.hits == units - 1
+    assert preview.session.memo(UNIT_WORK).hits == units - 1
     pages = "".join(p.read_text("utf-8") for p in (out / "html").glob("03-*.html"))
     assert "One more sentence." in re.sub(r"<[^>]+>", "", pages)  # the last word is in a span (print.css)

@@ -12,6 +12,7 @@ from press.collect import collect
 from press.config import Paths, load_config
 from press.convert import Pandoc
 from press.proofreport import CATEGORIES, make_report, proof_report, write_report
+from press.session import Session
 from press.sources import read_chapters
 
 from .conftest import WHOLE, copy_book
@@ -86,7 +87,8 @@ def body_line(index: int) -> int:
 def report_of(root: Path):
     paths = Paths(root)
     config = load_config(paths)
-    book = collect(paths, config, read_chapters(paths), Pandoc(root / ".cache" / "pandoc"))
+    session = Session.for_book(root)
+    book = collect(paths, config, read_chapters(paths, session), Pandoc(session.folder("pandoc")), session)
     return make_report(paths, book)
 
 

@@ -1,4 +1,6 @@
-"""The EPUB: EPUBCheck 5 and DAISY Ace."""
+"""The EPUB gate: runs EPUBCheck 5 and DAISY Ace on the built ``.epub`` and
+gives their messages as findings (file, line, severity), with the tools'
+versions."""
 
 from __future__ import annotations
 

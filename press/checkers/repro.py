@@ -54,7 +54,7 @@ def reproducibility(root: Path, epoch: str, reference: Path | None = None) -> Re
         folders = [reference] if reference is not None else []
         while len(folders) < 2:
             out = Path(tmp) / f"build-{len(folders) + 1}" / "dist"
-            build(root, list(EDITIONS), out, strict=True)
+            build(root, list(EDITIONS), out, strict=True)  # a reading request (press.pipeline.build)
             folders.append(out)
         first, second = (digests(f) for f in folders)
     for name in sorted(set(first) | set(second)):

@@ -159,7 +159,7 @@ def cmyk(paths: Paths, config, hex_colour: str) -> str:
     """An sRGB colour as CSS device-cmyk() in the press profile (relative colorimetric)."""
     from PIL import Image, ImageCms
 
-    from ..printer import output_profile
+    from .profiles import output_profile
 
     transform = _transform(str(output_profile(paths, config)))
     rgb = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))

@@ -1,5 +1,9 @@
 """The EPUB 3: pandoc writes it from the shared AST; we finish the package.
 
+Takes the edition's ``Job`` (the book's AST, the back matter's records, the
+build's pandoc) and, when there are any, the print edition's page starts;
+gives ``<slug>.epub``.
+
 pandoc gives us XHTML files, the spine, the NCX and a nav document with
 accessibility metadata. We then add what pandoc does not know: the parts'
 hierarchy in the nav, the landmarks, the accessibility summary and the
@@ -21,7 +25,6 @@ from lxml import etree
 from markupsafe import Markup
 
 from .. import ast, pagemarks
-from ..convert import Pandoc
 from ..errors import Problem
 from ..phrases import escape
 from ..render import build_date, context, environment
@@ -50,17 +53,20 @@ EPUB_TYPES = {"introduction": "introduction", "part": "part", "chapter": "chapte
 
 
 class EpubEdition(Edition):
+    """The EPUB 3. ``write`` has pandoc write the package and zips what the
+    finishing leaves as it is (the fonts are most of the work) beside the
+    print layout; ``finish`` completes the package, with the print page
+    markers when page starts are to be had (press.pagemarks), and writes it once."""
+
     name = "epub"
-    pandoc: Pandoc
-    # Set by the pipeline when the PDF of the same build gives the print page
-    # numbers: build() then leaves the package to write_package(), called
-    # with the pages once they are known (press.pagemarks).
-    awaits_pages: bool = False
+    uses = frozenset({"page_starts"})
+    without = "EPUB without print page markers: build the pdf too"
+    needs_pango = True
 
     # --- the document pandoc converts -------------------------------------
     def html_blocks(self, html: str) -> list:
         """Rendered HTML (copyright page, back matter) as AST blocks."""
-        return json.loads(self.pandoc.run(html, "html", "json", ["--sandbox"], source="templates"))["blocks"]
+        return json.loads(self.job.pandoc.run(html, "html", "json", ["--sandbox"], source="templates"))["blocks"]
 
     def document(self, media: Path | None = None) -> dict:
         """The units and the back matter (the front pages are ours: front_pages())."""
@@ -82,30 +88,31 @@ class EpubEdition(Edition):
             if unit.chapter.meta.byline:
                 blocks.append({"t": "Para", "c": [ast.Span(t.phrases.inlines(unit.chapter.meta.byline), ["byline"])]})
             blocks.extend(ast.clone(unit.ast["blocks"]))
-        for section in self.back_sections:
+        renderer = self.job.renderer
+        for section in self.sections:
             epub_type = section.kind if section.kind in ("index", "bibliography") else "backmatter"
             semantics = [["epub:type", epub_type]]
             if epub_type != "backmatter":  # DPUB-ARIA has doc-index and doc-bibliography, no doc-backmatter
                 semantics.append(["role", f"doc-{epub_type}"])
             blocks.append(_header(1, section.id, [section.kind], [ast.Str(section.title)], semantics))
-            if section.epub_html is not None:
+            if section.paged:
                 # Kept as written (EPUB structural semantics on its elements);
                 # its #id links are pointed at the right files in complete().
                 # The timeline's figure becomes an image pandoc packages, where
                 # the section has it (after its introduction, as in print).
-                before, figure, after = _timeline_slot(str(section.epub_html))
+                before, figure, after = _timeline_slot(str(renderer.screen(section, epub=True)))
                 blocks.append({"t": "RawBlock", "c": ["html", _xhtml(before)]})
-                if figure and media is not None and self.book.timeline_svg:
+                if figure and media is not None:
                     blocks.append(self.figure(media, section))
                 if after.strip():
                     blocks.append({"t": "RawBlock", "c": ["html", _xhtml(after)]})
             else:
-                blocks.extend(self.html_blocks(str(section.html)))
+                blocks.extend(self.html_blocks(str(renderer.screen(section, epub=False))))
         return ast.document(blocks, api=book.units[0].ast.get("pandoc-api-version"))
 
     def figure(self, media: Path, section) -> dict:
         """The timeline as an image pandoc packages, with its text alternative."""
-        (media / "timeline.svg").write_text(self.book.timeline_svg, "utf-8")
+        (media / "timeline.svg").write_text(self.job.renderer.timeline(section), "utf-8")
         alt = section.facts["figure_alt"]
         image = {"t": "Image", "c": [["", [], []], [ast.Str(alt)], [str(media / "timeline.svg"), ""]]}
         caption = [{"t": "Plain", "c": [ast.Str(section.facts["figure_caption"])]}]
@@ -148,9 +155,7 @@ class EpubEdition(Edition):
         }
 
     # --- build ---------------------------------------------------------
-    def build(self, stage: Path) -> EditionResult:
-        config = self.book.config
-        target = stage / f"{config.slug}.epub"
+    def write(self, stage: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="press-epub-") as tmp:
             tmp_path = Path(tmp)
             cover = cover_png(self.paths, self.book.config, self.book.strings, self.warnings)
@@ -173,21 +178,21 @@ class EpubEdition(Edition):
                 "--epub-title-page=false",  # ours: front_pages()
                 *(f"--epub-embed-font={font}" for font in (p for p in self.paths.styles_in("fonts") if p.suffix == ".ttf")),
             ]
-            self.pandoc.run(json.dumps(self.document(tmp_path), ensure_ascii=False), "json", "epub3", args,
-                            source="epub", output_file=raw)
-            # What print pages do not change is zipped now (the fonts are
-            # most of the work), the rest in write_package().
-            self._files, self._archive = prepare(raw.read_bytes())
+            self.job.pandoc.run(json.dumps(self.document(tmp_path), ensure_ascii=False), "json", "epub3", args,
+                                source="epub", output_file=raw)
+            # What print pages do not change is compressed now, beside the
+            # print layout (the fonts are most of the work); finish() adds
+            # the rest and writes the package.
+            self._files, self._archive = unpack(raw.read_bytes())
             self._files.update(self.front_pages(_stylesheet(self._files["EPUB/content.opf"])))
-        if not self.awaits_pages:
-            self.write_package(stage)
-        return EditionResult(self.name, [target.name])
 
-    def write_package(self, stage: Path, pages: list | None = None) -> None:
-        """Finish the package and write it; ``pages``: print page starts to mark."""
-        missing = complete(self._files, self.book, self.back_sections, pages)
+    def finish(self, facts: dict, stage: Path) -> EditionResult:
+        """Finish the package and write it, once; with the print page starts to mark, when there are any."""
+        target = stage / f"{self.book.config.slug}.epub"
+        missing = complete(self._files, self.book, self.sections, facts.get("page_starts"))
         self.warnings.extend(_unplaced(missing))
-        (stage / f"{self.book.config.slug}.epub").write_bytes(self._archive.close(self._files))
+        target.write_bytes(self._archive.close(self._files))
+        return EditionResult(self.name, [target.name])
 
     def stylesheet(self) -> str:
         fonts = self.paths.style("fonts.css").read_text("utf-8")
@@ -247,7 +252,7 @@ def _header(level: int, ident: str, classes: list[str], inlines: list, attrs: li
 
 # --- finishing the package ------------------------------------------------
 
-def prepare(data: bytes) -> tuple[dict[str, bytes], "_Archive"]:
+def unpack(data: bytes) -> tuple[dict[str, bytes], "_Archive"]:
     """pandoc's package unzipped; what the finishing leaves as it is, zipped already."""
     source = zipfile.ZipFile(io.BytesIO(data))
     files = {info.filename: source.read(info.filename) for info in source.infolist()}
@@ -446,7 +451,7 @@ def _nav(data: bytes, book, back_sections, ids: dict[str, str], front: list = ()
 
 class _Archive:
     """The package's zip in two steps (OCF 3.3 §4.3): mimetype first and stored,
-    fixed timestamps, a fixed order: the files ``prepare`` leaves as they are
+    fixed timestamps, a fixed order: the files ``unpack`` leaves as they are
     (fonts, images, styles: most of the compression), then the finished ones.
     """
 

@@ -1,4 +1,10 @@
-"""The web edition: a static multi-page site that works from the file system."""
+"""The web edition: a static multi-page site that works from the file system.
+
+Takes the edition's ``Job`` (the book, the back matter's records, the print
+profile's web styles) and, when there are any, the print edition's page
+starts; gives ``html/`` (a page per unit and per back section, the home and
+search pages, the search index, the assets).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from ..model import Unit
 from ..render import context, environment
 from . import Edition, EditionResult
 from .cover import cover_png
+from .sections import timeline_section
 
 WEB_STYLES = ("fonts.css", "base.css", "screen.css", "web-print.css")
 # Where a page's body and print page markers go in its rendered frame (no HTML holds a NUL).
@@ -71,8 +78,22 @@ def cross_page_links(body: str, page: str, where: dict[str, str]) -> str:
 
 
 class HtmlEdition(Edition):
+    """The web edition. ``write`` renders every page's frame, the home and
+    search pages and the assets beside the print layout; ``finish`` writes the
+    units' and back sections' pages once, with the print page markers when
+    page starts are to be had (press.pagemarks)."""
+
     name = "html"
-    extra_styles: tuple[str, ...] = ()  # more of styles/, after screen.css (a proof's)
+    uses = frozenset({"page_starts"})
+    without = "web edition without print page markers: build the pdf too"
+
+    def __init__(self, job, started=None):
+        super().__init__(job, started)
+        first = len(self.book.units) + 1
+        self._page_names = {s.id: f"{first + offset:02d}-{s.id}.html" for offset, s in enumerate(self.sections)}
+
+    def page_name(self, section) -> str:
+        return self._page_names[section.id]
 
     def pages(self) -> list[dict]:
         """Every page in reading order: title, file, body."""
@@ -80,25 +101,29 @@ class HtmlEdition(Edition):
         note = 1
         t = self.book.strings
         for unit in self.book.units:
-            body, count = endnotes(unit.html, note, t["back_to_text"], t["notes"])
+            body, count = endnotes(self.job.unit_html(unit), note, t["back_to_text"], t["notes"])
             # Images are named from the book's root (content/...); here they are in media/.
             body = body.replace('src="content/', 'src="media/')
             note += count
             pages.append({"unit": unit, "file": unit.page_name, "title": _unit_title(unit, t),
                           "body": Markup(body), "kind": unit.kind, "anchor": unit.id, "lang": unit.lang})
-        for section in self.back_sections:
-            pages.append({"unit": None, "file": section.page_name, "title": section.title,
-                          "body": section.html, "kind": section.kind, "anchor": section.id, "lang": None})
+        renderer = self.job.renderer
+        for section in self.sections:
+            pages.append({"unit": None, "file": self.page_name(section), "title": section.title,
+                          "body": renderer.screen(section, epub=False), "kind": section.kind,
+                          "anchor": section.id, "lang": None})
         # A "#id" link to another chapter is a link to another page here.
-        where = {ident: loc.unit.page_name for ident, loc in self.book.anchors.items()}
-        for section in self.back_sections:
-            for ident in re.findall(r'\bid="([^"]+)"', str(section.html)):
-                where.setdefault(ident, section.page_name)
+        # (Not the anchors of a unit this edition leaves out: proof --chapter.)
+        page_of = {unit.slug: unit.page_name for unit in self.book.units}
+        where = {ident: page_of[loc.unit_slug] for ident, loc in self.book.anchors.items() if loc.unit_slug in page_of}
+        for page in pages[len(self.book.units):]:
+            for ident in re.findall(r'\bid="([^"]+)"', str(page["body"])):
+                where.setdefault(ident, page["file"])
         for page in pages:
             page["body"] = Markup(cross_page_links(str(page["body"]), page["file"], where))
         return pages
 
-    def build(self, stage: Path) -> EditionResult:
+    def write(self, stage: Path) -> None:
         out = stage / "html"
         assets = out / "assets"
         assets.mkdir(parents=True)
@@ -107,7 +132,8 @@ class HtmlEdition(Edition):
         def href(unit: Unit, anchor: str) -> str:
             return unit.page_name if anchor == unit.id else f"{unit.page_name}#{anchor}"
 
-        common = dict(href=href, back_matter=self.back_toc(""), sections=True, extra_styles=self.extra_styles)
+        common = dict(href=href, back_matter=self.back_toc(""), sections=True,
+                      extra_styles=self.profile.web_styles)
         pages = self.pages()
         home = {"href": "index.html", "title": self.book.strings["home"]}
         links = [home] + [{"href": p["file"], "title": p["title"]} for p in pages]
@@ -115,70 +141,71 @@ class HtmlEdition(Edition):
             env.get_template("web/home.html.j2").render(
                 context(self.book, page_title="", body_class="home-page", next=links[1], **common)),
             "utf-8")
-        self._written = (out, env, pages, links, common)
-        self._frames: dict[int, str] = {}
-        self._frame_keys = _frame_keys(self.paths, self.book, env, common, pages, links)
-        for index, page in enumerate(pages, start=1):
-            self._write_page(index)
-        if self._frame_keys is not None:
-            FRAMES.retain(self._frame_keys)
+        # Every page's frame (everything but its body and markers) now, beside
+        # the print layout: the contents in every page's side bar are most of
+        # the work. The pages are written in finish(), once.
+        frames = self.job.session.memo(FRAMES)
+        keys = _frame_keys(self.paths, self.book, env, common, pages, links, frames)
+        self._pages = pages
+        self._frames = [self._frame(env, common, pages, links, index, frames, keys[index - 1] if keys else None)
+                        for index in range(1, len(pages) + 1)]
+        if keys is not None:
+            frames.retain(keys)
         (out / "search.html").write_text(
             env.get_template("web/search.html.j2").render(
                 context(self.book, page_title=self.book.strings["search"], body_class="page-search",
                         current="search.html", **common)),
             "utf-8")
         self._assets(assets, pages)
-        return EditionResult(self.name, ["html"], {"pages": len(pages) + 2})
 
-    def _write_page(self, index: int, page_marks: str = "") -> None:
-        """Write a page: its frame (everything but the body) is rendered once and kept,
-        so that adding the print page markers rewrites the pages without rendering
-        them again (the contents in every page's side bar are most of the work)."""
-        out, env, pages, links, common = self._written
-        page = pages[index - 1]
-        key = self._frame_keys[index - 1] if self._frame_keys is not None else None
-        if index not in self._frames and key is not None:
-            self._frames[index] = FRAMES.get(key)
-        if self._frames.get(index) is None:
-            self._frames[index] = env.get_template("web/unit.html.j2").render(context(
+    def _frame(self, env, common: dict, pages: list, links: list, index: int, frames: Memo,
+               key: str | None) -> str:
+        """A page's frame: rendered once and kept (the session's memo) between builds of the preview."""
+        frame = frames.get(key) if key is not None else None
+        if frame is None:
+            page = pages[index - 1]
+            frame = env.get_template("web/unit.html.j2").render(context(
                 self.book, page_title=page["title"], body_class=f"page-{page['kind']}",
                 unit=page["unit"], body=Markup(_BODY), kind=page["kind"], anchor=page["anchor"],
                 current=page["file"],
                 lang=page["lang"], prev=links[index - 1], page_marks=Markup(_MARKS),
                 next=links[index + 1] if index + 1 < len(links) else None, **common))
             if key is not None:
-                FRAMES.put(key, self._frames[index])
-        html = self._frames[index].replace(_MARKS, page_marks, 1).replace(_BODY, str(page["body"]), 1)
-        (out / page["file"]).write_text(html, "utf-8")
+                frames.put(key, frame)
+        return frame
 
-    def add_page_marks(self, pages: list) -> None:
-        """Rewrite the units' and back sections' pages with the print page numbers (press.pagemarks) as margin markers.
-
-        Called after build(), once the print edition of the same build is
-        laid out; the search index keeps the text without them.
-        """
+    def finish(self, facts: dict, stage: Path) -> EditionResult:
+        """The pages, each written once: with the print page numbers as margin
+        markers when ``facts`` has the print edition's page starts (the search
+        index keeps the text without them)."""
         from ..pagemarks import by_unit, mark_web
 
-        starts = by_unit(pages)
+        out = stage / "html"
+        starts = by_unit(facts.get("page_starts") or [])
         label = self.book.strings["page_marker_label"]
-        for index, page in enumerate(self._written[2], start=1):
+        for page, frame in zip(self._pages, self._frames, strict=True):
             # A back section's page is marked by its section's id (press.pagemarks).
             ident = page["unit"].id if page["unit"] is not None else page["anchor"]
-            if ident not in starts:
-                continue
-            opening, body, missing = mark_web(str(page["body"]), ident, starts[ident], label)
-            self.warnings.extend(Problem("html", None, f"print page {s.label}: no place for its marker in "
-                                                       f"'{s.unit}'") for s in missing)
-            page["body"] = Markup(body)
-            self._write_page(index, opening)
+            body, opening = str(page["body"]), ""
+            if ident in starts:
+                opening, body, missing = mark_web(body, ident, starts[ident], label)
+                self.warnings.extend(Problem("html", None, f"print page {s.label}: no place for its marker in "
+                                                           f"'{s.unit}'") for s in missing)
+            html = frame.replace(_MARKS, opening, 1).replace(_BODY, body, 1)
+            (out / page["file"]).write_text(html, "utf-8")
+        return EditionResult(self.name, ["html"], {"pages": len(self._pages) + 2})
 
     def _assets(self, assets: Path, pages: list[dict]) -> None:
         for shared, source in sorted(self.book.images.items()):
             target = assets.parent / "media" / shared.removeprefix("content/")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-        for name in WEB_STYLES + self.extra_styles:
-            shutil.copyfile(self.paths.style(name), assets / name)
+        styles = WEB_STYLES + self.profile.web_styles
+        for name in styles:
+            data = self.paths.style(name).read_bytes()
+            if name == styles[-1] and self.profile.web_css:
+                data += self.profile.web_css.encode("utf-8")  # the proof's banner (editions/profiles.py)
+            (assets / name).write_bytes(data)
         (assets / "fonts").mkdir()
         for font in self.paths.styles_in("fonts"):
             shutil.copyfile(font, assets / "fonts" / font.name)
@@ -189,20 +216,22 @@ class HtmlEdition(Edition):
         (assets / "search-index.js").write_text(f"window.SEARCH_INDEX={index};\n", "utf-8")
         cover = cover_png(self.paths, self.book.config, self.book.strings, self.warnings)
         (assets / "cover.png").write_bytes(cover)
-        if self.book.timeline_svg:
-            (assets / "timeline.svg").write_text(self.book.timeline_svg, "utf-8")
+        chronology = timeline_section(self.sections)
+        if chronology is not None:
+            (assets / "timeline.svg").write_text(self.job.renderer.timeline(chronology), "utf-8")
 
 
-# Page frames, remembered between builds of the live preview (press.memo):
-# the contents in every page's side bar make rendering them most of the web
-# edition's work, and an edit inside a chapter changes none of them.
-FRAMES = Memo("web page frames")
+# The session's memo of page frames, remembered between builds of the live
+# preview (press.memo): the contents in every page's side bar make rendering
+# them most of the web edition's work, and an edit inside a chapter changes none of them.
+FRAMES = "web page frames"
 FRAME_VARIABLES = {"book", "config", "t", "authors", "page_title", "body_class", "unit", "body", "kind", "anchor",
                    "lang", "prev", "page_marks", "next", "href", "back_matter", "sections", "extra_styles",
                    "current"}
 
 
-def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[dict]) -> list[str] | None:
+def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[dict],
+                frames: Memo) -> list[str] | None:
     """A key for each page's frame: a digest of everything the page templates show.
 
     That is the page's own file, title, kind, anchor, language, unit header and
@@ -213,7 +242,7 @@ def _frame_keys(paths, book, env, common: dict, pages: list[dict], links: list[d
     (``book.top_level``: the contents); templates that read another name
     (``built``, say: jinja2.meta tells) are rendered every time (None).
     """
-    if not FRAMES.use(paths.root / ".cache"):
+    if not frames.remember:
         return None
     reads = template_reads(env, "web/unit.html.j2")
     if reads is None or not reads <= FRAME_VARIABLES:

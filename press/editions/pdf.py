@@ -1,87 +1,81 @@
 """The print edition: the body, its paged back matter and the front matter,
-each laid out once by WeasyPrint (CSS paged media), then put together."""
+each laid out once by WeasyPrint (CSS paged media), then put together.
+
+Takes the edition's ``Job`` (the book, the back matter's records, the print
+profile); renders the print HTML in this process and has it laid out by its
+``Typesetter`` (press/editions/layout.py), which lives in a print worker
+forked before the book is read (press.parallel) or, where that cannot be,
+in this process. Gives the PDF and the facts ``pages`` (the page count),
+``layout`` and ``page_starts`` (where each page begins in the text, for the
+EPUB's and the web edition's page markers; the reading profile's only).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass
-from html import unescape
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
-from markupsafe import Markup
-
-from ..config import Paths
-from ..errors import ContentError, Problem
-from ..schema import BookConfig
-from ..index import page_ranges
-from ..render import config_context, context, environment
-from . import Edition, EditionResult
-
-STYLESHEETS = ("fonts.css", "base.css", "print.css")
+from ..parallel import InProcess, Worker, can_fork
+from ..render import context, environment
+from . import Edition, EditionResult, Job, Started
+# Re-exported: the checkers and tests read the print layout's names here.
+from .layout import (PLACEHOLDER, STYLESHEETS, PrintLayout, Typesetter, page_slot, paged_dict,  # noqa: F401
+                     stylesheets, write_pdf)
+from .profiles import READING
 
 
-@dataclass(frozen=True)
-class PrintProfile:
-    """One use of the same pages: the reading PDF, the printer's, a proof.
+class PrintWorker(Started):
+    """The print edition's layout beside the build: a forked worker, or this process.
 
-    Every profile lays out the same text block on the same pages, so that a
-    page number means the same page in all of them; what differs is drawn
-    around it (bleed and crop marks, a proof's stamp and margin).
+    Forked in ``start`` (before any thread, the live status's included, and
+    before the book is read), it imports WeasyPrint while this process reads
+    and collects the book, lays out the body while this process builds the
+    apparatus, and the rest while the other editions are written.
     """
 
-    name: str = "reading"
-    suffix: str = ""  # dist/<slug><suffix>.pdf
-    variant: str | None = "pdf/ua-1"  # WeasyPrint's PDF variant
-    stylesheets: tuple[str, ...] = ()  # more of styles/, after print.css
-    css: str = ""  # generated CSS, last
-    output_intent: str | None = None  # PDF/X needs one
-    outer_marks: bool = False  # move .outer-mark boxes to the outer margin of rectos
-    bleed_mm: float = 0.0  # PDF/X: the BleedBox, this far outside the TrimBox
-    even_pages: bool = False  # blank pages at the end to an even count (the press: sheets have two sides)
+    def __init__(self, fork: bool):
+        self.concurrent = fork
+        self.runner = Worker(_set_up) if fork else InProcess(Typesetter)
+        self.body_sent = False
+
+    def begin(self, job: Job) -> None:
+        # The body's print layout does not depend on the apparatus: start it now.
+        self.runner.submit(_lay_out_body, *PdfEdition(job, self).body_job())
+        self.body_sent = True
+
+    def close(self) -> None:
+        self.runner.close()
 
 
-READING = PrintProfile()
-# A page with nothing printed on it (its @page rule is in press.css).
-BLANK_PAGE = '<!DOCTYPE html><html><body><div class="press-blank"></div></body></html>'
+def _set_up() -> Typesetter:
+    """In the print worker, at once: half a second, spent while the book is read."""
+    import weasyprint  # noqa: F401
+    from weasyprint.text.fonts import FontConfiguration  # noqa: F401
+
+    return Typesetter()
 
 
-@dataclass
-class PrintLayout:
-    """What the laid-out pages tell the rest of the build."""
-
-    page_count: int
-    body_start: int  # index of the page where arabic folios start
-    anchor_pages: dict[str, int]  # id -> index of the first page it is on
-
-    def folio_number(self, index: int) -> int:
-        """The arabic folio of a body page (the page counter in print.css)."""
-        return index - self.body_start + 1
-
-    def folio(self, index: int) -> str:
-        """The printed page number of the page at ``index``."""
-        if index < self.body_start:
-            return _roman(index + 1)
-        return str(index - self.body_start + 1)
+def _lay_out_body(typesetter: Typesetter, *args) -> None:
+    typesetter.lay_out_body(*args)
 
 
-def _roman(number: int) -> str:
-    table = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-             (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-    out = ""
-    for value, letters in table:
-        while number >= value:
-            out, number = out + letters, number - value
-    return out
+def _finish(typesetter: Typesetter, *args):
+    return typesetter.finish(*args)
 
 
 class PdfEdition(Edition):
     name = "pdf"
-    profile: PrintProfile = READING
+    provides = frozenset({"pages", "layout", "page_starts"})
+    needs_pango = True
+
+    @classmethod
+    def start(cls, request) -> PrintWorker:
+        return PrintWorker(fork=can_fork())
 
     @property
     def paged(self) -> list:
-        return [s for s in self.back_sections if s.paged is not None]
+        return [s for s in self.sections if s.paged]
 
     def print_html(self, extra: dict | None = None, stub: bool = False) -> str:
         """The body of the book (its units and back matter) as one HTML document.
@@ -92,16 +86,16 @@ class PdfEdition(Edition):
         """
         env = environment(self.paths)
         template = env.get_template("print/book.html.j2")
-        config, strings = self.book.config, self.book.strings
+        config, strings, renderer = self.book.config, self.book.strings, self.job.renderer
         paged = [{"id": s.id, "kind": s.kind, "title": s.title, "html": ""} if stub
-                 else _paged_dict(self.paths, config, strings, s, PLACEHOLDER) for s in self.paged]
-        return template.render(
-            context(self.book, back_sections=[s for s in self.back_sections if s.paged is None],
-                    paged=paged, **(extra or {}))
-        )
+                 else paged_dict(self.paths, config, strings, renderer.paged(s), PLACEHOLDER) for s in self.paged]
+        others = [{"id": s.id, "kind": s.kind, "title": s.title, "html": renderer.screen(s, epub=False)}
+                  for s in self.sections if not s.paged]
+        return template.render(context(self.book, back_sections=others, paged=paged,
+                                       unit_body=self.job.unit_html, **(extra or {})))
 
     def front_html(self, pad: bool = False) -> str:
-        """The front matter, its contents' page numbers left as slots (:func:`fill_page_slots`).
+        """The front matter, its contents' page numbers left as slots (layout.fill_page_slots).
 
         ``pad`` ends it with a blank verso, for when the contents end on a recto.
         """
@@ -115,292 +109,31 @@ class PdfEdition(Edition):
 
     def finish_job(self) -> tuple:
         """The rest: the paged back matter and the front matter, once the body is laid out."""
-        return (self.paths, self.book.config, self.book.strings, self.paged,
+        return (self.paths, self.book.config, self.book.strings, [self.job.renderer.paged(s) for s in self.paged],
                 (self.front_html(), self.front_html(pad=True)), self.profile)
 
-    def build(self, stage: Path) -> EditionResult:
-        """In this process (no print worker): the same two steps the worker takes."""
-        layout_print_body(*self.body_job())
-        result, warnings = finish_print_edition(*self.finish_job(), stage)
-        _LAID_OUT.pop("written", None)  # this process goes on: free the pages
-        self.warnings.extend(warnings)
-        return result
+    def write(self, stage: Path) -> None:
+        if not self.started.body_sent:
+            self.started.begin(self.job)
+        self.started.runner.result()  # the body, laid out
+        self.started.runner.submit(_finish, *self.finish_job(), stage)
 
+    def finish(self, facts: dict[str, Any], stage: Path) -> EditionResult:
+        printed = self.started.runner.result()
+        self.warnings.extend(printed.warnings)
+        return EditionResult(self.name, [printed.file], {"pages": printed.layout.page_count,
+                                                         "layout": printed.layout,
+                                                         "page_starts": printed.page_starts})
 
-# A page number of the contents, before the pages are known: rendered by the
-# main process (which has the book), filled in by the print worker (which has
-# the pages). The slot is ours, so that a pattern finds it exactly.
-_SLOT = '<span class="toc-page" data-page-of="{}">{}</span>'
-_SLOT_PATTERN = re.compile(re.escape(_SLOT.format("\0", "")).replace("\0", '([^"<>]*)'))
+    def keep(self, result: EditionResult) -> dict | None:
+        # The reading PDF's page starts, for a web edition or an EPUB built
+        # alone later from the same sources (issue 16, 7).
+        if self.profile != READING or not result.facts["page_starts"]:
+            return None
+        return {"page_starts": [asdict(start) for start in result.facts["page_starts"]]}
 
+    @classmethod
+    def recall(cls, kept: dict) -> dict[str, Any]:
+        from ..pagemarks import PageStart
 
-def page_slot(anchor: str) -> Markup:
-    return Markup(_SLOT).format(anchor, "")
-
-
-def fill_page_slots(html: str, layout: "PrintLayout") -> tuple[str, list[str]]:
-    """Each slot's number, the folio of the page its anchor is on; and the anchors not found."""
-    missing = []
-
-    def number(match) -> str:
-        anchor = match.group(1)  # as written: escaped
-        index = layout.anchor_pages.get(unescape(anchor))
-        if index is None:
-            missing.append(unescape(anchor))
-            return match.group(0)
-        return Markup(_SLOT).format(Markup(anchor), layout.folio(index))
-
-    return _SLOT_PATTERN.sub(number, html), missing
-
-
-def PLACEHOLDER(entry) -> list[dict]:
-    """Pass one: a number of the right width for each locator."""
-    return [{"id": loc.id, "text": "000"} for loc in entry.locators]
-
-
-def _paged_dict(paths: Paths, config: BookConfig, strings: dict, section, pages) -> dict:
-    from ..apparatus import render_paged
-
-    return {"id": section.id, "kind": section.kind, "title": section.title,
-            "html": render_paged(paths, config, strings, section, pages)}
-
-
-# The print edition in two steps, so that the print worker (press/parallel.py)
-# can lay out the book while the main process builds the apparatus.
-#
-# Each part of the book is laid out once, on its own, in the order in which
-# its numbers become known:
-# 1. the body (the units and the back matter), its paged back matter (index,
-#    chronology, bibliography: what cites pages) as headings only, which fixes
-#    where that back matter starts; its first page is page 1, a recto;
-# 2. the paged back matter alone, with the numbers read from the laid-out
-#    pages; its pages replace the headings';
-# 3. the front matter (half-title to contents), with every number of the
-#    contents read from the body's final pages; its pages go first.
-# Nothing is laid out twice (a target-counter() per locator costs more; see
-# bench/bench.py), and no number is one of an earlier layout: the contents'
-# target-counter() numbers were those of step 1, wrong for every paged
-# section after the first (issue 15).
-_LAID_OUT: dict = {}
-
-
-def layout_print_body(paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING) -> None:
-    """Step one: lay out the body, its paged back matter as headings."""
-    _LAID_OUT["body"] = render(paths, config, html, profile)
-
-
-def finish_print_edition(paths: Paths, config: BookConfig, strings: dict, paged: list, front: tuple[str, str],
-                         profile: PrintProfile, stage: Path) -> tuple[EditionResult, list[Problem]]:
-    """Steps two and three: the paged back matter, then the front matter; write the PDF.
-
-    ``front`` is the front matter's HTML, without and with a closing blank
-    verso (:meth:`PdfEdition.front_html`). The facts include where each page
-    of the units begins in the text (``page_starts``, press.pagemarks), for
-    the EPUB's and the web edition's page markers: read here, from the final
-    pages.
-    """
-    from ..pagemarks import page_starts
-
-    document, warnings = _LAID_OUT.pop("body")
-    warnings = list(warnings)
-    body = layout_of(document, 0)
-    if paged:
-        document, more = _splice_back_matter(paths, config, strings, paged, document, body, profile)
-        warnings += more
-        body = layout_of(document, 0)
-    front_pages, more = layout_front_matter(paths, config, front, body, profile)
-    warnings += more
-    document = document.copy(front_pages + document.pages)
-    if profile.even_pages and len(document.pages) % 2:
-        # A printer's file has an even number of pages: a blank one at the end.
-        blank, more = render(paths, config, BLANK_PAGE, profile)
-        warnings += more
-        document = document.copy(document.pages + blank.pages[:1])
-    layout = layout_of(document, len(front_pages))
-    _PARSED.clear()  # the next build may have other styles
-    if profile.outer_marks:
-        mirror_outer_marks(document)
-    target = stage / f"{config.slug}{profile.suffix}.pdf"
-    # Only the reading PDF gives the EPUB and the web edition their page numbers.
-    starts = page_starts(document, layout) if profile == READING else []  # (pickled: compare, not "is")
-    write_pdf(document, target, layout, profile)
-    # Freeing the laid-out pages takes a fifth of a second (real book) or
-    # more, and would come before the result is sent: the print worker
-    # keeps them, and ends without freeing anything (press.parallel).
-    _LAID_OUT["written"] = document
-    return EditionResult("pdf", [target.name], {"pages": layout.page_count, "layout": layout,
-                                                "page_starts": starts}), warnings
-
-
-def _splice_back_matter(paths: Paths, config: BookConfig, strings: dict, paged: list, document,
-                        body: "PrintLayout", profile: PrintProfile):
-    """The body with its paged back matter laid out, in place of the headings it had."""
-    first = body.anchor_pages[paged[0].id]
-    sections = [_paged_dict(paths, config, strings, s, page_references(body)) for s in paged]
-    back_html = environment(paths).get_template("print/back.html.j2").render(
-        **config_context(config, strings), paged=sections, first_folio=body.folio_number(first))
-    back, warnings = render(paths, config, back_html, profile)
-    return document.copy(document.pages[:first] + back.pages), warnings
-
-
-def layout_front_matter(paths: Paths, config: BookConfig, front: tuple[str, str], body: "PrintLayout",
-                        profile: PrintProfile) -> tuple[list, list[Problem]]:
-    """The front matter's pages, the contents numbered from the body's final pages.
-
-    The body was laid out with its page 1 on a recto: the front matter
-    must have an even number of pages. When the contents end on a recto,
-    the front matter is laid out again with a blank verso after them (a
-    few pages, not the book).
-    """
-    for html in front:
-        filled, missing = fill_page_slots(html, body)
-        document, warnings = render(paths, config, filled, profile)
-        if len(document.pages) % 2 == 0:
-            break
-    else:  # a book's own print.css may break what the body assumed
-        raise ContentError([Problem("styles/print.css", None,
-                                    f"the front matter has {len(document.pages)} pages, an odd number even with a "
-                                    "blank verso added; break its pages so that the body's page 1 is a recto")])
-    warnings += [Problem("print edition", None, f"the contents link to #{anchor}, which is on no page")
-                 for anchor in missing]
-    return document.pages, warnings
-
-
-def page_references(layout: "PrintLayout"):
-    """``pages(entry)`` for the templates: folios of its locators, ranges merged."""
-
-    def pages(entry) -> list[dict]:
-        folios: dict[int, str] = {}
-        for loc in entry.locators:
-            start = layout.anchor_pages.get(loc.id)
-            if start is None:
-                continue
-            end = layout.anchor_pages.get(loc.end_id, start) if loc.end_id else start
-            for page in range(start, end + 1):
-                folios.setdefault(layout.folio_number(page), loc.id)
-        out = []
-        for text in page_ranges(list(folios)):
-            first = int(text.split("\u2013")[0])
-            out.append({"id": folios[first], "text": text})
-        return out
-
-    return pages
-
-
-def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts, profile: PrintProfile = READING,
-                colour_profiles: dict | None = None) -> list:
-    from weasyprint import CSS
-
-    sheets = [CSS(filename=str(paths.style(name)), url_fetcher=fetcher, font_config=fonts)
-              for name in STYLESHEETS + profile.stylesheets]
-    # The trim size is the book's, from book.yaml; the rest of @page is in print.css.
-    trim = config.print
-    sheets.append(CSS(string=f"@page {{ size: {trim.trim_width} {trim.trim_height}; }}"))
-    if profile.css:
-        # Its @color-profile rules (the press's output intent) land in
-        # ``colour_profiles``, which the layout is given (WeasyPrint 70).
-        sheets.append(CSS(string=profile.css, font_config=fonts, url_fetcher=fetcher,
-                          color_profiles=colour_profiles))
-    return sheets
-
-
-# The stylesheets and fonts of one build, parsed once: the book and its paged
-# back matter are laid out by the same process, one after the other.
-_PARSED: dict = {}
-
-
-def _styles(paths: Paths, config: BookConfig, profile: PrintProfile):
-    from weasyprint.text.fonts import FontConfiguration
-
-    from ..safety import ConfinedFetcher
-
-    key = (paths.root, config.print.model_dump_json(), profile)
-    if key not in _PARSED:
-        _PARSED.clear()
-        fetcher = ConfinedFetcher.for_book(paths)
-        # @font-face rules only load with a FontConfiguration shared by the
-        # stylesheets and the layout (WeasyPrint docs, "Fonts").
-        fonts = FontConfiguration()
-        colour_profiles: dict = {}
-        _PARSED[key] = (fetcher, fonts, stylesheets(paths, config, fetcher, fonts, profile, colour_profiles),
-                        colour_profiles)
-    return _PARSED[key]
-
-
-def render(paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING):
-    """Lay out the pages; WeasyPrint's warnings become the build's."""
-    # WeasyPrint is imported where it is used: the build's main process only
-    # renders the print HTML, the print worker lays it out (press.parallel).
-    from weasyprint import HTML
-
-    from ..safety import captured_warnings
-
-    with captured_warnings("weasyprint") as messages:
-        fetcher, fonts, sheets, colour_profiles = _styles(paths, config, profile)
-        document = HTML(
-            string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=sheets, font_config=fonts, color_profiles=colour_profiles, pdf_variant=profile.variant,
-                 output_intent=profile.output_intent)
-    if fetcher.refused:
-        refused, fetcher.refused = list(fetcher.refused), []
-        _PARSED.clear()
-        raise ContentError([Problem("print edition", None, f"refused to read {url}") for url in refused])
-    return document, [Problem("print edition", None, f"WeasyPrint: {m}") for m in messages]
-
-
-def layout_of(document, body_start: int) -> PrintLayout:
-    """Where each id is; ``body_start``: the index of page 1 (the number of front-matter pages)."""
-    anchor_pages: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            anchor_pages.setdefault(anchor, index)
-    return PrintLayout(len(document.pages), body_start, anchor_pages)
-
-
-def write_pdf(document, target: Path, layout: PrintLayout, profile: PrintProfile = READING) -> None:
-    import pydyf
-
-    from .. import upstream
-
-    upstream.apply()  # tagging a long book is quadratic without it
-
-    def finisher(doc, pdf):
-        # PDF page labels (ISO 32000-1, 12.4.2) so that viewers show the
-        # printed folios: roman for the front matter, arabic from the text.
-        nums = pydyf.Array()
-        if layout.body_start > 0:
-            nums.extend([0, pydyf.Dictionary({"S": "/r"})])
-        nums.extend([layout.body_start, pydyf.Dictionary({"S": "/D"})])
-        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
-        if profile.variant == "pdf/x-4":
-            from .wrapcover import fix_pdfx
-
-            fix_pdfx(pdf, profile.bleed_mm, hashlib.sha256(f"{target.name}:{layout.page_count}".encode()).hexdigest())
-
-    document.write_pdf(target, finisher=finisher, pdf_variant=profile.variant, pdf_identifier=None,
-                       output_intent=profile.output_intent)
-
-
-def mirror_outer_marks(document) -> None:
-    """Move the boxes of ``.outer-mark`` elements to the outer margin of rectos.
-
-    CSS cannot say "the outer side" of an element (only of a page), so a
-    proof's paragraph numbers and change bars are set in the left margin, as
-    on a verso, and moved across the text block on every recto once the
-    pages are laid out. Moving them changes no line and no page break.
-    """
-    for index, page in enumerate(document.pages):
-        if index % 2:  # a verso: the marks are already outside
-            continue
-        box = page._page_box  # WeasyPrint's laid-out page (no public API for this)
-        _mirror(box, box.content_box_x() + box.width / 2)
-
-
-def _mirror(box, middle: float) -> None:
-    element = getattr(box, "element", None)
-    if (element is not None and getattr(box, "element_tag", None) == "span"
-            and "outer-mark" in (element.get("class") or "").split()):
-        box.translate(2 * (middle - box.position_x) - box.margin_width(), 0)  # its text moves with it
-        return
-    for child in box.all_children():
-        _mirror(child, middle)
+        return {"page_starts": [PageStart(**start) for start in kept["page_starts"]]}

@@ -6,6 +6,10 @@ back (the publisher's copy, ``cover.blurb``, the publishers, the print ISBN
 over its EAN-13 barcode, or a marked area while there is none) and the spine, whose width follows the interior's page
 count and the paper's thickness in ``book.yaml``. Laid out by WeasyPrint as
 PDF/X-4 (its ``pdf/x-4`` variant), like the press interior.
+
+As an edition (``CoverEdition``, "cover"), it needs the interior's page
+count: a request for the cover alone has the print edition laid out too
+(not published).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from ..config import Paths, load_yaml
 from ..errors import ContentError, Problem
 from ..render import config_context, environment
 from ..schema import BookConfig, ean13_check_digit, isbn_digits
+from . import Edition, EditionResult
 
 STYLESHEETS = ("fonts.css", "cover.css", "cover-wrap.css")
 MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "Q": 0.25}
@@ -161,8 +166,8 @@ def spine_authors(config: BookConfig, strings: dict) -> Markup:
 
 def wrap_html(paths: Paths, config: BookConfig, strings: dict, page_count: int,
               font_pt: float | None = None, wrap_title: bool = False) -> str:
-    from ..printer import output_profile
     from .cover import design_context
+    from .profiles import output_profile
 
     size = cover_size(config, page_count)
     digits = checked_isbn_digits(paths, config)
@@ -280,3 +285,17 @@ def fix_pdfx(pdf, bleed_mm: float, seed: str) -> None:
         elif isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/XML":
             obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", document_id, bytes(part))
                           if isinstance(part, (bytes, bytearray)) else part for part in obj.stream]
+
+
+class CoverEdition(Edition):
+    """The wrap cover, ``<slug>-cover.pdf``: made once the interior's pages are counted."""
+
+    name = "cover"
+    needs = frozenset({"pages"})
+    needs_pango = True
+
+    def finish(self, facts: dict, stage: Path) -> EditionResult:
+        name = f"{self.book.config.slug}-cover.pdf"
+        self.warnings.extend(write_wrap_cover(self.paths, self.book.config, self.book.strings, facts["pages"],
+                                              stage / name))
+        return EditionResult(self.name, [name])

@@ -45,7 +45,7 @@ from ..config import Paths, load_config
 from ..errors import ContentError, Problem
 from ..sources import Chapter
 
-from .source import CATEGORIES, Finding, read_source
+from .source import CATEGORIES, Query, read_source
 from .spelling import declared_words, check_spelling
 from .typography import converted_text, doubled_words, number_ranges, spacing, title_quotes
 from .consistency import acronym_definitions, acronyms_before_definition, name_spellings
@@ -53,10 +53,10 @@ from .consistency import acronym_definitions, acronyms_before_definition, name_s
 
 @dataclass
 class Report:
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Query] = field(default_factory=list)
     title: str = ""
 
-    def of(self, category: str) -> list[Finding]:
+    def of(self, category: str) -> list[Query]:
         return [f for f in self.findings if f.category == category]
 
     def counts(self) -> dict[str, int]:
@@ -105,14 +105,16 @@ def proof_report(paths: Paths, pandoc=None) -> Report:
     """
     from ..collect import collect
     from ..convert import Pandoc
-    from ..index import load_vocabulary
+    from ..index_marks import load_vocabulary
+    from ..session import Session
     from ..sources import read_chapters
 
+    session = Session.for_book(paths.root)
     config = load_config(paths)
-    chapters = read_chapters(paths)
-    pandoc = pandoc or Pandoc(paths.root / ".cache" / "pandoc")
+    chapters = read_chapters(paths, session)
+    pandoc = pandoc or Pandoc(session.folder("pandoc"))
     try:
-        book = collect(paths, config, chapters, pandoc)
+        book = collect(paths, config, chapters, pandoc, session)
     except ContentError as exc:
         try:
             vocabulary = load_vocabulary(paths)
@@ -147,14 +149,14 @@ def _report(paths: Paths, config, chapters: list[Chapter], asts: list[dict] | No
     sources = [read_source(c, c.meta.lang or config.language) for c in chapters]
     declared = declared_words(paths, config, vocabulary)
     acronyms = acronym_definitions(sources)
-    findings: list[Finding] = []
+    findings: list[Query] = []
     findings += check_spelling(paths, sources, declared, set(acronyms), config.language)
     findings += doubled_words(sources) + spacing(sources) + number_ranges(sources) + title_quotes(chapters)
     if asts is not None:
         findings += converted_text(sources, asts)
     findings += name_spellings(sources, declared)
     findings += acronyms_before_definition(sources, acronyms)
-    findings += [Finding("apparatus", p.path, p.line, p.message) for p in sorted(set(apparatus), key=_order)]
+    findings += [Query("apparatus", p.path, p.line, p.message) for p in sorted(set(apparatus), key=_order)]
     findings.sort(key=lambda f: (CATEGORIES.index(f.category), *_order(f)))
     return Report(findings, config.title)
 
@@ -172,7 +174,7 @@ def _apparatus_checks(book) -> list[Problem]:
     They are the apparatus stage's own functions (press.index.build_index,
     press.chronology.build_chronology), which are pure: the report gets the
     same problems whether or not the apparatus was built (``book.warnings``
-    is filled only by ``apparatus.back_matter``, and a chronology problem
+    is filled only by ``apparatus.build_sections``, and a chronology problem
     there is an error that stops the build). Duplicates are dropped by the
     caller.
     """

@@ -6,13 +6,13 @@ import re
 from collections import Counter, defaultdict
 
 
-from .source import ACRONYM, Finding, HOLE, Source, split_words, fold
+from .source import ACRONYM, Query, HOLE, Source, split_words, fold
 
 
 # --- consistency ---------------------------------------------------------------
 
 
-def name_spellings(sources: list[Source], declared: dict[str, set[str]]) -> list[Finding]:
+def name_spellings(sources: list[Source], declared: dict[str, set[str]]) -> list[Query]:
     """One word, two spellings (accents, inner capitals): flag the less common one.
 
     Compared within a language (Spanish 'Perú' in a Spanish span is not an
@@ -54,7 +54,7 @@ def name_spellings(sources: list[Source], declared: dict[str, set[str]]) -> list
         for source, offset, word in found:
             if _shape(word) in right or _shape(word) in anywhere:
                 continue
-            findings.append(Finding("consistency", source.chapter.shown, source.line(offset),
+            findings.append(Query("consistency", source.chapter.shown, source.line(offset),
                                     f"'{word}' is spelled '{shown}' elsewhere in the book", word,
                                     source.context(offset)))
     return findings
@@ -80,7 +80,7 @@ def acronym_definitions(sources: list[Source]) -> dict[str, tuple[int, int]]:
     return found
 
 
-def acronyms_before_definition(sources: list[Source], definitions: dict[str, tuple[int, int]]) -> list[Finding]:
+def acronyms_before_definition(sources: list[Source], definitions: dict[str, tuple[int, int]]) -> list[Query]:
     findings = []
     for index, source in enumerate(sources):
         for offset, word in split_words(source.masked):
@@ -89,7 +89,7 @@ def acronyms_before_definition(sources: list[Source], definitions: dict[str, tup
             where = definitions[word]
             if (index, offset) < where:
                 defined = sources[where[0]]
-                findings.append(Finding("consistency", source.chapter.shown, source.line(offset),
+                findings.append(Query("consistency", source.chapter.shown, source.line(offset),
                                         f"acronym '{word}' is used before it is spelled out "
                                         f"({defined.chapter.shown}:{defined.line(where[1])})", word,
                                         source.context(offset)))

@@ -19,7 +19,9 @@ HOLE = "\ufffc"
 
 
 @dataclass(frozen=True)
-class Finding:
+class Query:
+    """A proofreader's query: a place in the source to look at, and why."""
+
     category: str  # one of CATEGORIES
     path: str  # as the build prints it: content/chapters/04-guidelines.md
     line: int | None

@@ -9,7 +9,7 @@ from collections import defaultdict
 from ..config import Paths
 from ..sources import Chapter
 
-from .source import Finding, ROMAN, Source, WORDLIST, split_words, mask
+from .source import Query, ROMAN, Source, WORDLIST, split_words, mask
 
 
 
@@ -92,7 +92,7 @@ def _checker(lang: str):
 
 
 def check_spelling(paths: Paths, sources: list[Source], declared: dict[str, set[str]], acronyms: set[str],
-              book_lang: str) -> list[Finding]:
+              book_lang: str) -> list[Query]:
     project = load_wordlist(paths)
     accepted = project | {w.casefold() for words in declared.values() for w in words} | {
         a.casefold() for a in acronyms}
@@ -119,7 +119,7 @@ def check_spelling(paths: Paths, sources: list[Source], declared: dict[str, set[
             message = f"unknown word '{word}'"
             if verdict:
                 message += f"; did you mean '{verdict}'?"
-            findings.append(Finding("spelling", source.chapter.shown, source.line(offset), message, word,
+            findings.append(Query("spelling", source.chapter.shown, source.line(offset), message, word,
                                     source.context(offset)))
         for line, text in _front_matter_texts(source.chapter):
             for _, word in split_words(mask(text)):
@@ -130,7 +130,7 @@ def check_spelling(paths: Paths, sources: list[Source], declared: dict[str, set[
                     unknown_cache[key] = _unknown(source.lang, word)
                 if unknown_cache[key] is not None:
                     hint = f"; did you mean '{unknown_cache[key]}'?" if unknown_cache[key] else ""
-                    findings.append(Finding("spelling", source.chapter.shown, line,
+                    findings.append(Query("spelling", source.chapter.shown, line,
                                             f"unknown word '{word}'{hint}", word, text))
     return findings
 

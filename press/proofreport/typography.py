@@ -7,7 +7,7 @@ from collections import Counter
 
 from ..sources import Chapter
 
-from .source import Finding, HOLE, Source, numbered_lines
+from .source import Query, HOLE, Source, numbered_lines
 
 
 # --- typography ----------------------------------------------------------------
@@ -22,20 +22,20 @@ _DOUBLE_SPACE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _SPACE_BEFORE = re.compile(r"(?<=[^\s" + HOLE + r"])[ \t]+([,;:.!?])(?!\.\.)(?![0-9])")
 
 
-def doubled_words(sources: list[Source]) -> list[Finding]:
+def doubled_words(sources: list[Source]) -> list[Query]:
     findings = []
     for source in sources:
         for match in _DOUBLED.finditer(source.masked):
             phrase = match.group(1)
             if " ".join(phrase.lower().split()) + " " + " ".join(phrase.lower().split()) in _ALLOWED_DOUBLES:
                 continue
-            findings.append(Finding("typography", source.chapter.shown, source.line(match.start()),
+            findings.append(Query("typography", source.chapter.shown, source.line(match.start()),
                                     f"doubled word(s): '{match.group(0)}'", match.group(0),
                                     source.context(match.start())))
     return findings
 
 
-def spacing(sources: list[Source]) -> list[Finding]:
+def spacing(sources: list[Source]) -> list[Query]:
     findings = []
     for source in sources:
         for line_start, line in numbered_lines(source.masked):
@@ -43,18 +43,18 @@ def spacing(sources: list[Source]) -> list[Finding]:
                 continue
             for match in _DOUBLE_SPACE.finditer(line):
                 at = line_start + match.start()
-                findings.append(Finding("typography", source.chapter.shown, source.line(at),
+                findings.append(Query("typography", source.chapter.shown, source.line(at),
                                         "doubled space", match.group(0), source.context(at)))
             for match in _SPACE_BEFORE.finditer(line):
                 at = line_start + match.start()
-                findings.append(Finding("typography", source.chapter.shown, source.line(at),
+                findings.append(Query("typography", source.chapter.shown, source.line(at),
                                         f"space before '{match.group(1)}'", match.group(0), source.context(at)))
     return findings
 
 
 
 
-def title_quotes(chapters: list[Chapter]) -> list[Finding]:
+def title_quotes(chapters: list[Chapter]) -> list[Query]:
     """Quotation marks pandoc could not pair in a title (titles are read as the body is,
     press.phrases): a lone " prints as a stray curly quote there too."""
     from ..ast import iter_nodes
@@ -69,7 +69,7 @@ def title_quotes(chapters: list[Chapter]) -> list[Finding]:
         lone = sorted({n["c"] for n in iter_nodes(words.phrases.inlines(value))
                        if n["t"] == "Str" and ("\u201c" in n["c"] or "\u201d" in n["c"])})
         for text in lone:
-            findings.append(Finding("typography", chapter.shown, chapter.located.line_of((key,)),
+            findings.append(Query("typography", chapter.shown, chapter.located.line_of((key,)),
                                     f"a quotation mark the conversion could not pair in the {key.replace('_', ' ')}: "
                                     f"'{text}' prints with a lone quote; close the quotation or remove the mark",
                                     '"', value))
@@ -84,7 +84,7 @@ _NUMBER = r"\d[\d,.]*(?<![,.])(?:s|st|nd|rd|th)?"
 _RANGE = re.compile(r"(?<![\w\-–/.,])(" + _NUMBER + r")([ \t]?)-(?!-)\2(" + _NUMBER + r")(?![\w\-–/])")
 
 
-def number_ranges(sources: list[Source]) -> list[Finding]:
+def number_ranges(sources: list[Source]) -> list[Query]:
     """Hyphens in number ranges, in the source (the titles and the body). The
     editions print an en dash where the build recognises the range
     (transform.typography), but the source should read as the book prints,
@@ -102,13 +102,13 @@ def number_ranges(sources: list[Source]) -> list[Finding]:
     return findings
 
 
-def _range_finding(match: re.Match, path: str, line: int | None, context: str) -> Finding:
+def _range_finding(match: re.Match, path: str, line: int | None, context: str) -> Query:
     spaced = "spaced " if match.group(2) else ""
-    return Finding("typography", path, line, f"{spaced}hyphen in a number range: '{match.group(0)}' "
+    return Query("typography", path, line, f"{spaced}hyphen in a number range: '{match.group(0)}' "
                    f"(write an en dash: {match.group(1)}–{match.group(3)})", match.group(0), context)
 
 
-def converted_text(sources: list[Source], asts: list[dict]) -> list[Finding]:
+def converted_text(sources: list[Source], asts: list[dict]) -> list[Query]:
     """Quotation marks left unpaired after conversion, read in the shared AST
     (pandoc's smart quotes applied) and traced back to their source line."""
     from ..ast import iter_nodes
@@ -123,7 +123,7 @@ def converted_text(sources: list[Source], asts: list[dict]) -> list[Finding]:
             if "\u201c" in text or "\u201d" in text:
                 typed = text.replace("\u201c", '"').replace("\u201d", '"')
                 at = _find(source, (typed, text), seen)
-                findings.append(Finding("typography", source.chapter.shown, source.line(at),
+                findings.append(Query("typography", source.chapter.shown, source.line(at),
                                         f"a quotation mark the conversion could not pair: '{text}' prints with a "
                                         "lone quote; close the quotation or remove the mark",
                                         text, source.context(at)))

@@ -8,6 +8,7 @@ from press import transform
 from press.collect import collect
 from press.config import Paths, load_config
 from press.convert import Pandoc, to_html
+from press.session import Session
 from press.sources import read_chapters
 from press.verify import check, manuscript_sentences
 
@@ -33,7 +34,8 @@ def test_sources_carry_every_sentence(sentences, tmp_path):
     """The chapters, rendered by pandoc to text, before any edition exists."""
     paths = Paths(REPO)
     pandoc = Pandoc(None)
-    book = collect(paths, load_config(paths), read_chapters(paths), pandoc)
+    session = Session()
+    book = collect(paths, load_config(paths), read_chapters(paths, session), pandoc, session)
     text = "\n".join(to_html(pandoc, {**u.ast, "blocks": transform.notes_inline(u.ast["blocks"])})
                      for u in book.units)
     from lxml import html as lxml_html

@@ -23,9 +23,8 @@ page numbers only, which is an ordinary turnover line in an index).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-
 from .. import Editions, Finding, Result
+from .issue import Issue
 
 SEVERITY = {
     "page-number": "error",
@@ -41,18 +40,6 @@ SEVERITY = {
     "page-turn": "warning",
     "locator-line": "warning",
 }
-
-
-@dataclass(frozen=True)
-class Issue:
-    """What one check found: its class, the message, and where."""
-
-    kind: str
-    message: str
-    page: int | None = None  # 1-based page of the file, for a PDF
-    path: str | None = None  # the file, when not the PDF the check was given
-    line: int | None = None
-    trace: str | tuple[str, ...] = ""  # printed text to look for in the source (best first), to name its line
 
 
 def preflight(editions: Editions, title: str = "", authors: tuple[str, ...] = ()) -> Result:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ...verify import normalise
-from . import Issue
+from .issue import Issue
 from .blocks import TextBlock
 from .pages import Document, Page
 

@@ -16,7 +16,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from . import Issue
+from .issue import Issue
 
 # ISBN-13 (978/979 and ten more digits) or ISBN-10, with hyphens or spaces between the groups.
 SEP = r"[\s\u2010\u2011-]?"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from . import Issue
+from .issue import Issue
 from .blocks import TextBlock
 from .folios import PAGE_WORD, REFERENCE
 from .pages import HYPHENS, Box, Document, Line, Page

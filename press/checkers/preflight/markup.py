@@ -19,7 +19,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from . import Issue
+from .issue import Issue
 
 PATTERNS = [
     ("Markdown superscript", r"(?<!\^)\^[^\s^]{1,20}\^"),
