@@ -1,8 +1,17 @@
-"""Shared fixtures: tiny test books, and the real book built once per session."""
+"""Shared fixtures: the test books and their builds.
+
+The toolchain's tests run on books of their own: the small books under
+``tests/books/<name>/content/`` (one per feature, and a few whole books; see
+tests/books/README.md), copied into a temporary folder and built once a
+session (``built_book``, ``whole``), and one-off books written from strings
+(``TinyBook``). Nothing here reads ``content/``: the tests that are about the
+book in ``content/`` are in ``tests/book/``, with fixtures of their own.
+"""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,6 +19,8 @@ import pytest
 from press.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+BOOKS = REPO / "tests" / "books"  # the toolchain's own test books, each a folder holding content/
+WHOLE = "franklin"  # the whole book with every apparatus: parts, notes, index, bibliography, chronology
 EPOCH = "1612137600"  # 2021-02-01, the book's publication month
 
 TINY_BOOK_YAML = """\
@@ -89,18 +100,60 @@ def tiny(tmp_path, monkeypatch) -> TinyBook:
     return TinyBook(tmp_path / "book")
 
 
-@pytest.fixture(scope="session")
-def real_book(tmp_path_factory) -> Path:
-    """The real book, built once with --strict; returns the output folder."""
-    out = tmp_path_factory.mktemp("real") / "dist"
-    with source_date_epoch():
-        code = main(["all", "--root", str(REPO), "--out", str(out), "--quiet", "--strict"])
-    assert code == 0, "the real book must build with --strict"
-    return out
+def copy_book(name: str, target: Path) -> Path:
+    """A copy of the test book ``tests/books/<name>`` (its content/ alone) at ``target``."""
+    shutil.copytree(BOOKS / name / "content", target / "content")
+    return target
 
 
-@pytest.fixture(scope="session")
-def slug() -> str:
+@dataclass(frozen=True)
+class BuiltBook:
+    """A test book, built: its folder, its output folder and its file names."""
+
+    root: Path
+    out: Path
+    slug: str
+
+    @property
+    def html(self) -> Path:
+        return self.out / "html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.out / f"{self.slug}.pdf"
+
+    @property
+    def epub(self) -> Path:
+        return self.out / f"{self.slug}.epub"
+
+
+def build_test_book(name: str, root: Path, target: str = "all") -> BuiltBook:
+    """Copy ``tests/books/<name>`` to ``root`` and build it with --strict."""
     import yaml
 
-    return yaml.safe_load((REPO / "content" / "book.yaml").read_text("utf-8"))["slug"]
+    copy_book(name, root)
+    out = root / "dist"
+    with source_date_epoch():
+        code = main([target, "--root", str(root), "--out", str(out), "--quiet", "--strict"])
+    assert code == 0, f"the test book '{name}' must build with --strict"
+    slug = yaml.safe_load((root / "content" / "book.yaml").read_text("utf-8"))["slug"]
+    return BuiltBook(root, out, slug)
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """``built_book(name)``: the test book ``tests/books/<name>``, built once a session (all editions)."""
+    built: dict[str, BuiltBook] = {}
+
+    def get(name: str) -> BuiltBook:
+        if name not in built:
+            built[name] = build_test_book(name, tmp_path_factory.mktemp(name))
+        return built[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def whole(built_book) -> BuiltBook:
+    """The whole test book with every apparatus (tests/books/franklin), built once."""
+    return built_book(WHOLE)

@@ -13,7 +13,7 @@ from press.convert import Pandoc
 from press.session import Session
 from press.sources import read_chapters
 
-from .conftest import REPO
+from .conftest import WHOLE, copy_book
 
 
 def reference(value, action):
@@ -69,10 +69,10 @@ def test_rewrite_shares_what_it_does_not_change():
     assert rewrite(nothing, upper_emph) is nothing
 
 
-def test_notes_inline_on_the_real_book_is_the_plain_rewrite_of_a_copy():
+def test_notes_inline_on_the_whole_book_is_the_plain_rewrite_of_a_copy(tmp_path):
     """The units' notes as inline spans: the same AST as the plain rewrite of
     a deep copy (how it was made before), and the units' own ASTs are not changed."""
-    paths = Paths(REPO)
+    paths = Paths(copy_book(WHOLE, tmp_path))
     session = Session()
     book = collect(paths, load_config(paths), read_chapters(paths, session), Pandoc(None), session)
     notes = 0
@@ -82,7 +82,7 @@ def test_notes_inline_on_the_real_book_is_the_plain_rewrite_of_a_copy():
         assert inline == reference(clone(unit.ast["blocks"]), transform.note_span)
         assert json.dumps(unit.ast) == before, unit.slug
         notes += json.dumps(inline).count('"footnote"')
-    assert notes >= 1, "the real book has a note: this test would prove nothing"
+    assert notes >= 1, "the whole book has notes: this test would prove nothing"
 
 
 def test_rewrite_skips_what_it_is_told_not_to_look_into():

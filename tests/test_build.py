@@ -177,20 +177,20 @@ def test_tiny_book_pages_open_on_rectos_with_blank_versos(tiny):
     assert pages[opening + 1].strip() == "" and pages[part + 1].strip() == ""
 
 
-def test_the_real_book_reproduces_byte_for_byte(real_book, tmp_path, monkeypatch):
+def test_the_whole_book_reproduces_byte_for_byte(whole, tmp_path, monkeypatch):
     """Same sources and SOURCE_DATE_EPOCH: the same PDF, EPUB and data files."""
-    from .conftest import EPOCH, REPO
+    from .conftest import EPOCH
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     again = tmp_path / "again"
-    assert main(["all", "--root", str(REPO), "--out", str(again), "--quiet", "--strict"]) == 0
-    names = sorted(p.name for p in real_book.iterdir() if p.is_file() and not p.name.startswith("."))
+    assert main(["all", "--root", str(whole.root), "--out", str(again), "--quiet", "--strict"]) == 0
+    names = sorted(p.name for p in whole.out.iterdir() if p.is_file() and not p.name.startswith("."))
     assert any(n.endswith(".pdf") for n in names) and any(n.endswith(".epub") for n in names)
     for name in names:
-        assert (again / name).read_bytes() == (real_book / name).read_bytes(), name
-    for page in sorted((real_book / "html").rglob("*")):
+        assert (again / name).read_bytes() == (whole.out / name).read_bytes(), name
+    for page in sorted(whole.html.rglob("*")):
         if page.is_file():
-            assert (again / "html" / page.relative_to(real_book / "html")).read_bytes() == page.read_bytes(), page
+            assert (again / "html" / page.relative_to(whole.html)).read_bytes() == page.read_bytes(), page
 
 
 def test_links_between_chapters_resolve_in_every_edition(tiny):

@@ -335,53 +335,28 @@ def test_the_report_is_written_as_json_and_html(copy, tmp_path, capsys):
     assert str(tmp_path) not in html + json.dumps(data), "the report must not depend on where it is written"
 
 
-# --- the real book ------------------------------------------------------------------------
+# --- the whole test book (tests/books/franklin) ----------------------------------------
 
 
 @pytest.fixture(scope="module")
-def real_check(real_book):
-    """Every checker but EPUBCheck (tests/test_epub.py runs it) and the two
-    extra builds of reproducibility (tests/test_build.py), once."""
+def whole_check(whole):
+    """Every checker but EPUBCheck (tests/test_epub.py runs it), the two extra
+    builds of reproducibility (tests/test_build.py) and fidelity (the book has
+    no manuscript: tests/test_books.py), once."""
     from press.check import check
     from press.progress import Progress
 
-    results, _ = check(REPO, real_book, ["ace", "nu", "web", "pdf", "fidelity"], Progress(quiet=True))
+    results, _ = check(whole.root, whole.out, ["ace", "nu", "web", "pdf"], Progress(quiet=True))
     return {r.name: r for r in results}
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["Ace", "Nu", "Web", "PDF", "Fidelity"])
-def test_the_real_book_passes(real_check, name):
-    result = real_check[name]
+@pytest.mark.parametrize("name", ["Ace", "Nu", "Web", "PDF"])
+def test_the_whole_book_passes(whole_check, name):
+    result = whole_check[name]
     assert not result.skipped
     assert result.errors == [], "\n".join(f"{f.where()}: {f.message}" for f in result.errors)
 
 
-@pytest.mark.slow
-def test_the_real_books_summaries(real_check):
-    assert real_check["Nu"].summary.startswith("Nu: 0 errors on ")
-    assert re.match(r"Fidelity: (\d+) of \1 in web, \1 of \1 in epub, \1 of \1 in pdf", real_check["Fidelity"].summary)
-    assert real_check["Ace"].summary.startswith("Ace: 0 violations, 0 accessibility metadata items missing")
-
-
-@pytest.mark.slow
-def test_fidelity_finds_a_dropped_sentence_in_the_real_book(real_book, tmp_path):
-    from press.checkers.text import fidelity
-
-    out = tmp_path / "dist"
-    shutil.copytree(real_book, out)
-    page = out / "html" / "09-conclusion.html"
-    from lxml import html as lxml_html
-
-    tree = lxml_html.parse(str(page))
-    paragraph = next(p for p in tree.getroot().xpath("//main//p") if len(p.text_content()) > 200)
-    paragraph.getparent().remove(paragraph)
-    tree.write(str(page), method="html", encoding="utf-8")
-    found = [f for f in fidelity(Editions(out, real_book_slug(), REPO)).findings]
-    assert found and {f.path for f in found} == {"html"}  # the web edition; the other two are intact
-
-
-def real_book_slug() -> str:
-    from press.config import Paths, load_config
-
-    return load_config(Paths(REPO)).slug
+def test_the_whole_books_summaries(whole_check):
+    assert whole_check["Nu"].summary.startswith("Nu: 0 errors on ")
+    assert whole_check["Ace"].summary.startswith("Ace: 0 violations, 0 accessibility metadata items missing")

@@ -10,11 +10,11 @@ from press.ast import stringify
 from press.session import Session
 from press.sources import read_chapters
 
-from .conftest import REPO
+from .conftest import WHOLE, copy_book
 
 
-def test_batched_parse_equals_one_call_per_chapter():
-    chapters = read_chapters(Paths(REPO), Session())
+def test_batched_parse_equals_one_call_per_chapter(tmp_path):
+    chapters = read_chapters(Paths(copy_book(WHOLE, tmp_path / "book")), Session())
     batch_pandoc = Pandoc(None)
     batched = [doc for doc, _ in parse_logged(batch_pandoc, [(c.shown, c.body) for c in chapters])]
     assert batch_pandoc.calls == 1
@@ -37,13 +37,14 @@ def test_footnote_labels_and_fences_do_not_leak_between_chapters():
 
 
 def test_unchanged_chapters_are_never_converted_again(tmp_path):
-    paths = Paths(REPO)
+    paths = Paths(copy_book(WHOLE, tmp_path / "book"))
     config, chapters = load_config(paths), read_chapters(paths, Session())
     first = Pandoc(tmp_path / "cache")
     collect(paths, config, chapters, first, Session())
     # All chapters to AST, all to HTML; all the book's phrases (titles, events,
-    # index headings, interface words) to AST, all to HTML (press.phrases).
-    assert first.calls == 4
+    # index headings, interface words) to AST, all to HTML (press.phrases);
+    # the chapters' pandoc citations ([@key]) through citeproc.
+    assert first.calls == 5
     second = Pandoc(tmp_path / "cache")
     collect(paths, config, chapters, second, Session())
     assert second.calls == 0

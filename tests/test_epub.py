@@ -1,4 +1,6 @@
-"""The EPUB 3, unzipped and parsed: package, nav, metadata, EPUBCheck."""
+"""The EPUB 3, unzipped and parsed: package, nav, metadata, EPUBCheck.
+
+On the whole test book (tests/books/franklin) and on tiny books."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from .artefacts import XHTML, epub_files, epub_opf
 
 
 @pytest.fixture(scope="module")
-def epub(real_book, slug):
-    return real_book / f"{slug}.epub"
+def epub(whole):
+    return whole.epub
 
 
 def test_epubcheck_reports_no_errors_and_no_warnings(epub):
@@ -36,18 +38,18 @@ def test_mimetype_first_and_stored(epub):
 def test_metadata(epub):
     opf = epub_opf(epub)
     meta = opf.find("opf:metadata", XHTML)
-    # The book gives no ISBN to its EPUB (content/book.yaml): a stable UUID of the book.
-    import uuid
-    assert meta.findtext("dc:identifier", namespaces=XHTML) == \
-        f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'press:book:200-years-peruvian-foreign-policy')}"
+    # The book gives its EPUB an ISBN (book.yaml's isbn.epub); the page numbers are the print edition's.
+    assert meta.findtext("dc:identifier", namespaces=XHTML) == "urn:isbn:9780306406157"
     assert meta.findtext("dc:language", namespaces=XHTML) == "en"
-    assert meta.findtext("dc:title", namespaces=XHTML).startswith("200 Years of Peruvian Foreign Policy")
+    assert [t.text for t in meta.findall("dc:title", XHTML)] == ["The Autobiography of Benjamin Franklin",
+                                                                 "Boston and Philadelphia, 1706\u20131724"]
     creators = [c.text for c in meta.findall("dc:creator", XHTML)]
-    assert creators == ["Fabián Novak", "Sandra Namihas"]
+    assert creators == ["Benjamin Franklin", "Frank Woodworth Pine"]
     refines = {(m.get("refines"), m.get("property")): m.text for m in meta.findall("opf:meta", XHTML)}
-    assert "aut" in refines.values() and "Novak, Fabián" in refines.values()
-    assert "Instituto de Estudios Internacionales" in meta.findtext("dc:publisher", namespaces=XHTML)
-    assert meta.findtext("dc:rights", namespaces=XHTML).startswith("All rights reserved")
+    assert refines[("#epub-creator-1", "role")] == "aut" and refines[("#epub-creator-2", "role")] == "edt"
+    assert refines[("#epub-creator-1", "file-as")] == "Franklin, Benjamin"
+    assert meta.findtext("dc:publisher", namespaces=XHTML) == "Test Books of the Press Toolchain"
+    assert meta.findtext("dc:rights", namespaces=XHTML).startswith("The text is in the public domain.")
     assert meta.findtext("dc:date", namespaces=XHTML).startswith("2021-02")
     props = [(m.get("property"), m.text) for m in meta.findall("opf:meta", XHTML)]
     for expected in [("schema:accessMode", "textual"), ("schema:accessibilityHazard", "none"),
@@ -55,6 +57,7 @@ def test_metadata(epub):
                      ("schema:accessibilityFeature", "structuralNavigation")]:
         assert expected in props
     assert any(p == "schema:accessibilitySummary" and text for p, text in props)
+    assert ("pageBreakSource", "urn:isbn:9783161484100") in props  # the print ISBN
     assert ("dcterms:modified", "2021-02-01T00:00:00Z") in props
 
 
@@ -71,10 +74,9 @@ def test_one_xhtml_file_per_unit_in_reading_order(epub):
         h1 = doc.find(".//x:h1", XHTML)
         if h1 is not None:
             firsts.append("".join(h1.itertext()))
-    expected = ["200 Years of Peruvian Foreign Policy", "Part\u00a0I.", "1. Institutionalization",
-                "2. Peruvian foreign policy guidelines", "3. Other positions", "Part\u00a0II.",
-                "1. Consolidating", "2. Old and new guidelines", "Conclusion", "Authors", "A note on the text",
-                "Bibliography", "Chronology", "Index"]
+    expected = ["To My Son", "Part\u00a0I.", "1. Ancestry and Early Youth", "2. Beginning Life as a Printer",
+                "Part\u00a0II.", "3. Arrival in Philadelphia", "4. First Visit to Boston", "The Whistle",
+                "A note on the text", "Bibliography", "Chronology", "Index"]
     body = [t for t in firsts if not t.startswith("Contents")]
     assert len(body) == len(expected)
     for title, start in zip(body, expected):
@@ -86,10 +88,10 @@ def test_nav_nests_chapters_under_parts_and_lists_landmarks(epub):
     toc = nav.find(".//x:nav[@id='toc']/x:ol", XHTML)
     top = ["".join(li.find("x:a", XHTML).itertext()) for li in toc.findall("x:li", XHTML)]
     assert any(t.startswith("Part\u00a0I.") for t in top)
-    assert not any(t.startswith("1. Institutionalization") for t in top)
+    assert not any(t.startswith("1. Ancestry") for t in top)
     part = next(li for li in toc.findall("x:li", XHTML) if "".join(li.find("x:a", XHTML).itertext()).startswith("Part\u00a0I."))
     children = ["".join(a.itertext()) for a in part.findall("x:ol/x:li/x:a", XHTML)]
-    assert children[0].startswith("1. Institutionalization of Torre Tagle")
+    assert children == ["1. Ancestry and Early Youth in Boston", "2. Beginning Life as a Printer"]
     landmarks = {a.get(f"{{{XHTML['epub']}}}type") for a in nav.findall(".//x:nav[@id='landmarks']//x:a", XHTML)}
     assert {"cover", "titlepage", "toc", "bodymatter"} <= landmarks
 
@@ -107,13 +109,13 @@ def test_every_nav_link_resolves(epub):
 
 def test_footnote_is_an_epub_footnote(epub):
     files = epub_files(epub)
-    opening = next(c for n, c in files.items() if n.endswith(".xhtml") and b"Here are the results." in c)
+    opening = next(c for n, c in files.items() if n.endswith(".xhtml") and b"among the other comforts of life." in c)
     doc = etree.fromstring(opening)
     ref = doc.find(".//x:a[@role='doc-noteref']", XHTML)
     assert ref is not None and ref.get(f"{{{XHTML['epub']}}}type") == "noteref"
     note = doc.find(f".//x:aside[@id='{ref.get('href')[1:]}']", XHTML)
     assert note.get(f"{{{XHTML['epub']}}}type") == "footnote"
-    assert "This document has been prepared" in "".join(note.itertext())
+    assert "Gibbon and Hume, the great British historians" in "".join(note.itertext())
 
 
 def test_cover_image_is_generated_and_large_enough(epub):

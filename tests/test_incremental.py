@@ -12,7 +12,6 @@ with nothing remembered and no pandoc cache.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,15 +22,15 @@ from press.pipeline import build
 from press.session import Session
 from press.watch import Preview
 
-from .conftest import EPOCH, REPO
+from .conftest import EPOCH, REPO, WHOLE
+from .conftest import copy_book as copy_test_book
 
 TARGETS = ["html", "epub"]  # the EPUB is made from the units' ASTs, the web edition from their HTML
 
 
 def copy_book(target: Path) -> Path:
-    for name in ("content", "templates", "styles"):
-        shutil.copytree(REPO / name, target / name)
-    return target
+    """The whole test book (tests/books/franklin): parts, notes, index, bibliography, chronology."""
+    return copy_test_book(WHOLE, target)
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -48,18 +47,18 @@ def edit(book: Path, name: str, old: str, new: str) -> None:
 
 def new_index_form(book: Path) -> None:
     """Marks in chapters whose text did not change."""
-    edit(book, "index.yaml", 'forms: ["Africa"]', 'forms: ["Africa", "Peruvian Chancellery"]')
+    edit(book, "index.yaml", 'forms: ["Ecton"]', 'forms: ["Ecton", "Northamptonshire"]')
 
 
 def edits(book: Path) -> None:
     """A sentence, a pandoc-syntax citation, a chapter's title (every page's contents) and an image."""
     chapters = sorted((book / "content" / "chapters").glob("*.md"))
     text = chapters[2].read_text("utf-8")
-    chapters[2].write_text(re.sub(r"\.\n", ". An added sentence on the Treaty of Ancón.\n", text, count=1), "utf-8")
+    chapters[2].write_text(re.sub(r"\.\n", ". An added sentence on the people of Boston.\n", text, count=1), "utf-8")
     text = chapters[3].read_text("utf-8")
-    chapters[3].write_text(re.sub(r"\.\n", ". As argued elsewhere [@unasur-treaty-2008, 12-14].\n", text, count=1),
+    chapters[3].write_text(re.sub(r"\.\n", ". As argued elsewhere [@defoe-1697, 12-14].\n", text, count=1),
                            "utf-8")
-    edit(book, f"chapters/{chapters[4].name}", 'title: "Other positions', 'title: "New positions')
+    edit(book, f"chapters/{chapters[4].name}", 'title: "Philadelphia', 'title: "The City of Philadelphia')
     (book / "content" / "figures").mkdir(exist_ok=True)
     (book / "content" / "figures" / "figure.png").write_bytes(_png())
     text = chapters[5].read_text("utf-8")
@@ -96,8 +95,8 @@ def test_a_warm_rebuild_after_edits_equals_a_cold_build(tmp_path, monkeypatch):
     assert set(warm_files) == set(cold_files)
     for name in warm_files:
         assert warm_files[name] == cold_files[name], name
-    page = (warm / "dist" / "html" / "01-opening.html").read_text("utf-8")
-    assert "New positions" in page  # the contents of an unedited page follow the edited title
+    page = (warm / "dist" / "html" / "01-to-my-son.html").read_text("utf-8")
+    assert "The City of Philadelphia" in page  # the contents of an unedited page follow the edited title
 
 
 def test_a_warm_rebuild_finds_the_same_problems_as_a_cold_one(tmp_path, monkeypatch):
@@ -110,12 +109,12 @@ def test_a_warm_rebuild_finds_the_same_problems_as_a_cold_one(tmp_path, monkeypa
     problems = []
     cold = copy_book(tmp_path / "cold")
     for book, its_session in ((warm, session), (cold, Session.for_book(cold, remember=True))):
-        edit(book, "references.yaml", "- id: unasur-treaty-2008", "- id: unasur-treaty-2008-removed")
+        edit(book, "references.yaml", "- id: defoe-1697", "- id: defoe-1697-removed")
         with pytest.raises(ContentError) as caught:
             build(book, ["html"], book / "dist", session=its_session)
         problems.append([str(p) for p in caught.value.problems])
     assert problems[0] == problems[1]
-    assert any(re.match(r"content/chapters/08-old-and-new-guidelines\.md:\d+: citation of 'unasur-treaty-2008'", p)
+    assert any(re.match(r"content/chapters/04-printer\.md:\d+: citation of 'defoe-1697'", p)
                for p in problems[0]), problems[0]
 
 

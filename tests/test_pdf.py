@@ -1,4 +1,7 @@
-"""The print PDF, read back: page labels, outline, fonts, metadata, layout."""
+"""The print PDF, read back: page labels, outline, fonts, metadata, layout.
+
+On the whole test book (tests/books/franklin); what only the book in content/
+prints is in tests/book/test_peruvian_foreign_policy.py."""
 
 from __future__ import annotations
 
@@ -8,12 +11,11 @@ import pypdf
 import pytest
 
 from .artefacts import pdf_full_page_texts, pdf_margin_texts, pdf_page_texts
-from .conftest import REPO
 
 
 @pytest.fixture(scope="module")
-def pdf(real_book, slug):
-    return real_book / f"{slug}.pdf"
+def pdf(whole):
+    return whole.pdf
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,7 @@ def test_page_labels_roman_front_matter_then_arabic_from_the_opening_text(reader
     assert labels[:first_arabic] == ["i", "ii", "iii", "iv", "v", "vi"][:first_arabic]
     assert labels[first_arabic:] == [str(n) for n in range(1, len(labels) - first_arabic + 1)]
     body = pdf_full_page_texts(pdf)[first_arabic]
-    assert "Peru's Ministry of Foreign Affairs was born" in body.replace("\u2019", "'")
+    assert "Dear son: I have ever had pleasure" in body
     # The printed folio, in the head or the foot, matches the page label.
     margins = pdf_margin_texts(pdf)
     folios = 0
@@ -52,12 +54,14 @@ def test_page_labels_roman_front_matter_then_arabic_from_the_opening_text(reader
 def test_half_title_title_and_copyright_pages(pdf):
     pages = pdf_full_page_texts(pdf)
     # i half-title, ii blank, iii title page, iv copyright (its verso)
-    assert "200 Years of Peruvian Foreign" in pages[0]
+    assert "The Autobiography of Benjamin Franklin" in pages[0]
     assert not pages[1].strip()
-    assert "Fabián Novak and Sandra Namihas" in pages[2]
-    assert "ISBN 978-9972-671-78-4" in pages[3]
-    assert "0000-0001-5125-1748" in pages[3] and "0000-0002-0936-5132" in pages[3]
-    assert "Plaza Francia 1164" in pages[3] and "Av. Larco 109" in pages[3]
+    assert "Benjamin Franklin and Frank Woodworth Pine" in pages[2]
+    assert "Boston and Philadelphia, 1706\u20131724" in pages[2]  # the subtitle
+    assert "ISBN 978-3-16-148410-0 (print)" in pages[3] and "ISBN 978-0-306-40615-7 (EPUB)" in pages[3]
+    assert "ORCID 0000-0002-1825-0097" in pages[3]
+    assert "1 Market Street, Philadelphia" in pages[3]
+    assert "Henry Holt, 1916" in pages[3]  # the source note
 
 
 def test_contents_have_page_numbers_that_point_at_the_right_pages(reader, pdf):
@@ -65,11 +69,13 @@ def test_contents_have_page_numbers_that_point_at_the_right_pages(reader, pdf):
     full = pdf_full_page_texts(pdf)
     contents = next(i for i, t in enumerate(full) if t.lstrip().startswith("Contents"))
     toc = full[contents] + full[contents + 1]
-    match = re.search(r"Institutionalization of Torre Tagle[ .]*(\d+)", toc)
+    match = re.search(r"Arrival in Philadelphia[ .]*(\d+)", toc)
     assert match, toc[:500]
     page = labels.index(match.group(1))
-    assert "Institutionalization of Torre Tagle" in full[page]
-    assert "Days after the independence of Peru" in full[page]
+    assert "Arrival in Philadelphia" in full[page]
+    assert "My inclinations for the sea were by this time" in full[page]
+    match = re.search(r"Market Street[ .]*(\d+)", toc)  # a section
+    assert match and "Market Street" in full[labels.index(match.group(1))]
 
 
 def test_chapters_and_parts_open_on_a_recto_and_blank_pages_are_blank(reader, pdf):
@@ -86,10 +92,11 @@ def test_chapters_and_parts_open_on_a_recto_and_blank_pages_are_blank(reader, pd
 def test_running_heads_book_title_on_versos_chapter_on_rectos(reader, pdf):
     margins = pdf_margin_texts(pdf)
     labels = reader.page_labels
-    page = labels.index("10")  # deep inside chapter 2 of Part I
+    page = labels.index("8")  # deep inside chapter 1 of Part I
     verso, recto = (page, page + 1) if page % 2 == 1 else (page + 1, page)
-    assert "200 Years of Peruvian Foreign Policy" in margins[verso][0]
-    assert "Peruvian foreign policy guidelines" in margins[recto][0]
+    assert "The Autobiography of Benjamin Franklin" in margins[verso][0]
+    assert "Ancestry and Early Youth" in margins[recto][0]  # the chapter's short title
+    assert "Ancestry and Early Youth in Boston" not in margins[recto][0]
     for index, text in enumerate(pdf_full_page_texts(pdf)):
         if not text.strip():
             assert margins[index] == ("", ""), "a blank page carries no head or folio"
@@ -97,11 +104,11 @@ def test_running_heads_book_title_on_versos_chapter_on_rectos(reader, pdf):
 
 def test_footnote_is_at_the_foot_of_its_page(pdf):
     full = [" ".join(t.split()) for t in pdf_full_page_texts(pdf)]
-    page = next(i for i, t in enumerate(full) if "Here are the results." in t)
+    page = next(i for i, t in enumerate(full) if "among the other comforts of life." in t)
     text = full[page]
-    assert text.count("This document has been prepared based upon the book") == 1
-    assert text.index("Here are the results.") < text.index("This document has been prepared")
-    assert sum("This document has been prepared" in t for t in full) == 1  # no stray copies
+    assert text.count("Gibbon and Hume, the great British historians") == 1
+    assert text.index("among the other comforts of life.") < text.index("Gibbon and Hume")
+    assert sum("Gibbon and Hume" in t for t in full) == 1  # no stray copies
 
 
 def test_outline_has_parts_chapters_and_sections(reader):
@@ -113,11 +120,12 @@ def test_outline_has_parts_chapters_and_sections(reader):
                 yield depth, item.title
 
     outline = list(titles(reader.outline))
-    assert (0, "Part I. Great guidelines of the Peruvian foreign policy and institutionalization of "
-               "Torre Tagle (1821\u20132000)") in outline
-    assert (1, "2. Peruvian foreign policy guidelines") in outline
-    assert (2, "2.1 The search for recognition and expansion of external relations") in outline
-    assert (0, "Conclusion") in outline
+    assert (0, "Part I. Boston") in outline
+    assert (1, "2. Beginning Life as a Printer") in outline
+    assert (2, "The Spectator") in outline
+    assert (0, "The Whistle") in outline
+    assert [title for depth, title in outline if depth == 0][-4:] == ["A note on the text", "Bibliography",
+                                                                       "Chronology", "Index"]
 
 
 def test_fonts_are_the_shipped_typeface_embedded_and_subset(reader):
@@ -137,8 +145,8 @@ def test_fonts_are_the_shipped_typeface_embedded_and_subset(reader):
 
 def test_metadata_title_authors_language_dates(reader):
     info = reader.metadata
-    assert info.title == "200 Years of Peruvian Foreign Policy and Its Projection in a Changing World"
-    assert info.author == "Fabián Novak, Sandra Namihas"
+    assert info.title == "The Autobiography of Benjamin Franklin"
+    assert info.author == "Benjamin Franklin, Frank Woodworth Pine"
     assert info["/CreationDate"].startswith("D:20210201")
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert "/StructTreeRoot" in reader.trailer["/Root"], "the PDF is tagged (PDF/UA-1)"
@@ -146,10 +154,6 @@ def test_metadata_title_authors_language_dates(reader):
 
 def test_typography_en_dashes_and_curly_quotes(pdf):
     text = "".join(pdf_page_texts(pdf))
-    assert "1845\u20131851" in text and "1845-1851" not in text
-    assert "\u201cTorre Tagle diplomacy.\u201d" in text
-    assert "Peru\u2019s" in text
-
-
-def test_manuscript_is_shipped_with_the_book():
-    assert (REPO / "content" / "source" / "manuscript.txt").stat().st_size > 30000
+    assert "1706\u20131724" in text and "1706-1724" not in text  # the subtitle, on the title page
+    assert "\u201cHad he died on the same day,\u201d you said," in text  # straight quotes in the source
+    assert "smith\u2019s" in text and "smith's" not in text

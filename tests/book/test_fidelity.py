@@ -12,8 +12,8 @@ from press.session import Session
 from press.sources import read_chapters
 from press.verify import check, manuscript_sentences
 
-from .artefacts import epub_text, html_text, pdf_page_texts
-from .conftest import REPO
+from ..artefacts import epub_text, html_text, pdf_page_texts
+from ..conftest import REPO
 
 LACUNAE = 3  # passages the manuscript lost at a page break (marked, not restored)
 

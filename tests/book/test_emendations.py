@@ -16,8 +16,8 @@ from lxml import etree, html
 
 from press.verify import manuscript_sentences
 
-from .artefacts import XHTML, epub_files, html_pages, pdf_page_texts
-from .conftest import REPO
+from ..artefacts import XHTML, epub_files, html_pages, pdf_page_texts
+from ..conftest import REPO
 
 pytestmark = pytest.mark.slow  # builds the real book
 
