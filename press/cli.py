@@ -29,14 +29,14 @@ TARGETS = {"build": list(EDITIONS), "all": list(EDITIONS), **{name: [name] for n
 # ``run(args, progress) -> int``. Imported only when used (``--help`` too),
 # so that a build pays for none of them.
 COMMANDS = {
-    "proof": ("press.proof", "proof PDF and web edition with marks, change bars and a proof report"),
-    "watch": ("press.watch", "live preview: serve the web edition, rebuild and reload on every edit"),
-    "check": ("press.check", "validate the built editions with EPUBCheck, Ace, the Nu checker, PDF checks"),
-    "release": ("press.release", "build --strict, check, and write dist/release/<slug>-<version>/"),
-    "press": ("press.printer", "the printer's PDF: PDF/X-4 with bleed and crop marks"),
-    "cover": ("press.printer", "the wrap-around cover (back, spine, front) as a press PDF"),
+    "proof": ("press.commands.proof", "proof PDF and web edition with marks, change bars and a proof report"),
+    "watch": ("press.commands.watch", "live preview: serve the web edition, rebuild and reload on every edit"),
+    "check": ("press.commands.check", "validate the built editions with EPUBCheck, Ace, the Nu checker, PDF checks"),
+    "release": ("press.commands.release", "build --strict, check, and write dist/release/<slug>-<version>/"),
+    "press": ("press.commands.printer", "the printer's PDF: PDF/X-4 with bleed and crop marks"),
+    "cover": ("press.commands.printer", "the wrap-around cover (back, spine, front) as a press PDF"),
 }
-NEW = ("press.scaffold", "start a new book: DIR/content/ with book.yaml and one unit of text")
+NEW = ("press.commands.scaffold", "start a new book: DIR/content/ with book.yaml and one unit of text")
 
 
 def _common(command: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ is the same whether it was remembered or made, so the editions are
 byte-identical with a warm or a cold memo (tests/test_incremental.py).
 
 Remembered values are shared between builds: whoever takes one must not
-change it (copy first, as ``press.ast.clone`` does).
+change it (copy first, as ``press.book.ast.clone`` does).
 
 A memo belongs to a session (press.session), which makes it on first use and
 says whether it remembers: only a process that builds more than once (the

@@ -5,7 +5,7 @@ Takes a ``Request`` (the book, the editions it asks for, a print profile, a
 unit filter, strictness, the output folder) and gives a ``BuildResult``
 (what was written, every warning and note). Every command is a request:
 ``build``/``all``/``html``/``pdf``/``epub`` (press.cli), ``proof``,
-``press`` and ``cover`` (press.proof, press.printer), ``watch`` and
+``press`` and ``cover`` (press.commands.proof, press.commands.printer), ``watch`` and
 ``release``. The editions are plug-ins (press/editions/__init__.py): this
 module loops over them and never names one.
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import stamp
-from .config import Paths, load_config
+from .source.config import Paths, load_config
 from .editions import EDITIONS, REGISTRY, Registry, book_targets  # noqa: F401 - EDITIONS: for the commands
 from .errors import ContentError, Problem
 from .progress import Progress
@@ -119,12 +119,12 @@ def run(request: Request, progress: Progress | None = None) -> BuildResult:
 def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: str,
             progress: Progress, session: Session) -> BuildResult:
     # Imported here, not at the top: a no-op rebuild must not pay for them.
-    from .apparatus import build_sections, plan_sections
-    from .collect import collect
-    from .convert import Pandoc
+    from .apparatus.sections import build_sections, plan_sections
+    from .book.collect import collect
+    from .book.convert import Pandoc
     from .editions import Job
     from .editions.profiles import print_profile
-    from .sources import read_book
+    from .source.chapters import read_book
 
     with progress.stage("check tools"):
         pandoc_version()

@@ -34,7 +34,7 @@ class ConfinedFetcher(URLFetcher):
 
     @classmethod
     def for_book(cls, paths) -> "ConfinedFetcher":
-        """The book's folder and the toolchain's asset folders, nothing else (press.config.Paths)."""
+        """The book's folder and the toolchain's asset folders, nothing else (press.source.config.Paths)."""
         return cls([paths.root, *paths.asset_roots], [paths.style_dirs, paths.template_dirs])
 
     def fetch(self, url, headers=None):
@@ -103,7 +103,7 @@ def captured_warnings(logger_name: str):
 
 def confined_layout(paths, html: str, stylesheets: list[Path], **options):
     """Lay out ``html`` with the book's stylesheets, reading only the book's
-    files and the toolchain's assets (``paths``: press.config.Paths).
+    files and the toolchain's assets (``paths``: press.source.config.Paths).
 
     Returns the WeasyPrint document and its warnings; a refused read is an
     error (ContentError). For the one-off documents (the cover image, the

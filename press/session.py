@@ -11,7 +11,7 @@ it, so that no module holds state that a later build reads:
   fresh session, which remembers nothing in memory: it would gain nothing
   and pay for it, in memory and in the time the interpreter takes to free it
   all at exit (about 0.4 s for the 20x book).
-- ``dates``: the EDTF dates table (press.dates), kept in
+- ``dates``: the EDTF dates table (press.source.dates), kept in
   ``<cache>/edtf-dates.json`` between builds; ``save()`` writes what the
   build added. Schema validation and the chronology are handed this table;
   without one, a date is parsed and not kept.

@@ -16,7 +16,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-from .config import Paths
+from .source.config import Paths
 
 STAMP = ".press-build.json"
 PACKAGES = ("pypandoc-binary", "weasyprint", "jinja2", "markdown-it-py", "pydantic", "edtf")

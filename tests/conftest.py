@@ -89,7 +89,7 @@ class TinyBook:
 
 def source_date_epoch(value: str = EPOCH):
     """SOURCE_DATE_EPOCH set for a session-scoped fixture (monkeypatch is per test)."""
-    from press.checkers.repro import epoch_set
+    from press.gates.repro import epoch_set
 
     return epoch_set(value)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 
-from press import transform
-from press.ast import Str, clone, iter_nodes, rewrite
-from press.collect import collect
-from press.config import Paths, load_config
-from press.convert import Pandoc
+from press.book import transform
+from press.book.ast import Str, clone, iter_nodes, rewrite
+from press.book.collect import collect
+from press.source.config import Paths, load_config
+from press.book.convert import Pandoc
 from press.session import Session
-from press.sources import read_chapters
+from press.source.chapters import read_chapters
 
 from .conftest import WHOLE, copy_book
 

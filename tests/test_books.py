@@ -173,8 +173,8 @@ def test_the_note_on_the_text_lists_the_emendations_and_the_lacuna_shows(built_b
 
 
 def test_the_fidelity_check_reads_a_books_manuscript(built_book, tmp_path):
-    from press.checkers import Editions
-    from press.checkers.text import fidelity
+    from press.gates import Editions
+    from press.gates.text import fidelity
 
     book = built_book("manuscript")
     result = fidelity(Editions(book.out, book.slug, book.root))
@@ -193,8 +193,8 @@ def test_the_fidelity_check_reads_a_books_manuscript(built_book, tmp_path):
 
 
 def test_the_fidelity_check_skips_a_book_without_manuscript(built_book):
-    from press.checkers import Editions
-    from press.checkers.text import fidelity
+    from press.gates import Editions
+    from press.gates.text import fidelity
 
     book = built_book("plain")
     assert "no content/source/fidelity.yaml" in fidelity(Editions(book.out, book.slug, book.root)).skipped

@@ -130,7 +130,7 @@ def test_missing_tool_and_internal_failure_have_their_own_exit_codes(tiny, monke
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("press.collect.collect", broken)
+    monkeypatch.setattr("press.book.collect.collect", broken)
     assert tiny.build("html") == EXIT_INTERNAL
     assert "internal error" in capsys.readouterr().err
 

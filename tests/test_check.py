@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from press.checkers import Editions, Finding
-from press.checkers.repro import reproducibility
+from press.gates import Editions, Finding
+from press.gates.repro import reproducibility
 from press.cli import main
 from press.errors import EXIT_CONTENT
 
@@ -119,7 +119,7 @@ def test_a_dangling_link_and_a_missing_fragment_fail(copy):
     page = chapter_page(copy)
     edit_page(copy, page, 'href="#treaty"', 'href="#no-such-section"')
     edit_page(copy, "index.html", "</main>", '<p><a href="gone.html">gone</a></p></main>')
-    from press.checkers.web import site
+    from press.gates.web import site
 
     messages = sorted((f.path, f.message) for f in run(site, copy))
     assert messages == [(f"html/{page}", f"link '#no-such-section': no id 'no-such-section' in {page}"),
@@ -134,7 +134,7 @@ def test_a_page_without_language_title_or_one_h1_fails(copy):
     (copy / "html" / "index.html").write_text(re.sub(r"<title>.*?</title>", "<title> </title>", text, flags=re.S),
                                               "utf-8")
     edit_page(copy, page, "</main>", "<h1>A second top heading</h1></main>")
-    from press.checkers.web import site
+    from press.gates.web import site
 
     found = {(f.path, f.message) for f in run(site, copy)}
     assert (f"html/{page}", "the page has no language: <html lang> is missing or empty") in found
@@ -172,7 +172,7 @@ def test_an_unembedded_font_fails(copy):
                 descriptor.pop(key, None)
 
     rewrite_pdf(copy, unembed)
-    from press.checkers.pdf import pdf
+    from press.gates.pdf import pdf
 
     found = [f.message for f in run(pdf, copy)]
     assert found and all(re.fullmatch(r"font [A-Z]{6}\+\S+ is not embedded", m) for m in found), found
@@ -185,7 +185,7 @@ def test_text_that_does_not_extract_fails(copy):
             font.pop("/ToUnicode", None)
 
     rewrite_pdf(copy, no_text)
-    from press.checkers.pdf import pdf
+    from press.gates.pdf import pdf
 
     found = [f.message for f in run(pdf, copy)]
     assert any(m.endswith("has no ToUnicode map: its text cannot be read") for m in found)
@@ -200,7 +200,7 @@ def test_missing_language_tags_outline_and_labels_fail(copy):
             writer._root_object.pop(NameObject(key), None)
 
     rewrite_pdf(copy, strip)
-    from press.checkers.pdf import pdf
+    from press.gates.pdf import pdf
 
     found = sorted(f.message for f in run(pdf, copy))
     assert found == ["not a tagged PDF: /MarkInfo /Marked is not true",
@@ -215,7 +215,7 @@ def test_missing_title_and_author_fail(copy):
         writer.add_metadata({"/Title": "", "/Author": ""})
 
     rewrite_pdf(copy, anonymous)
-    from press.checkers.pdf import pdf
+    from press.gates.pdf import pdf
 
     found = [f.message for f in run(lambda e: pdf(e, "A Tiny Book", ("Ana Pérez",)), copy)]
     assert "the document title (/Title) is missing from the metadata" in found
@@ -237,7 +237,7 @@ def rewrite_epub(out: Path, name: str, change) -> None:
 
 def test_epub_without_language_fails_epubcheck(copy):
     rewrite_epub(copy, "EPUB/content.opf", lambda d: re.sub(rb"<dc:language[^>]*>[^<]*</dc:language>", b"", d))
-    from press.checkers.epub import epubcheck
+    from press.gates.epub import epubcheck
 
     found = run(epubcheck, copy)
     assert found and all(f.path == f"{SLUG}.epub/EPUB/content.opf" for f in found)
@@ -247,13 +247,13 @@ def test_epub_without_language_fails_epubcheck(copy):
 @pytest.fixture(scope="module")
 def ace_report(tiny_dist):
     """Ace on the tiny book, once (a few seconds in Chromium)."""
-    from press.checkers.epub import run_ace
+    from press.gates.epub import run_ace
 
     return run_ace(tiny_dist / f"{SLUG}.epub")
 
 
 def test_ace_reads_the_tiny_books_metadata(ace_report):
-    from press.checkers.epub import read_ace_report
+    from press.gates.epub import read_ace_report
 
     result = read_ace_report(ace_report, f"{SLUG}.epub")
     assert result.version and re.match(r"Ace: \d+ violations", result.summary)
@@ -265,7 +265,7 @@ def test_ace_reads_the_tiny_books_metadata(ace_report):
 def test_epub_without_accessibility_summary_fails_ace(copy):
     rewrite_epub(copy, "EPUB/content.opf",
                  lambda d: re.sub(rb'<meta property="schema:accessibilitySummary">[^<]*</meta>', b"", d))
-    from press.checkers.epub import ace
+    from press.gates.epub import ace
 
     found = [(f.path, f.message) for f in run(ace, copy)]
     assert (f"{SLUG}.epub/EPUB/content.opf", "accessibility metadata schema:accessibilitySummary is missing") in found
@@ -279,7 +279,7 @@ def test_ace_violations_name_the_file_and_element():
                    "earl:test": {"earl:impact": "moderate", "dct:title": "epub-type-has-matching-role"}},
                   {"earl:result": {"earl:outcome": "pass"}, "earl:test": {}}]}],
               "a11y-metadata": {"missing": ["a11y:certifierReport"], "empty": ["schema:accessMode"]}}
-    from press.checkers.epub import read_ace_report
+    from press.gates.epub import read_ace_report
 
     result = read_ace_report(report, "b.epub")
     assert [(f.path, f.message, f.severity) for f in result.findings] == [
@@ -298,7 +298,7 @@ def test_reproducibility_passes_and_can_fail(tiny_dist, monkeypatch):
     root = tiny_dist.parent
     assert reproducibility(root, EPOCH).findings == []
 
-    import press.checkers.repro as repro
+    import press.gates.repro as repro
 
     real_build, calls = repro.build, []
 
@@ -343,7 +343,7 @@ def whole_check(whole):
     """Every checker but EPUBCheck (tests/test_epub.py runs it), the two extra
     builds of reproducibility (tests/test_build.py) and fidelity (the book has
     no manuscript: tests/test_books.py), once."""
-    from press.check import check
+    from press.commands.check import check
     from press.progress import Progress
 
     results, _ = check(whole.root, whole.out, ["ace", "nu", "web", "pdf"], Progress(quiet=True))

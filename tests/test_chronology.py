@@ -9,8 +9,8 @@ import re
 import pypdf
 import pytest
 
-from press import dates
-from press.chronology import write_out
+from press.source import dates
+from press.apparatus.sections.chronology import write_out
 from press.errors import EXIT_CONTENT
 
 from .artefacts import (epub_files, html_pages, pdf_destinations, pdf_full_page_texts, pdf_internal_links,

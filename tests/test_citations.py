@@ -1,11 +1,11 @@
-"""The citer (press.citations) on one unit's AST: what each citation becomes, and
+"""The citer (press.book.citations) on one unit's AST: what each citation becomes, and
 ids in reading order, wherever the citation is (in a link, in another citation)."""
 
 from __future__ import annotations
 
-from press.ast import iter_nodes, stringify
-from press.citations import Citer, Library, pandoc_cites
-from press.convert import Pandoc, parse_markdown
+from press.book.ast import iter_nodes, stringify
+from press.book.citations import Citer, Library, pandoc_cites
+from press.book.convert import Pandoc, parse_markdown
 
 
 def test_citations_in_links_and_in_citations_get_ids_in_reading_order():

@@ -3,12 +3,12 @@ gives, and an unchanged chapter is never converted twice."""
 
 from __future__ import annotations
 
-from press.config import Paths, load_config
-from press.collect import collect
-from press.convert import Pandoc, parse_logged, parse_markdown
-from press.ast import stringify
+from press.source.config import Paths, load_config
+from press.book.collect import collect
+from press.book.convert import Pandoc, parse_logged, parse_markdown
+from press.book.ast import stringify
 from press.session import Session
-from press.sources import read_chapters
+from press.source.chapters import read_chapters
 
 from .conftest import WHOLE, copy_book
 
@@ -42,7 +42,7 @@ def test_unchanged_chapters_are_never_converted_again(tmp_path):
     first = Pandoc(tmp_path / "cache")
     collect(paths, config, chapters, first, Session())
     # All chapters to AST, all to HTML; all the book's phrases (titles, events,
-    # index headings, interface words) to AST, all to HTML (press.phrases);
+    # index headings, interface words) to AST, all to HTML (press.book.phrases);
     # the chapters' pandoc citations ([@key]) through citeproc.
     assert first.calls == 5
     second = Pandoc(tmp_path / "cache")

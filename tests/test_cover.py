@@ -15,7 +15,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from press.config import Paths, load_config
+from press.source.config import Paths, load_config
 from press.editions import wrapcover
 from press.errors import ContentError
 
@@ -63,10 +63,10 @@ def with_blurb(tiny, blurb: str = BLURB) -> None:
 
 
 def book_words(paths: Paths, config):
-    """The book's typeset words with its phrases (press.phrases), as the build gives the covers
+    """The book's typeset words with its phrases (press.book.phrases), as the build gives the covers
     (a cover is made for a book that has no chapter yet, too)."""
-    from press.collect import typeset_words
-    from press.convert import Pandoc
+    from press.book.collect import typeset_words
+    from press.book.convert import Pandoc
 
     words, problems = typeset_words(paths, config, [], Pandoc(paths.root / ".cache" / "pandoc"))
     assert not problems
@@ -327,7 +327,7 @@ def test_front_title_is_balanced_and_never_leaves_a_word_alone(tiny):
 
     from markupsafe import Markup
 
-    from press.phrases import Phrase, Phrases
+    from press.book.phrases import Phrase, Phrases
 
     paths = Paths(tiny.root)
     words = SimpleNamespace(phrases=Phrases({long_title: Phrase(Markup(long_title), long_title, [])}))

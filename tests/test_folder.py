@@ -118,7 +118,7 @@ def test_press_new_makes_a_book_that_builds_and_passes_check(tmp_path, monkeypat
     # The npm checkers (Ace, Nu) need checkers/node_modules; every other one runs here.
     assert main(["check", str(book), "--skip", "ace", "--skip", "nu", "--quiet"], prog="press") == 0
     out = capsys.readouterr().out
-    from press.check import CHECKERS
+    from press.commands.check import CHECKERS
 
     ran = [c for c in CHECKERS if c not in ("ace", "nu")]
     assert f"check passed ({len(ran)} checkers)" in out
@@ -157,7 +157,7 @@ def test_the_wheel_carries_the_defaults_and_press_runs_from_it(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
                     str(built)], check=True, capture_output=True)
     env = {**os.environ, "PYTHONPATH": str(target), "SOURCE_DATE_EPOCH": EPOCH}
-    where = subprocess.run([sys.executable, "-c", "import press.config as c; print(c.__file__, c.ASSETS)"],
+    where = subprocess.run([sys.executable, "-c", "import press.source.config as c; print(c.__file__, c.ASSETS)"],
                            env=env, cwd=tmp_path, capture_output=True, text=True, check=True).stdout.split()
     assert where == [str(target / "press" / "config.py"), str(target / "press" / "_assets")]
     run = [sys.executable, "-m", "press"]

@@ -49,7 +49,7 @@ def test_front_matter_error_points_at_the_line(tiny, capsys, front, line, messag
 
 def test_impossible_date_in_a_full_build(tiny, capsys):
     # A build with the print edition parses the dates after the layout has
-    # started (press.chronology); the error must be the same, at the same line.
+    # started (press.apparatus.chronology); the error must be the same, at the same line.
     tiny.write("content/chapters/01-part-one.md", GOOD_PART)
     tiny.write("content/chapters/02-bad.md",
                '---\ntitle: "A"\nkind: chapter\nnumber: "1"\npart: "part-one"\nchronology:\n'
@@ -91,9 +91,9 @@ def test_every_problem_is_listed_in_one_run(tiny, capsys):
 
 def test_yaml_implicit_typing_cannot_corrupt_values(tiny):
     """`no`, numbers and dates stay the text the writer typed."""
-    from press.config import Paths
+    from press.source.config import Paths
     from press.session import Session
-    from press.sources import read_chapters
+    from press.source.chapters import read_chapters
 
     tiny.write("content/chapters/01-no.md", "---\ntitle: no\nkind: introduction\nshort_title: 2014-01-27\n---\n\nx\n")
     tiny.write("content/chapters/02-part.md", "---\ntitle: 1883\nkind: part\nnumber: 1\n---\n")
@@ -119,7 +119,7 @@ def test_book_yaml_errors_name_their_line(tiny, capsys):
 def test_yaml_nulls_and_quoted_text():
     # libyaml and PyYAML mark plain scalars differently; both must give None
     # for an empty value, ~ or null, and keep a quoted "null" as text.
-    from press.yamlsrc import load
+    from press.source.yamlsrc import load
 
     data = load('a: null\nb: "null"\nc: ~\nd:\ne: ""\nf: no\n', "x.yaml").data
     assert data == {"a": None, "b": "null", "c": None, "d": None, "e": "", "f": "no"}

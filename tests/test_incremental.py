@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from press.collect import UNIT_WORK
+from press.book.collect import UNIT_WORK
 from press.errors import ContentError
 from press.pipeline import build
 from press.session import Session
-from press.watch import Preview
+from press.commands.watch import Preview
 
 from .conftest import EPOCH, REPO, WHOLE
 from .conftest import copy_book as copy_test_book

@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 
 from press.errors import EXIT_CONTENT
-from press.index import build_index, page_ranges
-from press.index_marks import Mark
+from press.apparatus.sections.index import build_index, page_ranges
+from press.book.index_marks import Mark
 
 from .artefacts import (XHTML, epub_files, html_pages, pdf_destinations, pdf_full_page_texts,
                         pdf_internal_links, pdf_page_texts)
@@ -121,9 +121,9 @@ def test_index_problems_fail_strict_builds_and_warn_otherwise(tiny, capsys, voca
 
 
 def test_collation_ignores_accents_and_case_and_uses_sort_keys():
-    from press.index_marks import Vocabulary
-    from press.schema import IndexVocabulary
-    from press.yamlsrc import Located
+    from press.book.index_marks import Vocabulary
+    from press.source.schema import IndexVocabulary
+    from press.source.yamlsrc import Located
 
     headings = {"ulloa": ("Ulloa Sotomayor, Alberto", None), "perez": ("Pérez de Cuéllar, Javier", None),
                 "peace": ("peace", None), "paz": ("Paz Soldán, José Gregorio", None),

@@ -113,11 +113,11 @@ def test_terms_in_tables_definition_lists_line_blocks_and_quotes_are_in_every_in
 def test_marks_are_numbered_in_reading_order_in_every_block():
     """The marker walks the whole unit (figure captions and notes too, not headings,
     code or an image's description) and numbers its marks in reading order."""
-    from press.ast import iter_nodes, stringify
-    from press.convert import Pandoc, parse_markdown
-    from press.index_marks import Marker, Vocabulary
-    from press.schema import IndexVocabulary
-    from press.yamlsrc import Located
+    from press.book.ast import iter_nodes, stringify
+    from press.book.convert import Pandoc, parse_markdown
+    from press.book.index_marks import Marker, Vocabulary
+    from press.source.schema import IndexVocabulary
+    from press.source.yamlsrc import Located
 
     entries = {"a": {"heading": "A", "forms": ["Alpha"]}, "b": {"heading": "B", "forms": ["Beta"]}}
     vocabulary = Vocabulary(IndexVocabulary.model_validate({"entries": entries}), Located(None), "index.yaml")

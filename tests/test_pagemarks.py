@@ -1,4 +1,4 @@
-"""Print page numbers in the EPUB and the web edition (press/pagemarks.py).
+"""Print page numbers in the EPUB and the web edition (press/editions/pagemarks.py).
 
 A tiny book with known page breaks, and the real book: every marker names
 the page of this build's PDF whose text follows it.
@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from press.pagemarks import PageStart, mark_web
+from press.editions.pagemarks import PageStart, mark_web
 
 from .artefacts import XHTML, epub_files, epub_opf, pdf_page_texts
 

@@ -1,4 +1,4 @@
-"""Print page numbers in the back matter (press/pagemarks.py): a tiny book
+"""Print page numbers in the back matter (press/editions/pagemarks.py): a tiny book
 with an index and a chronology of several pages each, whose every printed page
 is in the EPUB's page list and marked in the web edition."""
 

@@ -1,7 +1,7 @@
 """One Markdown dialect: every phrase of the book (book.yaml's title, a unit's
 title and byline, a chronology event, an era title, an index heading, an
 emendation) reads as the body would, in every edition and in the data files;
-the interface's words are typeset like the text (press.phrases)."""
+the interface's words are typeset like the text (press.book.phrases)."""
 
 from __future__ import annotations
 
@@ -205,7 +205,7 @@ def test_a_unit_titled_with_the_books_title_writes_it_the_same_way(tiny, capsys)
 
 def test_a_url_shown_as_itself_keeps_its_hyphens():
     """The body's typography makes 2010-2011 a range, but not inside an autolink's text."""
-    from press.transform import typography
+    from press.book.transform import typography
 
     link = {"t": "Link", "c": [["", ["uri"], []], [{"t": "Str", "c": "http://a.org/2010-2011"}],
                                ["http://a.org/2010-2011", ""]]}

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from press.checkers import Editions
-from press.checkers.preflight import SEVERITY, folios, isbn, makeup, markup, preflight
-from press.checkers.preflight.blocks import probe
-from press.checkers.preflight.pages import read
+from press.gates import Editions
+from press.gates.preflight import SEVERITY, folios, isbn, makeup, markup, preflight
+from press.gates.preflight.blocks import probe
+from press.gates.preflight.pages import read
 from press.cli import main
 from press.errors import EXIT_CONTENT, display_path
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from press.collect import collect
-from press.config import Paths, load_config
-from press.convert import Pandoc
-from press.proofreport import CATEGORIES, make_report, proof_report, write_report
+from press.book.collect import collect
+from press.source.config import Paths, load_config
+from press.book.convert import Pandoc
+from press.gates.proofreading import CATEGORIES, make_report, proof_report, write_report
 from press.session import Session
-from press.sources import read_chapters
+from press.source.chapters import read_chapters
 
 from .conftest import WHOLE, copy_book
 

@@ -47,9 +47,9 @@ def repo(tmp_path, monkeypatch):
 @pytest.fixture
 def fast_checks(monkeypatch):
     """The release's gate without Ace (seconds in Chromium; tests/test_check.py covers it)."""
-    import press.check
+    import press.commands.check
 
-    monkeypatch.setattr(press.check, "CHECKERS", tuple(FAST))
+    monkeypatch.setattr(press.commands.check, "CHECKERS", tuple(FAST))
 
 
 def release(book, *flags: str) -> int:
@@ -114,11 +114,11 @@ def test_release_needs_a_git_work_tree(tmp_path, monkeypatch, capsys):
 
 def test_a_failing_check_stops_the_release(repo, monkeypatch, capsys):
     """A broken gate (here: the PDF checker finds a problem) writes no release."""
-    import press.check
-    from press.checkers import Finding, Result
+    import press.commands.check
+    from press.gates import Finding, Result
 
-    monkeypatch.setattr(press.check, "CHECKERS", ("pdf",))
-    monkeypatch.setattr(press.check, "_checker", lambda *a: lambda e: Result(
+    monkeypatch.setattr(press.commands.check, "CHECKERS", ("pdf",))
+    monkeypatch.setattr(press.commands.check, "_checker", lambda *a: lambda e: Result(
         "PDF", "PDF: 1 problems", findings=[Finding("tiny.pdf", None, "font X is not embedded")]))
     assert release(repo) == EXIT_CONTENT
     captured = capsys.readouterr()

@@ -12,7 +12,7 @@ import ast
 import json
 from pathlib import Path
 
-from press.collect import UNIT_WORK
+from press.book.collect import UNIT_WORK
 from press.pipeline import build
 from press.session import Session
 
@@ -62,8 +62,8 @@ def test_a_build_with_no_cache_folder_writes_no_dates_table(tiny):
 
 
 def test_validation_keeps_dates_only_in_the_table_it_is_handed(tmp_path):
-    from press.schema import FrontMatter, validate
-    from press.yamlsrc import load
+    from press.source.schema import FrontMatter, validate
+    from press.source.yamlsrc import load
 
     located = load('title: "One"\nkind: introduction\nchronology:\n'
                    '  - {date: "1883-10-20", event: "E.", anchor: "a", theme: "t"}\n', "one.md")

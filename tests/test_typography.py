@@ -1,14 +1,14 @@
 """Print typography, read from the laid-out pages of tiny books: display
 lines centred, back-matter entries kept together, no page reference alone
-on a line, hyphenation within its limits (press/linebreaks.py, over the
+on a line, hyphenation within its limits (press/commands/linebreaks.py, over the
 preflight's reading of the pages)."""
 
 from __future__ import annotations
 
 import re
 
-from press.checkers.preflight.makeup import is_hyphenated, next_line
-from press.linebreaks import measure, text_lines
+from press.gates.preflight.makeup import is_hyphenated, next_line
+from press.commands.linebreaks import measure, text_lines
 
 from .test_chronology import SETTINGS
 
@@ -149,8 +149,8 @@ def test_hyphens_leave_three_letters_on_each_side_and_never_end_a_paragraph(tiny
 
 
 def test_last_words_wraps_the_last_word_and_leaves_the_ast_alone():
-    from press.ast import Str
-    from press.transform import last_words
+    from press.book.ast import Str
+    from press.book.transform import last_words
 
     space = {"t": "Space"}
     note = {"t": "Note", "c": [{"t": "Para", "c": [Str("A"), space, Str("note.")]}]}

@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from press.watch import Preview, add_arguments
+from press.commands.watch import Preview, add_arguments
 
 TIMEOUT = 30.0  # seconds for one rebuild on a tiny book; it takes about one
 

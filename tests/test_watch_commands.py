@@ -19,7 +19,7 @@ from pathlib import Path
 
 from press.cli import _parse, main
 from press.errors import EXIT_TOOL
-from press.watch import Preview
+from press.commands.watch import Preview
 
 from .conftest import REPO
 

@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .profiles import READING, PrintProfile
 
 if TYPE_CHECKING:  # the command line imports this package: it stays light
-    from ..config import Paths
+    from ..source.config import Paths
     from ..errors import Problem
-    from ..model import Book
+    from ..book.model import Book
 
 
 EDITIONS = ("html", "pdf", "epub")  # the book's editions: what ``build.py all`` makes

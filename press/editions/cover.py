@@ -26,8 +26,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..config import Paths
-from ..render import config_context, environment
+from ..source.config import Paths
+from .render import config_context, environment
 
 WIDTH_PX = 1600
 _lock = threading.Lock()
@@ -106,9 +106,9 @@ def title_lines(paths: Paths, config, strings) -> tuple[list[Markup], bool]:
     the measure, a very long title) is one run that the layout breaks, its
     last two words joined by a no-break space so that neither stands alone.
     """
-    from .wrapcover import length_mm
+    from .measures import length_mm
 
-    html = str(strings.phrases.html(config.title))  # read with the body's reader (press.phrases)
+    html = str(strings.phrases.html(config.title))  # read with the body's reader (press.book.phrases)
     measure = (length_mm(config.print.trim_width) / 25.4 - 2 * SIDE_IN) * 72 * 0.96  # 4 % for kerning and care
     width = functools.partial(text_width_pt, paths, size_pt=TITLE_PT)
     if "<" not in html:  # emphasis inside the title: measured lines would cut its tags

@@ -1,6 +1,6 @@
 """The chronology as data, for researchers: ``<slug>-chronology.json`` and ``.csv``.
 
-Takes the book's chronology (built by the apparatus stage, press.chronology);
+Takes the book's chronology (built by the apparatus stage, press.apparatus.chronology);
 gives the two files, or none when the book has no dated events.
 """
 

@@ -24,10 +24,11 @@ import yaml
 from lxml import etree
 from markupsafe import Markup
 
-from .. import ast, pagemarks
+from ..book import ast
+from . import pagemarks
 from ..errors import Problem
-from ..phrases import escape
-from ..render import build_date, context, environment
+from ..book.phrases import escape
+from .render import build_date, context, environment
 from . import Edition, EditionResult, accessibility
 from .cover import cover_png
 
@@ -56,7 +57,7 @@ class EpubEdition(Edition):
     """The EPUB 3. ``write`` has pandoc write the package and zips what the
     finishing leaves as it is (the fonts are most of the work) beside the
     print layout; ``finish`` completes the package, with the print page
-    markers when page starts are to be had (press.pagemarks), and writes it once."""
+    markers when page starts are to be had (press.editions.pagemarks), and writes it once."""
 
     name = "epub"
     uses = frozenset({"page_starts"})
@@ -137,13 +138,13 @@ class EpubEdition(Edition):
 
     def metadata(self) -> dict:
         config, phrases = self.book.config, self.book.strings.phrases
-        # Plain text (press.phrases), escaped: pandoc reads a metadata file as Markdown.
+        # Plain text (press.book.phrases), escaped: pandoc reads a metadata file as Markdown.
         text = lambda value: escape(phrases.text(value))  # noqa: E731
         return {
             "title": [{"type": "main", "text": text(config.title)}]
             + ([{"type": "subtitle", "text": text(config.subtitle)}] if config.subtitle else []),
             "creator": [{"role": a.role, "file-as": a.sort_name or a.name, "text": a.name} for a in config.authors],
-            # The EPUB's own ISBN, else a stable UUID of the book (press/schema.py).
+            # The EPUB's own ISBN, else a stable UUID of the book (press/source/schema.py).
             "identifier": [{"text": config.epub_identifier, **({"scheme": "ISBN-13"} if config.isbn.epub else {})}],
             "publisher": "; ".join(p.name for p in config.publishers),
             "rights": text(config.rights),
@@ -384,7 +385,7 @@ def _opf(files: dict[str, bytes], book, back_sections, paged: bool = False, fron
             pages = strings["epub_accessibility_pages"].format(isbn=source.removeprefix("urn:isbn:"))
         # The print edition the page numbers come from (EPUB 3.3, D.3.1;
         # EPUB Accessibility 1.1, 4.2): the print ISBN, else the PDF's
-        # (its pages are the printed book's), else a UUID (press/schema.py).
+        # (its pages are the printed book's), else a UUID (press/source/schema.py).
         meta("pageBreakSource", source)
     meta("schema:accessibilitySummary", accessibility.summary(found, strings["epub_accessibility"], index, pages))
     # The conformance claim and who made it (EPUB Accessibility 1.1, 2.2 and

@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from ..errors import Problem
 from ..memo import Memo, digest, presentation_digest, template_reads
-from ..model import Unit
-from ..render import context, environment
+from ..book.model import Unit
+from .render import context, environment
 from . import Edition, EditionResult
 from .cover import cover_png
 from .sections import timeline_section
@@ -81,7 +81,7 @@ class HtmlEdition(Edition):
     """The web edition. ``write`` renders every page's frame, the home and
     search pages and the assets beside the print layout; ``finish`` writes the
     units' and back sections' pages once, with the print page markers when
-    page starts are to be had (press.pagemarks)."""
+    page starts are to be had (press.editions.pagemarks)."""
 
     name = "html"
     uses = frozenset({"page_starts"})
@@ -178,13 +178,13 @@ class HtmlEdition(Edition):
         """The pages, each written once: with the print page numbers as margin
         markers when ``facts`` has the print edition's page starts (the search
         index keeps the text without them)."""
-        from ..pagemarks import by_unit, mark_web
+        from .pagemarks import by_unit, mark_web
 
         out = stage / "html"
         starts = by_unit(facts.get("page_starts") or [])
         label = self.book.strings["page_marker_label"]
         for page, frame in zip(self._pages, self._frames, strict=True):
-            # A back section's page is marked by its section's id (press.pagemarks).
+            # A back section's page is marked by its section's id (press.editions.pagemarks).
             ident = page["unit"].id if page["unit"] is not None else page["anchor"]
             body, opening = str(page["body"]), ""
             if ident in starts:

@@ -3,7 +3,7 @@
 Takes the print HTML that press/editions/pdf.py renders (the body, the paged
 back matter's print form, the front matter) and a print profile; gives the
 laid-out pages, what they tell (``PrintLayout``: where each id is, the
-folios), where each page begins in the text (press.pagestarts) and the PDF.
+folios), where each page begins in the text (press.editions.pagestarts) and the PDF.
 
 A ``Typesetter`` holds the state of one build's layout, the laid-out body
 and the parsed stylesheets and fonts: it lives in the print worker
@@ -36,11 +36,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..config import Paths
+from ..source.config import Paths
 from ..errors import ContentError, Problem
-from ..index import page_ranges
-from ..render import config_context, environment
-from ..schema import BookConfig
+from ..apparatus.index import page_ranges
+from .render import config_context, environment
+from ..source.schema import BookConfig
 from .profiles import READING, PrintProfile
 from .sections import render_paged
 
@@ -78,10 +78,10 @@ class Typesetter:
         ``paged``: sections.Paged records. ``front`` is the front matter's
         HTML, without and with a closing blank verso (``PdfEdition.front_html``).
         Where each page of the units begins in the text (``page_starts``,
-        press.pagemarks), for the EPUB's and the web edition's page markers,
+        press.editions.pagemarks), for the EPUB's and the web edition's page markers,
         is read here, from the final pages.
         """
-        from ..pagestarts import read_page_starts
+        from .pagestarts import read_page_starts
 
         (document, warnings), self.body = self.body, None
         warnings = list(warnings)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..parallel import InProcess, Worker, can_fork
-from ..render import context, environment
+from .render import context, environment
 from . import Edition, EditionResult, Job, Started
 # Re-exported: the checkers and tests read the print layout's names here.
 from .layout import (PLACEHOLDER, STYLESHEETS, PrintLayout, Typesetter, page_slot, paged_dict,  # noqa: F401
@@ -134,6 +134,6 @@ class PdfEdition(Edition):
 
     @classmethod
     def recall(cls, kept: dict) -> dict[str, Any]:
-        from ..pagemarks import PageStart
+        from .pagemarks import PageStart
 
         return {"page_starts": [PageStart(**start) for start in kept["page_starts"]]}

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Paths, load_yaml
+from ..source.config import Paths, load_yaml
 from ..errors import ContentError, Problem
 
 PROFILES = ("reading", "press", "proof")
@@ -88,7 +88,7 @@ def output_profile(paths: Paths, config) -> Path:
 
 def press_profile(paths: Paths, config) -> PrintProfile:
     """The press interior: PDF/X-4, the bleed of book.yaml, crop marks, black text, even pages."""
-    from .wrapcover import SLUG_FACTOR, length_mm
+    from .measures import SLUG_FACTOR, length_mm
 
     bleed = length_mm(config.print.bleed)
     icc = output_profile(paths, config).as_uri()
@@ -106,7 +106,7 @@ def press_profile(paths: Paths, config) -> PrintProfile:
 
 def proof_profile(config, banner: str) -> PrintProfile:
     """A proof: a wider sheet, ``banner`` at the foot of every page and atop every web page, marks."""
-    from .wrapcover import length_mm
+    from .measures import length_mm
 
     width_mm = length_mm(config.print.trim_width) + PROOF_MARGIN_IN * 25.4
     text = banner.replace("\\", "\\\\").replace('"', '\\"')

@@ -19,10 +19,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..config import Paths
+from ..source.config import Paths
 from ..memo import digest, presentation_digest, template_reads
-from ..model import Book
-from ..render import config_context, context, environment
+from ..book.model import Book
+from .render import config_context, context, environment
 
 # The session's memo of rendered apparatus sections, remembered between builds of the live preview.
 RENDERED = "apparatus"

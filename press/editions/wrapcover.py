@@ -21,24 +21,16 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..config import Paths, load_yaml
+from ..source.config import Paths, load_yaml
 from ..errors import ContentError, Problem
-from ..render import config_context, environment
-from ..schema import BookConfig, ean13_check_digit, isbn_digits
+from .render import config_context, environment
+from ..source.schema import BookConfig, ean13_check_digit, isbn_digits
 from . import Edition, EditionResult
+from .measures import SLUG_FACTOR, length_mm
 
 STYLESHEETS = ("fonts.css", "cover.css", "cover-wrap.css")
-MM_PER = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "Q": 0.25}
 MIN_SPINE_TEXT_MM = 6.0  # thinner spines carry no text: a fold that drifts 1 mm would cut it
 SPINE_MARGIN_MM = 11.5  # the spine's text keeps clear of the head and the foot
-
-
-def length_mm(css: str) -> float:
-    """An absolute CSS length from book.yaml (``6in``, ``3mm``) in millimetres."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(mm|cm|in|pt|pc|Q)", css.strip())
-    if match is None:
-        raise ValueError(f"not an absolute CSS length: {css!r}")
-    return float(match[1]) * MM_PER[match[2]]
 
 
 def spine_width(page_count: int, pages_per_inch: int) -> float:
@@ -143,7 +135,7 @@ def barcode_svg(digits: str) -> Markup:
 def blurb_html(config: BookConfig, strings) -> Markup:
     """The back cover's copy: book.yaml's ``cover.blurb``, one <p> per paragraph; empty without one.
 
-    Each paragraph is a phrase of the book, read with the body's reader (press.phrases)."""
+    Each paragraph is a phrase of the book, read with the body's reader (press.book.phrases)."""
     return Markup("").join(Markup("<p>{}</p>\n").format(strings.phrases.html(p)) for p in config.cover.paragraphs())
 
 
@@ -158,7 +150,7 @@ def spine_font_pt(spine_mm: float) -> float:
 
 def spine_authors(config: BookConfig, strings: dict) -> Markup:
     """Surnames on the spine, as libraries shelve the book ("Novak and Namihas")."""
-    from ..render import join_names
+    from .render import join_names
 
     names = [a.sort_name.split(",")[0].strip() if a.sort_name else a.name for a in config.authors]
     return join_names(names, strings.get("and", "and"))
@@ -182,10 +174,6 @@ def wrap_html(paths: Paths, config: BookConfig, strings: dict, page_count: int,
         spine_font_pt=font_pt if font_pt is not None else spine_font_pt(size.spine))
 
 
-# WeasyPrint draws crop marks across the outer half of the CSS bleed: a CSS
-# bleed three times the printer's puts them 1.5 bleeds from the trim, clear
-# of the printed bleed.
-SLUG_FACTOR = 3
 PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS px
 SMALLEST_SPINE_PT = 6.0
 
@@ -259,7 +247,7 @@ def fix_pdfx(pdf, bleed_mm: float, seed: str) -> None:
     writes a random ``xmpMM:DocumentID`` (uuid4, weasyprint/pdf/metadata.py):
     ours is derived from ``seed`` (a hash of the document's HTML), so the
     same book gives the same bytes. RGB colours are written in the output
-    intent's inks (press/inks.py). WeasyPrint names the output condition
+    intent's inks (press/editions/inks.py). WeasyPrint names the output condition
     after the profile's description; a condition not in the ICC's registry of
     characterizations is "Custom", described by the embedded profile (PDF/X,
     ISO 15930-7): ours is one, and we cannot tell whether a printer's is.
@@ -269,7 +257,7 @@ def fix_pdfx(pdf, bleed_mm: float, seed: str) -> None:
 
     import pydyf
 
-    from ..inks import to_output_intent
+    from .inks import to_output_intent
 
     to_output_intent(pdf)
     for intent in pdf.catalog.get("OutputIntents", ()):

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from lxml import etree, html
 
-from press.verify import manuscript_sentences
+from press.gates.manuscript import manuscript_sentences
 
 from ..artefacts import XHTML, epub_files, html_pages, pdf_page_texts
 from ..conftest import REPO

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from press import transform
-from press.collect import collect
-from press.config import Paths, load_config
-from press.convert import Pandoc, to_html
+from press.book import transform
+from press.book.collect import collect
+from press.source.config import Paths, load_config
+from press.book.convert import Pandoc, to_html
 from press.session import Session
-from press.sources import read_chapters
-from press.verify import check, manuscript_sentences
+from press.source.chapters import read_chapters
+from press.gates.manuscript import check, manuscript_sentences
 
 from ..artefacts import epub_text, html_text, pdf_page_texts
 from ..conftest import REPO

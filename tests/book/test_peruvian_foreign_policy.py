@@ -18,9 +18,9 @@ import pypdf
 import pytest
 from lxml import etree
 
-from press.checkers import Editions
-from press.config import Paths
-from press.proofreport import CATEGORIES, proof_report, write_report
+from press.gates import Editions
+from press.source.config import Paths
+from press.gates.proofreading import CATEGORIES, proof_report, write_report
 
 from ..artefacts import XHTML, epub_files, epub_opf, html_pages, pdf_full_page_texts, pdf_margin_texts, pdf_page_texts
 from ..conftest import REPO
@@ -349,7 +349,7 @@ def test_real_book_markers_start_their_pdf_pages(real_book, slug):
 def real_check(real_book):
     """The fidelity check, which only this book has a manuscript for (the
     other checkers run on tests/books/franklin, and all of them in make check)."""
-    from press.check import check
+    from press.commands.check import check
     from press.progress import Progress
 
     results, _ = check(REPO, real_book, ["fidelity"], Progress(quiet=True))
@@ -371,7 +371,7 @@ def test_the_real_books_summaries(real_check):
 
 @pytest.mark.slow
 def test_fidelity_finds_a_dropped_sentence_in_the_real_book(real_book, tmp_path):
-    from press.checkers.text import fidelity
+    from press.gates.text import fidelity
 
     out = tmp_path / "dist"
     shutil.copytree(real_book, out)
@@ -387,7 +387,7 @@ def test_fidelity_finds_a_dropped_sentence_in_the_real_book(real_book, tmp_path)
 
 
 def real_book_slug() -> str:
-    from press.config import Paths, load_config
+    from press.source.config import Paths, load_config
 
     return load_config(Paths(REPO)).slug
 

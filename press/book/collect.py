@@ -1,0 +1,444 @@
+"""Convert and collect: the whole book is parsed and checked before anything is written.
+
+Every chapter body is parsed once by pandoc (cached by content hash); the
+shared transforms run on the AST; then anchors, links and images are
+gathered into one registry and checked, with ``path:line`` for each problem.
+Each unit's work is remembered in the session's memos (press.session), so
+that the live preview redoes only the units an edit changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from . import phrases as book_text
+from . import transform
+from .ast import clone, iter_nodes, stringify
+from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
+from .index_marks import Marker, load_vocabulary, unknown_headings
+from ..source.config import Paths, load_model, load_yaml
+from .convert import Pandoc, parse_logged, to_html_logged
+from ..errors import Collector, ContentError, Problem, did_you_mean
+from ..memo import digest
+from .model import Book, Heading, Locator, Unit
+from ..source.schema import BookConfig, Emendations
+from ..session import Session
+from ..source.chapters import Chapter, Reading, Unread
+
+def load_strings(paths: Paths, language: str) -> dict:
+    """Interface words ("Contents", "Index") in the book's language."""
+    base = language.split("-")[0]
+    for name in (language, base, "en"):
+        path = paths.template(f"locale/{name}.yaml")
+        if path.is_file():
+            return load_yaml(path, paths.show(path)).data or {}
+    return {}
+
+
+def load_emendations(paths: Paths) -> tuple[list[dict[str, str]], str | None]:
+    """The emendations, and the book's own introduction to them (None: the locale's)."""
+    path = paths.content / "emendations.yaml"
+    if not path.is_file():
+        return [], None
+    model, located, shown = load_model(paths, path, Emendations)
+    collector = Collector()
+    for index, item in enumerate(model.emendations):
+        target = paths.content / item.file
+        line = located.line_of(("emendations", index, "corrected"))
+        if not target.resolve().is_relative_to(paths.content.resolve()) or not target.is_file():
+            collector.add(shown, line, f"'{item.file}' is not a file in content/")
+        elif item.corrected not in target.read_text("utf-8"):
+            collector.add(shown, line, f"the corrected text is not in {item.file}")
+    collector.raise_if_any()
+    return [e.model_dump() for e in model.emendations], model.intro
+
+
+# The session's memos of each unit's work, remembered between builds of the live preview (press.memo).
+UNIT_WORK = "unit work"
+UNIT_OUTPUT = "unit output"
+
+
+@dataclass(frozen=True)
+class UnitWork:
+    """The common transforms of one unit: a function of that unit alone (and of
+    the book-wide inputs in its key: the lacuna note, the index vocabulary, the
+    bibliography's keys), so an unchanged unit's work is reused after an edit
+    elsewhere. Nothing here is changed after it is made (see press.memo)."""
+
+    key: str
+    ast: dict  # after the common transforms; pandoc-syntax citations not yet rendered
+    scan: transform.Scan
+    problems: list[Problem]  # raw HTML that must not reach an edition
+    marks: list  # index_marks.Mark, in reading order
+    citations: Citations | None
+    cites: list  # the pandoc-syntax citations (Cite nodes in ast), for citeproc
+    messages: list[str]  # pandoc's warnings when it parsed the body
+
+
+@dataclass(frozen=True)
+class UnitOutput:
+    """A unit's final AST and HTML: its work, its citations' rendered text and its images' paths."""
+
+    ast: dict
+    html: str
+    headings: list[Heading]
+    sections: list[tuple[str, str | None]]  # (id, the section number it is in; None: before any)
+    messages: list[str]  # pandoc's warnings when it wrote the HTML
+
+
+def typeset_words(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc,
+                  vocabulary=None, emendations=(), emendation_intro: str | None = None):
+    """Every phrase of the book and every interface word, typeset in one go
+    (press.book.phrases): the ``t`` of every template, and the problems found."""
+    phrases = book_text.book_phrases(config, chapters, vocabulary, emendations, paths.show(paths.book_yaml),
+                                     emendation_intro)
+    return book_text.render(pandoc, phrases, load_strings(paths, config.language))
+
+
+def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc,
+            session: Session, earlier: Reading | None = None) -> Book:
+    """The book, converted and checked. ``earlier``: the read stage's problems and
+    the files it could not read (sources.read_book), reported with this stage's.
+
+    A problem stops the build at the end of the stage, not where it is found,
+    so that one run lists front matter, links, citations, index keys and
+    images together. What a problem leaves unknown (the index vocabulary, the
+    references) is not checked against until it is mended.
+    """
+    problems = Collector()
+    unread = earlier.unread if earlier is not None else []
+    if earlier is not None:
+        problems.extend(earlier.problems)
+    vocabulary = _attempt(problems, load_vocabulary, paths)
+    emendations, emendation_intro = _attempt(problems, load_emendations, paths) or ([], None)
+    strings, trouble = typeset_words(paths, config, chapters, pandoc, vocabulary, emendations, emendation_intro)
+    problems.extend(trouble)
+    note = strings.get("lacuna_note", "The source text is lost here.")
+    marker = Marker(vocabulary) if vocabulary else None
+    library = _attempt(problems, load_library, paths, config.bibliography) if config.bibliography else None
+    citer = Citer(library) if library else None
+    works = _unit_works(chapters, pandoc, note, marker, citer, session)
+    units = []
+    for chapter, work in zip(chapters, works):
+        units.append(_unit(chapter, work, strings.phrases))
+        problems.extend(work.problems)
+    if citer is not None:
+        for work in works:
+            citer.add(work.citations)
+        problems.extend(citer.problems)
+    book = Book(config, units, strings, emendations, emendation_intro=emendation_intro)
+    book.library, book.citer = library, citer
+    book.vocabulary = vocabulary
+    book.index_marks = [mark for work in works for mark in work.marks]
+    if vocabulary is not None:
+        shown = {u.slug: u.chapter.shown for u in units}
+        problems.extend(unknown_headings(vocabulary, book.index_marks, shown))
+    by_path = {u.chapter.path.resolve(): u for u in units}
+    for item in book.emendations:
+        unit = by_path.get((paths.content / item["file"]).resolve())
+        item["file_title"] = unit.title if unit else item["file"]
+    book.warnings.extend(_title_forms(book, paths.show(paths.book_yaml)))
+    _structure(book)
+    _register_anchors(book, problems)
+    unknown = config.bibliography is not None and library is None  # its entries' ids (ref-KEY) are unknown
+    moves = _check_links_and_images(book, paths, problems, unread, unknown)
+    problems.raise_if_any()
+    renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
+    outputs = _unit_outputs(works, renderings, moves, pandoc, session)
+    for unit, output in zip(units, outputs):
+        unit.ast, unit.html, unit.headings = output.ast, output.html, output.headings
+    _label_anchors(book)
+    book.mark_labels = _mark_labels(book, [output.sections for output in outputs])
+    return book
+
+
+def _attempt(problems: Collector, load, *args):
+    """``load(*args)``, or None with its problems kept: a file of the book that
+    cannot be read is reported with the rest, and what it holds goes unchecked."""
+    try:
+        return load(*args)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
+    meta = chapter.meta
+    title = phrases.get(meta.title)
+    short = phrases.get(meta.short_title) if meta.short_title else title
+    return Unit(chapter, work.ast, title=title.html, title_text=title.text, short_title=short.html,
+                short_title_text=short.text, byline=phrases.html(meta.byline), scan=work.scan)
+
+
+def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
+                citer: Citer | None, session: Session) -> list[UnitWork]:
+    """Each unit's work, remembered or done (the bodies not remembered are parsed in one pandoc call)."""
+    shared = digest(note, marker.fingerprint() if marker else None,
+                    [citer.library.shown, sorted(citer.library.groups)] if citer else None)
+    keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
+    memo = session.memo(UNIT_WORK)
+    works: list[UnitWork | None] = memo.recall(keys)
+    for chapter, work in zip(chapters, works):
+        if work is not None:
+            pandoc.note(work.messages, chapter.shown)  # as a cached parse would
+    missing = [i for i, work in enumerate(works) if work is None]
+    parsed = parse_logged(pandoc, [(chapters[i].shown, chapters[i].body) for i in missing])
+    for index, (ast, messages) in zip(missing, parsed):
+        works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer)
+        memo.put(keys[index], works[index])
+    memo.retain(keys)
+    return works  # type: ignore[return-value]
+
+
+def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacuna_note: str,
+               marker: Marker | None, citer: Citer | None) -> UnitWork:
+    """The common transforms of one unit's freshly parsed AST."""
+    blocks = ast["blocks"]
+    problems = [
+        Problem(chapter.shown, chapter.line_of(fragment.strip().split("\n")[0]),
+                "raw HTML or attributes that run scripts, embed frames or forms, or load files are not allowed "
+                "in a chapter (use Markdown images)")
+        for fragment in transform.unsafe_html(blocks)
+    ]
+    blocks = transform.heading_ids(blocks, chapter.slug)
+    blocks = transform.number_sections(blocks)
+    blocks = transform.lacunae(blocks, lacuna_note)
+    citations = None
+    if citer is not None:
+        blocks, citations = citer.cite_unit(blocks, chapter.slug, chapter.shown, chapter.line_of)
+    marks: list = []
+    if marker is not None:
+        # Before typography: forms are matched on the text as typed.
+        blocks, marks = marker.mark_unit(blocks, chapter.slug, chapter.line_of)
+    blocks = transform.typography(blocks)
+    ast["blocks"] = blocks
+    cites = citations.pandoc if citations is not None else []
+    return UnitWork(key, ast, transform.scan(blocks), problems, marks, citations, cites, messages)
+
+
+def _render_citations(pandoc: Pandoc, library, works: list[UnitWork]) -> list[list]:
+    """The rendered text of each unit's pandoc-syntax citations (one citeproc call for the book)."""
+    cites = [work.cites for work in works]
+    flat = [cite for unit_cites in cites for cite in unit_cites]
+    rendered = render_pandoc_cites(pandoc, library, flat, works[0].ast.get("pandoc-api-version"))
+    out, start = [], 0
+    for unit_cites in cites:
+        out.append(rendered[start:start + len(unit_cites)])
+        start += len(unit_cites)
+    return out
+
+
+def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dict[str, str]],
+                  pandoc: Pandoc, session: Session) -> list[UnitOutput]:
+    """Each unit's final AST and HTML, remembered or made (the HTML in one pandoc call)."""
+    keys = [digest(work.key, rendered, sorted(moved.items()))
+            for work, rendered, moved in zip(works, renderings, moves)]
+    memo = session.memo(UNIT_OUTPUT)
+    outputs: list[UnitOutput | None] = memo.recall(keys)
+    for output in outputs:
+        if output is not None:
+            pandoc.note(output.messages, None)  # as a cached conversion would
+    missing = [i for i, output in enumerate(outputs) if output is None]
+    asts = [_final_ast(works[i].ast, renderings[i], moves[i]) for i in missing]
+    htmls = to_html_logged(pandoc, [_print_ast(ast) for ast in asts])
+    for index, ast, (body, messages) in zip(missing, asts, htmls):
+        body = number_paragraphs(body)
+        outputs[index] = UnitOutput(ast, body, _headings(body), _sections(ast["blocks"]), messages)
+        memo.put(keys[index], outputs[index])
+    memo.retain(keys)
+    return outputs  # type: ignore[return-value]
+
+
+def _final_ast(ast: dict, rendered: list, moved: dict[str, str]) -> dict:
+    """A unit's AST with its citations' text and its images' paths from the book's root.
+
+    The unit's work is not changed: a unit with either gets a copy.
+    """
+    if not rendered and not moved:
+        return ast
+    ast = clone(ast)
+    for cite, inlines in zip(pandoc_cites(ast["blocks"]), rendered, strict=True):
+        cite["c"][1] = inlines
+    for node in iter_nodes(ast["blocks"]) if moved else ():
+        if node["t"] == "Image" and node["c"][2][0] in moved:
+            node["c"][2][0] = moved[node["c"][2][0]]
+    return ast
+
+
+def _title_forms(book: Book, config_shown: str) -> list[Problem]:
+    """A unit titled with the book's title (or its start, as a short title) writes it as
+    book.yaml does: one title, capitalised one way in every edition (small capitals
+    or capitals are the stylesheets' to set, over the same text)."""
+    title = book.strings.phrases.text(book.config.title)
+    found = []
+    for unit in book.units:
+        meta = unit.chapter.meta
+        short = unit.short_title_text if meta.short_title else ""
+        for key, text, same in (("title", unit.title_text, title), ("short_title", short, title[:len(short)])):
+            if text and text != same and text.casefold() == same.casefold():
+                found.append(Problem(unit.chapter.shown, unit.chapter.located.line_of((key,)),
+                                     f"the {key.replace('_', ' ')} is the book's title capitalised another way; "
+                                     f"write it as {config_shown} does: '{same}'"))
+    return found
+
+
+def _structure(book: Book) -> None:
+    by_slug = {u.slug: u for u in book.units}
+    for unit in book.units:
+        if unit.chapter.meta.part:
+            unit.parent = by_slug[unit.chapter.meta.part]
+            unit.parent.children.append(unit)
+    for index, unit in enumerate(book.units):
+        unit.page_name = f"{index + 1:02d}-{unit.slug}.html"
+
+
+def _register_anchors(book: Book, problems: Collector) -> None:
+    """One registry of every id in the book; duplicates are errors."""
+    seen: dict[str, Unit] = {}
+    for unit in book.units:
+        ids = [unit.id, *unit.scan.ids]
+        for ident in ids:
+            if ident in seen:
+                other = seen[ident].chapter.shown
+                problems.add(
+                    unit.chapter.shown,
+                    unit.chapter.line_of("#" + ident) if ident != unit.id else 1,
+                    f"duplicate id '{ident}' (also used in {other}); ids must be unique in the book",
+                )
+                continue
+            seen[ident] = unit
+            book.anchors[ident] = Locator(ident, unit.slug, unit.title_text)
+
+
+def _check_links_and_images(book: Book, paths: Paths, problems: Collector, unread: list[Unread] = (),
+                            unknown_entries: bool = False) -> list[dict[str, str]]:
+    """Check links and images; return each unit's images' paths from the book's root (src -> path).
+
+    A link is not called broken when its id may be declared in a chapter that
+    could not be read (``unread``), or is a bibliography entry's while the
+    references could not be read (``unknown_entries``): that is for the next run.
+    """
+    # The bibliography's entries (ref-KEY) are anchors too, made by the apparatus.
+    entries = {f"ref-{key}" for key in book.library.groups} if book.library else set()
+    moves = []
+    for unit in book.units:
+        chapter = unit.chapter
+        for target in unit.scan.links:
+            if target.startswith("#") and target[1:] not in book.anchors and target[1:] not in entries:
+                ident = target[1:]
+                if any(u.may_declare(ident) for u in unread) or (unknown_entries and ident.startswith("ref-")):
+                    continue
+                hint = did_you_mean(target, ("#" + i for i in (*book.anchors, *entries)))
+                problems.add(
+                    chapter.shown, chapter.line_of(target), f"link to '{target}': no such id in the book{hint}"
+                )
+            elif re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) is None and not target.startswith("#"):
+                problems.add(
+                    chapter.shown,
+                    chapter.line_of(target),
+                    f"link to '{target}': link to an id ('#id') or a full URL",
+                )
+        moved: dict[str, str] = {}
+        for image in unit.scan.images:
+            src = image["src"]
+            line = chapter.line_of(src)
+            resolved = (chapter.path.parent / src).resolve()
+            if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+                problems.add(chapter.shown, line, f"image '{src}': only files inside content/ can be used")
+            elif not resolved.is_relative_to(paths.content.resolve()):
+                problems.add(chapter.shown, line, f"image '{src}' is outside content/")
+            elif not resolved.is_file():
+                problems.add(chapter.shown, line, f"image '{src}' does not exist")
+            else:
+                # Written relative to the chapter file, as in any Markdown
+                # editor; every edition then finds it from the book's root.
+                shared = "content/" + resolved.relative_to(paths.content.resolve()).as_posix()
+                moved[src] = shared
+                book.images[shared] = resolved
+            if not image["alt"]:
+                problems.add(chapter.shown, line, f"image '{src}' has no text alternative: add [alt text]")
+        moves.append(moved)
+    return moves
+
+
+def number_paragraphs(body: str) -> str:
+    """``<p data-p="N">``: the paragraphs of a unit, counted in reading order.
+
+    The same count names a paragraph in every edition: a proof's paragraph
+    numbers and change bars, and the print page breaks carried into the
+    EPUB and the web edition (press.editions.pagemarks). Pandoc writes a paragraph
+    as a bare ``<p>``; notes are inline spans here, so they hold none.
+    """
+    count = iter(range(1, body.count("<p>") + 1))
+    return re.sub(r"<p>", lambda m: f'<p data-p="{next(count)}">', body)
+
+
+def _print_ast(ast: dict) -> dict:
+    """The AST the HTML is made from: notes as inline spans (see transform.notes_inline),
+    each paragraph's last word marked for print (transform.last_words)."""
+    return {**ast, "blocks": transform.notes_inline(transform.last_words(ast["blocks"])), "meta": {}}
+
+
+def _headings(body: str) -> list[Heading]:
+    if not body.strip():
+        return []
+    out = []
+    for element in lxml_html.fragments_fromstring(body):
+        if not isinstance(element, lxml_html.HtmlElement) or element.tag not in ("h2", "h3"):
+            continue
+        number = None
+        for span in element.find_class("secnum"):
+            number = span.text_content()
+            span.drop_tree()
+        inner = (element.text or "").lstrip() + "".join(
+            lxml_html.tostring(child, encoding="unicode") for child in element
+        )
+        out.append(
+            Heading(element.get("id", ""), int(element.tag[1]), number, Markup(inner.strip()),
+                    element.text_content().strip())
+        )
+    return out
+
+
+def _label_anchors(book: Book) -> None:
+    """Readable labels for on-screen locators: the section number, else the unit title."""
+    for unit in book.units:
+        for heading in unit.headings:
+            label = heading.number or heading.text
+            if heading.id in book.anchors:
+                book.anchors[heading.id] = Locator(heading.id, unit.slug, label)
+
+
+def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> dict[str, str]:
+    """A readable label for every marked spot and anchor: its section (I.2.1) or its unit."""
+    kind_labels = book.strings.get("locator_labels", {})
+    labels: dict[str, str] = {}
+    for unit, unit_sections in zip(book.units, sections):
+        base = unit.number or kind_labels.get(unit.kind, unit.title_text)
+        prefix = f"{unit.parent.number}." if unit.parent is not None else ""
+        for ident, number in unit_sections:
+            labels[ident] = prefix + (base if number is None else number)
+    return labels
+
+
+def _sections(blocks: list) -> list[tuple[str, str | None]]:
+    """Every heading and every span or div with an id, with the number of the
+    section it is in (None before the first numbered heading): the unit's
+    part of the labels, which the book completes with the unit's own number."""
+    out: list[tuple[str, str | None]] = []
+    current = None
+    for block in blocks:
+        if block["t"] == "Header":
+            numbers = [n for n in iter_nodes(block["c"][2]) if n["t"] == "Span" and "secnum" in n["c"][0][1]]
+            if numbers:
+                current = stringify(numbers[0]["c"][1])
+            out.append((block["c"][1][0], current))
+            continue
+        for node in iter_nodes(block):
+            if node["t"] in ("Span", "Div") and node["c"][0][0]:
+                out.append((node["c"][0][0], current))
+    return out

@@ -1,0 +1,369 @@
+"""``build.py watch``: a live preview of the web edition.
+
+The web edition is built into a folder of its own (``<root>/.cache/watch``,
+not ``dist/``, unless ``--out`` names another), served on 127.0.0.1 by the standard library's
+``ThreadingHTTPServer``, and rebuilt whenever a file under ``content/``,
+``templates/`` or ``styles/`` changes (watchfiles). Only the web edition is
+rebuilt, and the pipeline converts only the chapters that changed (pandoc
+results are cached by content hash) and remembers, in this process, the
+work and the pages that an edit did not change (press.memo), so an edit
+shows in well under a second.
+
+Every HTML page the server sends carries a small script that listens on
+``/__watch/events`` (Server-Sent Events) and reloads the page when a build
+finishes. A broken edit (a YAML error, an unknown citation: any BookError)
+keeps the last good pages and lays the problems, ``path:line: message``,
+over every page, and prints them on the terminal; the next good build
+removes the overlay. A good build's warnings are printed and shown in a
+banner at the foot of every page. ``/__watch/status`` tells the same as JSON.
+
+The port is taken before the first build: a busy one is a ToolError that
+says so, not a traceback after a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import html
+import json
+import sys
+import threading
+import time
+import traceback
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from ..errors import BookError, Problem, ToolError
+from ..progress import Progress
+
+WATCHED = ("content", "templates", "styles")
+PREFIX = "/__watch/"
+KEEPALIVE = 15.0  # seconds between SSE comments, so that proxies keep the stream open
+
+# The page's build number is written in, so that a page opened before a
+# build reloads on the next event and a page opened after it does not.
+SCRIPT = """<script>/* build.py watch: reload when a build finishes */
+(function () {
+  var built = %d;
+  if (!window.EventSource) return;
+  var events = new EventSource("/__watch/events");
+  events.addEventListener("build", function (e) {
+    if (Number(e.data) !== built) location.reload();
+  });
+})();
+</script>"""
+
+OVERLAY_STYLE = (
+    "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(30,0,0,.92);color:#fff;"
+    "font:15px/1.5 ui-monospace,monospace;padding:2rem"
+)
+# At the foot of the page, over it but not hiding it: the page is good, and a
+# writer reads it while deciding whether a warning matters.
+WARNINGS_STYLE = (
+    "position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:35vh;overflow:auto;"
+    "background:#fff4c2;color:#222;border-top:3px solid #c90;font:14px/1.45 ui-monospace,monospace;"
+    "padding:.6rem 1.2rem"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str = "watch") -> None:
+    parser.add_argument("--port", type=int, default=8000,
+                        help="port to serve on (default: 8000; 0 picks a free one)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default: 127.0.0.1, this machine only)")
+    # The preview builds into a folder of its own unless --out names one (press.cli).
+    parser.set_defaults(default_out=Path(".cache") / "watch")
+    for action in parser._actions:
+        if action.dest == "out":
+            action.help = ("the folder the preview builds into and serves from its html/ "
+                           "(default: .cache/watch/ in the book's folder)")
+
+
+def run(args: argparse.Namespace, progress: Progress) -> int:
+    root, out = args.root.resolve(), args.out.resolve()
+    watched = [root / name for name in WATCHED if out.is_relative_to(root / name)]
+    if watched:
+        # Every build would change a watched file and start the next build.
+        print(f"watch: error: --out {args.out} is inside {watched[0].name}/, which the preview watches; "
+              "choose a folder outside content/, templates/ and styles/", file=sys.stderr)
+        return 2
+    preview = Preview(root, host=args.host, port=args.port, out=out, progress=progress)
+    preview.start()
+    print(f"serving the web edition on {preview.url}  (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    print("preview stopped", file=sys.stderr)
+    return 0
+
+
+class Preview:
+    """Build, serve, watch, rebuild. ``start()`` returns once the first build
+    is done (or failed) and the server listens; ``stop()`` ends both threads."""
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, out: Path | None = None,
+                 progress: Progress | None = None, debounce_ms: int = 300):
+        from ..session import Session
+
+        # The preview's builds share one session, which remembers the work that
+        # an edit did not change (press.memo): that is what makes a rebuild take
+        # a fraction of a build.
+        self.session = Session.for_book(root, remember=True)
+        self.root = root
+        self.out = out or root / ".cache" / "watch"
+        self.site = self.out / "html"
+        self.host = host
+        self.requested_port = port
+        self.progress = progress or Progress(quiet=True)
+        self.debounce_ms = debounce_ms
+        self.generation = 0  # finished builds, good or bad
+        self.problems: list[Problem] = []  # of the last build; empty when it succeeded
+        self.warnings: list[Problem] = []  # of the last build, when it succeeded
+        self.changed = threading.Condition()
+        self._stop = threading.Event()
+        self._watching = threading.Event()  # set once the watcher sees the folders
+        self._building = threading.Lock()  # one build at a time (start() and the watcher)
+        self._server: ThreadingHTTPServer | None = None
+        self._warm = False  # a build of this process has filled the memos
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "start() first"
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    # --- building ---------------------------------------------------------------
+
+    def rebuild(self) -> bool:
+        """Build the web edition; True when it succeeded. Never raises a BookError."""
+        with self._building:
+            return self._rebuild()
+
+    def _rebuild(self) -> bool:
+        from ..pipeline import Request, book_targets, report, run
+
+        problems: list[Problem] = []
+        warnings: list[Problem] = []
+        try:
+            # Until a build of this process has done the work, an output left
+            # up to date by an earlier run is built anyway: that fills the
+            # memos, or the first edit would cost a whole build.
+            result = run(Request(self.root, book_targets(["html"]), self.out, force=not self._warm,
+                                 session=self.session), self.progress)
+            self._warm = True
+        except BookError as exc:
+            problems = list(exc.problems)
+        except Exception:  # a bug in the pipeline: say so, keep serving
+            traceback.print_exc()
+            problems = [Problem("build", None, "internal error (a bug in the pipeline); see the terminal")]
+        else:
+            warnings = list(result.warnings)
+            report(result)
+            if result.up_to_date and not self.problems and self.generation:
+                return True  # nothing changed: no reload
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if problems:
+            print(f"build failed ({len(problems)} problem(s)); fix and save to rebuild", file=sys.stderr)
+        elif self.problems:
+            print("build recovered", file=sys.stderr)
+        with self.changed:
+            self.problems, self.warnings = problems, warnings
+            self.generation += 1
+            self.changed.notify_all()
+        return not problems
+
+    def _watch(self) -> None:
+        from watchfiles import watch
+
+        folders = [self.root / name for name in WATCHED if (self.root / name).is_dir()]
+        # yield_on_timeout: an empty set comes back every rust_timeout without
+        # changes; the first one says the watch is in place, so that no edit
+        # made after start() returns can be missed.
+        for changes in watch(*folders, stop_event=self._stop, debounce=self.debounce_ms, rust_timeout=200,
+                             yield_on_timeout=True, raise_interrupt=False):
+            self._watching.set()
+            if self._stop.is_set():
+                break
+            if not changes:
+                continue
+            names = sorted({str(Path(path).relative_to(self.root)) for _, path in changes})
+            self.progress.note(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
+            self.rebuild()
+
+    # --- serving ----------------------------------------------------------------
+
+    def start(self) -> "Preview":
+        # The port first: a busy one is said before a build is spent. The
+        # socket listens from here; requests wait until the first build is done.
+        self._server = self._listen()
+        try:
+            # Then the watch: an edit saved during the first build is not lost.
+            watcher = threading.Thread(target=self._watch, name="watch-files", daemon=True)
+            watcher.start()
+            self._watching.wait(timeout=10)
+            self.rebuild()
+        except BaseException:  # Ctrl-C during the first build: let the port go
+            self._stop.set()
+            self._server.server_close()
+            self._server = None
+            raise
+        server = threading.Thread(target=self._server.serve_forever, name="watch-server", daemon=True)
+        server.start()
+        self._threads = [server, watcher]
+        return self
+
+    def _listen(self) -> ThreadingHTTPServer:
+        """The server, bound and listening; a ToolError when the address cannot be had."""
+        handler = partial(_Handler, preview=self)
+        port = self.requested_port
+        try:
+            server = ThreadingHTTPServer((self.host, port), handler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message = f"port {port} is in use; choose another with --port or stop the other server"
+            elif exc.errno == errno.EACCES:
+                message = f"port {port} needs privileges to listen on; choose one above 1023 with --port"
+            else:
+                message = f"cannot listen on {self.host} port {port} ({exc.strerror or exc}); check --host and --port"
+            raise ToolError([Problem("", None, message)]) from None
+        server.daemon_threads = True
+        return server
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self.changed:
+            self.changed.notify_all()  # ends open event streams
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def wait_for(self, generation: int, timeout: float) -> bool:
+        """Wait until ``generation`` builds have finished (for tests and scripts)."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while self.generation < generation:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.changed.wait(left)
+        return True
+
+    def status(self) -> dict:
+        return {"generation": self.generation, "ok": not self.problems,
+                "problems": [str(p) for p in self.problems], "warnings": [str(w) for w in self.warnings]}
+
+    def decorate(self, page: str) -> str:
+        """The reload script, and the overlay of problems when the last build failed
+        (or the banner of warnings when it succeeded with some)."""
+        extra = SCRIPT % self.generation
+        if self.problems:
+            extra = error_overlay(self.problems) + extra
+        elif self.warnings:
+            extra = warnings_banner(self.warnings) + extra
+        at = page.lower().rfind("</body>")
+        return page[:at] + extra + page[at:] if at >= 0 else page + extra
+
+
+def error_overlay(problems: list[Problem]) -> str:
+    items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
+    return (f'<div id="watch-error" role="alert" style="{OVERLAY_STYLE}">'
+            f'<h1 style="font-size:1.3rem;color:#ff9c9c">The book did not build</h1>'
+            f'<ul style="padding-left:1.2rem">{items}</ul>'
+            "<p>Fix the source and save: the page reloads by itself. "
+            "The pages below are those of the last good build.</p></div>")
+
+
+def warnings_banner(warnings: list[Problem]) -> str:
+    items = "".join(f"<li>{html.escape(str(w))}</li>" for w in warnings)
+    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    return (f'<div id="watch-warnings" role="status" style="{WARNINGS_STYLE}">'
+            '<button type="button" onclick="this.parentNode.remove()" aria-label="Hide the warnings" '
+            'style="float:right;font:inherit;cursor:pointer">&times;</button>'
+            f'<strong>The book built with {count}</strong> (errors under --strict):'
+            f'<ul style="margin:.3rem 0;padding-left:1.2rem">{items}</ul></div>')
+
+
+def error_page(problems: list[Problem]) -> str:
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>"
+            f"</head><body>{error_overlay(problems)}</body></html>")
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Files of the preview's site; HTML gets the script (and overlay); the watch endpoints."""
+
+    def __init__(self, *args, preview: Preview, **kwargs):
+        self.preview = preview
+        super().__init__(*args, directory=str(preview.site), **kwargs)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass  # the terminal is for build messages
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path == PREFIX + "events":
+            return self._events()
+        if path == PREFIX + "status":
+            return self._send(json.dumps(self.preview.status()).encode(), "application/json")
+        target = Path(self.translate_path(path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            page = target.read_text("utf-8")
+            return self._send(self.preview.decorate(page).encode("utf-8"), "text/html; charset=utf-8")
+        if not target.exists() and self.preview.problems:
+            # No good build yet (or the page went away): the problems alone.
+            return self._send(self.preview.decorate(error_page(self.preview.problems)).encode("utf-8"),
+                              "text/html; charset=utf-8", HTTPStatus.SERVICE_UNAVAILABLE)
+        return super().do_GET()
+
+    def _send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        """Server-Sent Events: ``event: build`` with the build number after every build
+        (https://html.spec.whatwg.org/multipage/server-sent-events.html)."""
+        preview = self.preview
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        seen = preview.generation
+        try:
+            self.wfile.write(f"retry: 1000\nevent: build\ndata: {seen}\n\n".encode())
+            self.wfile.flush()
+            while not preview._stop.is_set():
+                with preview.changed:
+                    preview.changed.wait_for(lambda: preview.generation != seen or preview._stop.is_set(),
+                                             timeout=KEEPALIVE)
+                    current = preview.generation
+                if current != seen:
+                    seen = current
+                    self.wfile.write(f"event: build\ndata: {seen}\n\n".encode())
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded
+        self.close_connection = True
