@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from press.source import dates
-from press.apparatus.sections.chronology import write_out
+from press.apparatus.chronology import write_out
 from press.errors import EXIT_CONTENT
 
 from .artefacts import (epub_files, html_pages, pdf_destinations, pdf_full_page_texts, pdf_internal_links,

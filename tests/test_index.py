@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from press.errors import EXIT_CONTENT
-from press.apparatus.sections.index import build_index, page_ranges
+from press.apparatus.index import build_index, page_ranges
 from press.book.index_marks import Mark
 
 from .artefacts import (XHTML, epub_files, html_pages, pdf_destinations, pdf_full_page_texts,
