@@ -11,12 +11,12 @@ book in ``content/`` are in ``tests/book/``, with fixtures of their own.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from press.cli import main
+from press.gates import Editions  # a built book: its folder, output folder and file names
 
 REPO = Path(__file__).resolve().parent.parent
 BOOKS = REPO / "tests" / "books"  # the toolchain's own test books, each a folder holding content/
@@ -106,28 +106,7 @@ def copy_book(name: str, target: Path) -> Path:
     return target
 
 
-@dataclass(frozen=True)
-class BuiltBook:
-    """A test book, built: its folder, its output folder and its file names."""
-
-    root: Path
-    out: Path
-    slug: str
-
-    @property
-    def html(self) -> Path:
-        return self.out / "html"
-
-    @property
-    def pdf(self) -> Path:
-        return self.out / f"{self.slug}.pdf"
-
-    @property
-    def epub(self) -> Path:
-        return self.out / f"{self.slug}.epub"
-
-
-def build_test_book(name: str, root: Path, target: str = "all") -> BuiltBook:
+def build_test_book(name: str, root: Path, target: str = "all") -> Editions:
     """Copy ``tests/books/<name>`` to ``root`` and build it with --strict."""
     import yaml
 
@@ -137,15 +116,15 @@ def build_test_book(name: str, root: Path, target: str = "all") -> BuiltBook:
         code = main([target, "--root", str(root), "--out", str(out), "--quiet", "--strict"])
     assert code == 0, f"the test book '{name}' must build with --strict"
     slug = yaml.safe_load((root / "content" / "book.yaml").read_text("utf-8"))["slug"]
-    return BuiltBook(root, out, slug)
+    return Editions(out, slug, root)
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
     """``built_book(name)``: the test book ``tests/books/<name>``, built once a session (all editions)."""
-    built: dict[str, BuiltBook] = {}
+    built: dict[str, Editions] = {}
 
-    def get(name: str) -> BuiltBook:
+    def get(name: str) -> Editions:
         if name not in built:
             built[name] = build_test_book(name, tmp_path_factory.mktemp(name))
         return built[name]
@@ -154,6 +133,6 @@ def built_book(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def whole(built_book) -> BuiltBook:
+def whole(built_book) -> Editions:
     """The whole test book with every apparatus (tests/books/franklin), built once."""
     return built_book(WHOLE)
