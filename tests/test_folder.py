@@ -159,7 +159,7 @@ def test_the_wheel_carries_the_defaults_and_press_runs_from_it(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(target), "SOURCE_DATE_EPOCH": EPOCH}
     where = subprocess.run([sys.executable, "-c", "import press.source.config as c; print(c.__file__, c.ASSETS)"],
                            env=env, cwd=tmp_path, capture_output=True, text=True, check=True).stdout.split()
-    assert where == [str(target / "press" / "config.py"), str(target / "press" / "_assets")]
+    assert where == [str(target / "press" / "source" / "config.py"), str(target / "press" / "_assets")]
     run = [sys.executable, "-m", "press"]
     book = tmp_path / "b"
     for command in (["new", str(book)], ["build", str(book), "--strict"]):

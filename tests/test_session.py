@@ -92,10 +92,10 @@ ALLOWED_STATE = {
 # (or of their arguments alone), the same for every book and every build.
 ALLOWED_CACHED = {
     ("tools.py", "pandoc_path"), ("tools.py", "pandoc_version"), ("tools.py", "check_pango"),
-    ("index.py", "_collator"),  # pyuca's table
-    ("proofreport/spelling.py", "_checker"),  # pyspellchecker's dictionary for a language
-    ("check.py", "_plain"),  # a title's text through pandoc: a pure function of the text
-    ("inks.py", "_convert"), ("inks.py", "_transform"),  # colour conversion by an ICC profile's bytes
+    ("apparatus/index.py", "_collator"),  # pyuca's table
+    ("gates/proofreading/spelling.py", "_checker"),  # pyspellchecker's dictionary for a language
+    ("commands/check.py", "_plain"),  # a title's text through pandoc: a pure function of the text
+    ("editions/inks.py", "_convert"), ("editions/inks.py", "_transform"),  # colour conversion by an ICC profile's bytes
     ("editions/cover.py", "_advances"),  # a font file's advance widths, by its path
     ("editions/cover.py", "_transform"),  # an ICC profile's transform, by its path
 }
