@@ -102,3 +102,32 @@ def pdf_destinations(path: Path) -> dict[str, int]:
 
     reader = pypdf.PdfReader(str(path))
     return {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+
+
+def pdf_outline(reader) -> list[tuple[int, str]]:
+    """The PDF's bookmarks as (depth, title), in order (a pypdf reader)."""
+
+    def titles(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item, depth + 1)
+            else:
+                yield depth, item.title
+
+    return list(titles(reader.outline))
+
+
+def epub_unit_headings(path: Path) -> list[str]:
+    """The first <h1> of each spine document, in reading order (the title page and nav left out)."""
+    files = epub_files(path)
+    opf = epub_opf(path)
+    manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", XHTML)}
+    spine = [manifest[r.get("idref")] for r in opf.iterfind(".//opf:itemref", XHTML)]
+    firsts = []
+    for href in spine:
+        if href.endswith(("title_page.xhtml", "nav.xhtml")):
+            continue
+        h1 = etree.fromstring(files["EPUB/" + href]).find(".//x:h1", XHTML)
+        if h1 is not None:
+            firsts.append("".join(h1.itertext()))
+    return firsts

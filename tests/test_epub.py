@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from .artefacts import XHTML, epub_files, epub_opf
+from .artefacts import XHTML, epub_files, epub_opf, epub_unit_headings
 
 
 @pytest.fixture(scope="module")
@@ -62,18 +62,7 @@ def test_metadata(epub):
 
 
 def test_one_xhtml_file_per_unit_in_reading_order(epub):
-    files = epub_files(epub)
-    opf = epub_opf(epub)
-    manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", XHTML)}
-    spine = [manifest[r.get("idref")] for r in opf.iterfind(".//opf:itemref", XHTML)]
-    firsts = []
-    for href in spine:
-        if href.endswith(("title_page.xhtml", "nav.xhtml")):
-            continue
-        doc = etree.fromstring(files["EPUB/" + href])
-        h1 = doc.find(".//x:h1", XHTML)
-        if h1 is not None:
-            firsts.append("".join(h1.itertext()))
+    firsts = epub_unit_headings(epub)
     expected = ["To My Son", "Part\u00a0I.", "1. Ancestry and Early Youth", "2. Beginning Life as a Printer",
                 "Part\u00a0II.", "3. Arrival in Philadelphia", "4. First Visit to Boston", "The Whistle",
                 "A note on the text", "Bibliography", "Chronology", "Index"]

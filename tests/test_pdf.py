@@ -10,7 +10,7 @@ import re
 import pypdf
 import pytest
 
-from .artefacts import pdf_full_page_texts, pdf_margin_texts, pdf_page_texts
+from .artefacts import pdf_full_page_texts, pdf_margin_texts, pdf_outline, pdf_page_texts
 
 
 @pytest.fixture(scope="module")
@@ -112,14 +112,7 @@ def test_footnote_is_at_the_foot_of_its_page(pdf):
 
 
 def test_outline_has_parts_chapters_and_sections(reader):
-    def titles(items, depth=0):
-        for item in items:
-            if isinstance(item, list):
-                yield from titles(item, depth + 1)
-            else:
-                yield depth, item.title
-
-    outline = list(titles(reader.outline))
+    outline = pdf_outline(reader)
     assert (0, "Part I. Boston") in outline
     assert (1, "2. Beginning Life as a Printer") in outline
     assert (2, "The Spectator") in outline

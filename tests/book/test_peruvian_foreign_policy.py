@@ -22,7 +22,8 @@ from press.gates import Editions
 from press.source.config import Paths
 from press.gates.proofreading import CATEGORIES, proof_report, write_report
 
-from ..artefacts import XHTML, epub_files, epub_opf, html_pages, pdf_full_page_texts, pdf_margin_texts, pdf_page_texts
+from ..artefacts import (XHTML, epub_files, epub_opf, epub_unit_headings, html_pages, pdf_full_page_texts,
+                         pdf_margin_texts, pdf_outline, pdf_page_texts)
 from ..conftest import REPO
 from ..test_pagemarks import assert_markers_start_their_pages, back_files, epub_markers, page_list, web_markers
 
@@ -103,14 +104,7 @@ def test_footnote_is_at_the_foot_of_its_page(pdf):
 
 
 def test_outline_has_parts_chapters_and_sections(reader):
-    def titles(items, depth=0):
-        for item in items:
-            if isinstance(item, list):
-                yield from titles(item, depth + 1)
-            else:
-                yield depth, item.title
-
-    outline = list(titles(reader.outline))
+    outline = pdf_outline(reader)
     assert (0, "Part I. Great guidelines of the Peruvian foreign policy and institutionalization of "
                "Torre Tagle (1821\u20132000)") in outline
     assert (1, "2. Peruvian foreign policy guidelines") in outline
@@ -170,18 +164,7 @@ def test_metadata(epub):
 
 
 def test_one_xhtml_file_per_unit_in_reading_order(epub):
-    files = epub_files(epub)
-    opf = epub_opf(epub)
-    manifest = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", XHTML)}
-    spine = [manifest[r.get("idref")] for r in opf.iterfind(".//opf:itemref", XHTML)]
-    firsts = []
-    for href in spine:
-        if href.endswith(("title_page.xhtml", "nav.xhtml")):
-            continue
-        doc = etree.fromstring(files["EPUB/" + href])
-        h1 = doc.find(".//x:h1", XHTML)
-        if h1 is not None:
-            firsts.append("".join(h1.itertext()))
+    firsts = epub_unit_headings(epub)
     expected = ["200 Years of Peruvian Foreign Policy", "Part\u00a0I.", "1. Institutionalization",
                 "2. Peruvian foreign policy guidelines", "3. Other positions", "Part\u00a0II.",
                 "1. Consolidating", "2. Old and new guidelines", "Conclusion", "Authors", "A note on the text",
