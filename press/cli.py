@@ -19,7 +19,8 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_TOOL, BookError
-from .pipeline import EDITIONS, Request, book_targets, report, run
+from .editions import EDITIONS, book_targets
+from .pipeline import Request, report, run
 from .progress import Progress
 
 TARGETS = {"build": list(EDITIONS), "all": list(EDITIONS), **{name: [name] for name in EDITIONS}}

@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 from . import stamp
 from .source.config import Paths, load_config
-from .editions import EDITIONS, REGISTRY, Registry, book_targets  # noqa: F401 - EDITIONS: for the commands
+from .editions import REGISTRY, Registry, book_targets
 from .errors import ContentError, Problem
 from .progress import Progress
 from .session import Session

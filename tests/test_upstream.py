@@ -47,7 +47,7 @@ def test_cached_page_references_follow_added_pages():
 
 
 def test_the_print_edition_writes_with_the_work_around(tmp_path, monkeypatch):
-    from press.editions.pdf import PrintLayout, write_pdf
+    from press.editions.layout import PrintLayout, write_pdf
 
     monkeypatch.setattr(pydyf.PDF, "page_references", upstream.original("page_references"))
     assert not upstream._installed(pydyf)

@@ -40,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace, progress: Progress) -> int:
     root, out = args.root.resolve(), args.out.resolve()
     if not args.no_build:
-        from ..pipeline import EDITIONS, Request, book_targets, run as build
+        from ..editions import EDITIONS, book_targets
+        from ..pipeline import Request, run as build
 
         with progress.stage("build the editions (--strict)"):
             build(Request(root, book_targets(EDITIONS), out, strict=True), Progress(quiet=True))

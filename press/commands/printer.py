@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 
 from ..source.config import Paths
-# The print profiles live with the editions that render them; named here for callers.
-from ..editions.profiles import DEFAULT_PROFILE, output_profile, press_profile  # noqa: F401
 from ..progress import Progress
 
 

@@ -52,7 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace, progress: Progress) -> int:
     from .check import CHECKERS, check, print_results
     from ..gates.repro import epoch_set, source_date_epoch
-    from ..pipeline import EDITIONS, Request, book_targets, run as build
+    from ..editions import EDITIONS, book_targets
+    from ..pipeline import Request, run as build
 
     root, out = args.root.resolve(), args.out.resolve()
     config = load_config(Paths(root))

@@ -152,7 +152,8 @@ class Preview:
             return self._rebuild()
 
     def _rebuild(self) -> bool:
-        from ..pipeline import Request, book_targets, report, run
+        from ..editions import book_targets
+        from ..pipeline import Request, report, run
 
         problems: list[Problem] = []
         warnings: list[Problem] = []

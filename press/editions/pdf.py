@@ -19,9 +19,7 @@ from typing import Any
 from ..parallel import InProcess, Worker, can_fork
 from .render import context, environment
 from . import Edition, EditionResult, Job, Started
-# Re-exported: the checkers and tests read the print layout's names here.
-from .layout import (PLACEHOLDER, STYLESHEETS, PrintLayout, Typesetter, page_slot, paged_dict,  # noqa: F401
-                     stylesheets, write_pdf)
+from .layout import PLACEHOLDER, Typesetter, page_slot, paged_dict
 from .profiles import READING
 
 

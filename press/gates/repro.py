@@ -9,7 +9,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..pipeline import EDITIONS, build
+from ..editions import EDITIONS
+from ..pipeline import build
 from ..stamp import STAMP
 from . import Finding, Result
 

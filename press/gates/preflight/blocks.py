@@ -85,7 +85,7 @@ def book_text_block(root) -> TextBlock:
     from weasyprint.text.fonts import FontConfiguration
 
     from ...source.config import Paths, load_config
-    from ...editions.pdf import STYLESHEETS, stylesheets
+    from ...editions.layout import STYLESHEETS, stylesheets
     from ...safety import ConfinedFetcher
 
     paths = Paths(root)
