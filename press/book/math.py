@@ -35,7 +35,7 @@ from ..memo import KeptTable
 SIZE = 20.0
 RAW_TEX = ("tex", "latex")
 # pandoc's warning when its TeX reader (texmath) cannot read a formula.
-PANDOC_MATH = re.compile(r"^Could not convert TeX math (.*), rendering as TeX$", re.S)
+PANDOC_MATH = re.compile(r"^Could not convert TeX math (.*?), rendering as TeX(?::\n(.*))?$", re.S)
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class FormulaSetter:
                 kept = _typeset(tex, display)
                 self.table.put(key, kept)
         if "error" in kept:
-            raise FormulaError(kept["error"])
+            raise FormulaError(_reason(kept["error"], kept["text"]))
         return Formula(tex, display, kept["svg"], kept["w"], kept["h"], kept["d"])
 
     def save(self) -> None:
@@ -90,9 +90,29 @@ def _typeset(tex: str, display: bool) -> dict:
         width, height = math.getsize()
         depth = -math.getyofst()
     except Exception as exc:  # latex2mathml and ziamath raise many kinds; each is a bad formula
-        reason = str(exc).strip() or re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__).lower()
-        return {"error": reason.removesuffix(" error")}
+        return {"error": type(exc).__name__, "text": str(exc).strip()}
     return {"svg": svg, "w": round(width / SIZE, 4), "h": round(height / SIZE, 4), "d": round(depth / SIZE, 4)}
+
+
+# latex2mathml's exceptions carry no message: what each means, in the writer's words.
+REASONS = {
+    "NoAvailableTokensError": "a command lacks its argument (a brace or a value is missing)",
+    "NumeratorNotFoundError": "a fraction lacks its numerator",
+    "DenominatorNotFoundError": "a fraction lacks its denominator",
+    "AssertionError": "a command lacks one of its arguments",
+    "ExtraLeftOrMissingRightError": "a \\left has no \\right",
+    "MissingEndError": "a \\begin{…} has no \\end{…}",
+    "MissingSuperScriptOrSubscriptError": "a ^ or _ has nothing after it",
+    "DoubleSubscriptsError": "two subscripts in a row (group them in braces)",
+    "DoubleSuperscriptsError": "two superscripts in a row (group them in braces)",
+    "ParseError": "'&' or '\\\\' outside a matrix or an aligned environment",
+}
+
+
+def _reason(name: str, text: str) -> str:
+    if name in REASONS:
+        return REASONS[name]
+    return text or re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower().removesuffix(" error")
 
 
 def _shown(tex: str) -> str:
@@ -100,7 +120,14 @@ def _shown(tex: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _line(chapter, text: str) -> int:
+def _line(chapter, text: str, math: bool = False) -> int:
+    """The line of a formula or raw TeX: as written between its dollars first (``$x$``: not
+    the same TeX inside another formula), else its first line wherever it is."""
+    if math and "\n" not in text.strip():
+        for needle in (f"${text}$", f"$${text}$$", f"$$ {text.strip()} $$"):
+            line = chapter.line_of(needle)
+            if needle in chapter.body:
+                return line
     first = next((line.strip() for line in text.split("\n") if line.strip()), text)
     return chapter.line_of(first)
 
@@ -126,7 +153,7 @@ def problems(blocks: list, chapter, typesetter: FormulaSetter | None) -> list[Pr
 
 
 def _bad_formula(chapter, tex: str, reason: str) -> Problem:
-    return Problem(chapter.shown, _line(chapter, tex),
+    return Problem(chapter.shown, _line(chapter, tex, math=True),
                    f"formula '{_shown(tex)}' cannot be typeset: {reason}; correct its TeX (braces, "
                    "\\begin/\\end, commands of LaTeX math), or escape a dollar sign meant as money as \\$")
 
@@ -137,8 +164,12 @@ def has_math(blocks: list) -> bool:
 
 def pandoc_problems(messages: list[str], chapter) -> list[Problem]:
     """pandoc's warnings about formulas its own TeX reader cannot read (for MathML), at their lines."""
-    return [_bad_formula(chapter, match.group(1), "pandoc cannot read it as TeX math")
-            for match in map(PANDOC_MATH.match, messages) if match]
+    found = []
+    for match in map(PANDOC_MATH.match, messages):
+        if match:
+            why = [line.strip() for line in (match.group(2) or "").split("\n") if line.startswith("unexpected")]
+            found.append(_bad_formula(chapter, match.group(1), why[0] if why else "pandoc cannot read it as TeX"))
+    return found
 
 
 _MATH = re.compile(r"<math\b([^>]*)>(.*?)</math>", re.S)
