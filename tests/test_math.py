@@ -142,3 +142,12 @@ def test_formulas_are_typeset_once_and_kept_between_builds(tiny, monkeypatch):
     assert tiny.build("epub", "--strict") == 0
     assert calls == []
     assert re.search(r"math-svg", " ".join(p.name for p in (tiny.root / ".cache" / "math").iterdir()))
+
+
+def test_a_formula_or_raw_tex_in_a_title_is_refused(tiny, capsys):
+    tiny.chapter("01-one.md", "The $x^2$ law", "Body.", kind="introduction")
+    tiny.write("content/chapters/02-two.md", "---\ntitle: 'A \\LaTeX{} title'\nkind: conclusion\n---\n\nBody.\n")
+    assert tiny.build("html") == 65
+    err = capsys.readouterr().err
+    assert "content/chapters/01-one.md:2: a formula cannot be in a title or a short text" in err
+    assert "content/chapters/02-two.md:2: raw TeX is not shown in any edition; write it as Markdown" in err

@@ -58,9 +58,8 @@ class FormulaSetter:
     """TeX to SVG with ziamath, each result kept in ``<folder>/math-svg.json`` between builds."""
 
     def __init__(self, folder):
-        from importlib.metadata import version
-
-        self.table = KeptTable(folder, "math-svg", f"ziamath {version('ziamath')} size {SIZE}")
+        self.folder = folder
+        self.table: KeptTable | None = None  # read on the first formula: a book without math reads nothing
         self._lock = threading.Lock()
 
     def formula(self, tex: str, display: bool) -> Formula:
@@ -68,6 +67,10 @@ class FormulaSetter:
         tex = tex.strip()
         key = ("D" if display else "I") + tex
         with self._lock:
+            if self.table is None:
+                from importlib.metadata import version
+
+                self.table = KeptTable(self.folder, "math-svg", f"ziamath {version('ziamath')} size {SIZE}")
             kept = self.table.get(key)
             if kept is None:
                 kept = _typeset(tex, display)
@@ -78,7 +81,8 @@ class FormulaSetter:
 
     def save(self) -> None:
         with self._lock:
-            self.table.save()
+            if self.table is not None:
+                self.table.save()
 
 
 def _typeset(tex: str, display: bool) -> dict:

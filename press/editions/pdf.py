@@ -91,9 +91,12 @@ class PdfEdition(Edition):
                  else paged_dict(self.paths, config, strings, renderer.paged(s), PLACEHOLDER) for s in self.paged]
         others = [{"id": s.id, "kind": s.kind, "title": s.title, "html": renderer.screen(s, epub=False)}
                   for s in self.sections if not s.paged]
-        formulas = FormulaSetter(self.job.session.folder("math"))
-        return template.render(context(self.book, back_sections=others, paged=paged,
-                                       unit_body=lambda unit: print_math(self.job.unit_html(unit), formulas, f"m-{unit.slug}-"),
+        formulas = FormulaSetter(self.job.session.folder("math"))  # TeX as SVG (typeset when collected)
+
+        def unit_body(unit) -> str:
+            return print_math(self.job.unit_html(unit), formulas, f"m-{unit.slug}-")
+
+        return template.render(context(self.book, back_sections=others, paged=paged, unit_body=unit_body,
                                        **(extra or {})))
 
     def front_html(self, pad: bool = False) -> str:
