@@ -129,9 +129,8 @@ def _line(chapter, text: str, math: bool = False) -> int:
     the same TeX inside another formula), else its first line wherever it is."""
     if math and "\n" not in text.strip():
         for needle in (f"${text}$", f"$${text}$$", f"$$ {text.strip()} $$"):
-            line = chapter.line_of(needle)
             if needle in chapter.body:
-                return line
+                return chapter.line_of(needle)
     first = next((line.strip() for line in text.split("\n") if line.strip()), text)
     return chapter.line_of(first)
 
@@ -160,10 +159,6 @@ def _bad_formula(chapter, tex: str, reason: str) -> Problem:
     return Problem(chapter.shown, _line(chapter, tex, math=True),
                    f"formula '{_shown(tex)}' cannot be typeset: {reason}; correct its TeX (braces, "
                    "\\begin/\\end, commands of LaTeX math), or escape a dollar sign meant as money as \\$")
-
-
-def has_math(blocks: list) -> bool:
-    return any(node["t"] == "Math" for node in iter_nodes(blocks))
 
 
 def pandoc_problems(messages: list[str], chapter) -> list[Problem]:
