@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 from markupsafe import Markup
 
+from . import math as book_math
 from . import phrases as book_text
 from . import transform
 from .ast import clone, iter_nodes, stringify
@@ -121,7 +122,9 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     marker = Marker(vocabulary) if vocabulary else None
     library = _attempt(problems, load_library, paths, config.bibliography) if config.bibliography else None
     citer = Citer(library) if library else None
-    works = _unit_works(chapters, pandoc, note, marker, citer, session)
+    typesetter = book_math.FormulaSetter(session.folder("math"))
+    works = _unit_works(chapters, pandoc, note, marker, citer, session, typesetter)
+    typesetter.save()
     units = []
     for chapter, work in zip(chapters, works):
         units.append(_unit(chapter, work, strings.phrases))
@@ -149,6 +152,9 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     problems.raise_if_any()
     renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
     outputs = _unit_outputs(works, renderings, moves, pandoc, session)
+    for unit, output in zip(units, outputs):  # formulas pandoc could not read for MathML (press.book.math)
+        problems.extend(book_math.pandoc_problems(output.messages, unit.chapter))
+    problems.raise_if_any()
     for unit, output in zip(units, outputs):
         unit.ast, unit.html, unit.headings = output.ast, output.html, output.headings
     _label_anchors(book)
@@ -175,7 +181,8 @@ def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
 
 
 def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
-                citer: Citer | None, session: Session) -> list[UnitWork]:
+                citer: Citer | None, session: Session,
+                typesetter: book_math.FormulaSetter | None = None) -> list[UnitWork]:
     """Each unit's work, remembered or done (the bodies not remembered are parsed in one pandoc call)."""
     shared = digest(note, marker.fingerprint() if marker else None,
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
@@ -188,17 +195,18 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     missing = [i for i, work in enumerate(works) if work is None]
     parsed = parse_logged(pandoc, [(chapters[i].shown, chapters[i].body) for i in missing])
     for index, (ast, messages) in zip(missing, parsed):
-        works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer)
+        works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer, typesetter)
         memo.put(keys[index], works[index])
     memo.retain(keys)
     return works  # type: ignore[return-value]
 
 
 def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacuna_note: str,
-               marker: Marker | None, citer: Citer | None) -> UnitWork:
+               marker: Marker | None, citer: Citer | None,
+               typesetter: book_math.FormulaSetter | None = None) -> UnitWork:
     """The common transforms of one unit's freshly parsed AST."""
     blocks = ast["blocks"]
-    problems = [
+    problems = book_math.problems(blocks, chapter, typesetter) + [
         Problem(chapter.shown, chapter.line_of(fragment.strip().split("\n")[0]),
                 "raw HTML or attributes that run scripts, embed frames or forms, or load files are not allowed "
                 "in a chapter (use Markdown images)")
@@ -246,7 +254,7 @@ def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dic
     asts = [_final_ast(works[i].ast, renderings[i], moves[i]) for i in missing]
     htmls = to_html_logged(pandoc, [_print_ast(ast) for ast in asts])
     for index, ast, (body, messages) in zip(missing, asts, htmls):
-        body = number_paragraphs(body)
+        body = book_math.alttext(number_paragraphs(body))
         outputs[index] = UnitOutput(ast, body, _headings(body), _sections(ast["blocks"]), messages)
         memo.put(keys[index], outputs[index])
     memo.retain(keys)

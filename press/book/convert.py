@@ -29,7 +29,7 @@ from ..tools import pandoc_path, pandoc_version
 # get stable ids from the collect stage instead, unique across the book.
 READER = "markdown-yaml_metadata_block-auto_identifiers+smart"
 PARSE_ARGS = ["--sandbox"]
-HTML_ARGS = ["--sandbox", "--wrap=none"]
+HTML_ARGS = ["--sandbox", "--wrap=none", "--mathml"]  # TeX math as MathML (press.book.math)
 SPLIT = "press-split"  # marker between chapters in a batched conversion
 # --file-scope prefixes ids with the file's path, "/" written "__":
 # "tmp__press-batch-x__00003.md__id".

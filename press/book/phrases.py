@@ -213,6 +213,11 @@ def inline_content(blocks: list) -> tuple[list, list[str]]:
         trouble.append("a note cannot be in a title or a short text; put it in the chapter's body")
     if "Image" in kinds:
         trouble.append("an image cannot be in a title or a short text")
+    if "Math" in kinds:  # print draws a formula only in a chapter's body (press.book.math)
+        trouble.append("a formula cannot be in a title or a short text; write it in the chapter's body, "
+                       "or escape a dollar sign as \\$")
+    if any(n["t"] == "RawInline" and n["c"][0] in ("tex", "latex") for n in iter_nodes(inlines)):
+        trouble.append("raw TeX is not shown in any edition; write it as Markdown")
     if transform.unsafe_html([{"t": "Plain", "c": inlines}]):
         trouble.append("raw HTML or attributes that run scripts or load files are not allowed")
     return transform.typography([{"t": "Plain", "c": inlines}])[0]["c"], trouble

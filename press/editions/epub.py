@@ -25,6 +25,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ..book import ast
+from ..book import math as book_math
 from . import pagemarks
 from ..errors import Problem
 from ..book.phrases import escape
@@ -273,6 +274,8 @@ def complete(files: dict[str, bytes], book, back_sections, pages: list | None = 
     for name in files:
         if name.startswith("EPUB/text/") and name.endswith(".xhtml"):
             files[name] = _fix_links(files[name], name.removeprefix("EPUB/"), ids)
+            if b"<math" in files[name]:  # each formula's TeX as its alttext (press.book.math)
+                files[name] = book_math.alttext(files[name].decode("utf-8")).encode("utf-8")
     numbered_notes(files, book.strings["epub_note_back"])
     missing = []
     if pages:

@@ -21,6 +21,8 @@ from .render import context, environment
 from . import Edition, EditionResult, Job, Started
 from .layout import PLACEHOLDER, Typesetter, page_slot, paged_dict
 from .profiles import READING
+from .mathprint import print_math
+from ..book.math import FormulaSetter
 
 
 class PrintWorker(Started):
@@ -89,8 +91,13 @@ class PdfEdition(Edition):
                  else paged_dict(self.paths, config, strings, renderer.paged(s), PLACEHOLDER) for s in self.paged]
         others = [{"id": s.id, "kind": s.kind, "title": s.title, "html": renderer.screen(s, epub=False)}
                   for s in self.sections if not s.paged]
-        return template.render(context(self.book, back_sections=others, paged=paged,
-                                       unit_body=self.job.unit_html, **(extra or {})))
+        formulas = FormulaSetter(self.job.session.folder("math"))  # TeX as SVG (typeset when collected)
+
+        def unit_body(unit) -> str:
+            return print_math(self.job.unit_html(unit), formulas, f"m-{unit.slug}-")
+
+        return template.render(context(self.book, back_sections=others, paged=paged, unit_body=unit_body,
+                                       **(extra or {})))
 
     def front_html(self, pad: bool = False) -> str:
         """The front matter, its contents' page numbers left as slots (layout.fill_page_slots).

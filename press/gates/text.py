@@ -29,12 +29,17 @@ def html_text(folder: Path) -> str:
 
 def units_text(folder: Path) -> str:
     """The text of the book's units (chapters, parts …) on the web, without the
-    apparatus, whose locators and notes differ by medium by design."""
+    apparatus, whose locators and notes differ by medium by design. Formulas
+    are left out: MathML's TeX annotation is no text of the print edition,
+    which draws the formula as paths (press.editions.mathprint)."""
     from ..source.schema import UNIT_KINDS
 
     kinds = " or ".join(f"contains(concat(' ', @class, ' '), ' kind-{kind} ')" for kind in UNIT_KINDS)
-    return "\n".join(article.text_content() for page in sorted(folder.glob("*.html"))
-                     for article in html.parse(str(page)).getroot().xpath(f"//main//article[{kinds}]"))
+    articles = [article for page in sorted(folder.glob("*.html"))
+                for article in html.parse(str(page)).getroot().xpath(f"//main//article[{kinds}]")]
+    for formula in (f for article in articles for f in article.xpath(".//*[local-name()='math']")):
+        formula.drop_tree()
+    return "\n".join(article.text_content() for article in articles)
 
 
 def html_notes(folder: Path) -> list[str]:
