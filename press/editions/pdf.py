@@ -90,7 +90,13 @@ class PdfEdition(Edition):
         others = [{"id": s.id, "kind": s.kind, "title": s.title, "html": renderer.screen(s, epub=False)}
                   for s in self.sections if not s.paged]
         return template.render(context(self.book, back_sections=others, paged=paged,
-                                       unit_body=self.job.unit_html, **(extra or {})))
+                                       unit_body=self._unit_body, **(extra or {})))
+
+    def _unit_body(self, unit) -> str:
+        """A unit's print body: its code blocks' long lines broken and marked (press.editions.code)."""
+        from .code import wrap_html
+
+        return wrap_html(self.job.unit_html(unit), self.book.config.print.trim_width)
 
     def front_html(self, pad: bool = False) -> str:
         """The front matter, its contents' page numbers left as slots (layout.fill_page_slots).
