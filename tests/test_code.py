@@ -46,7 +46,8 @@ def test_break_points_keep_every_line_within_the_measure():
 
 def test_wrap_html_marks_continued_lines_and_keeps_the_text():
     line = "print(" + ", ".join(f"value_{n}" for n in range(40)) + ")"
-    body = f'<div class="sourceCode"><pre><code><span id="l1"><a></a><span class="fu">{line}</span></span></code></pre></div>'
+    body = (f'<div class="sourceCode"><pre><code><span id="l1"><a></a><span class="fu">{line}</span></span>'
+            '</code></pre></div>')
     wrapped = wrap_html(body, "6in")
     root = etree.fromstring(wrapped, etree.HTMLParser())
     marks = root.xpath("//span[@class='code-cont']")
@@ -148,12 +149,14 @@ def test_screen_code_is_highlighted_and_focusable(code):
         pre = "x:pre" if ns else "pre"
         div = "x:div" if ns else "div"
         span = "x:span" if ns else "span"
-        blocks = [e for r in roots for e in r.xpath(f"//{div}[contains(@class, 'sourceCode')]", namespaces=ns)]
+        blocks = [e for r in roots
+                  for e in r.xpath(f"//{div}[contains(@class, 'sourceCode')]", namespaces=ns)]
         assert len(blocks) >= 5
         classes = {c for r in roots for c in r.xpath(f"//{pre}//{span}/@class", namespaces=ns)}
         assert {"kw", "st", "co"} <= classes
         assert all(b.get("tabindex") == "0" for b in blocks)
-        plain = [p for r in roots for p in r.xpath(f"//{pre}[not(contains(@class, 'sourceCode'))]", namespaces=ns)]
+        plain = [p for r in roots
+                 for p in r.xpath(f"//{pre}[not(contains(@class, 'sourceCode'))]", namespaces=ns)]
         assert plain and all(p.get("tabindex") == "0" for p in plain)
 
 

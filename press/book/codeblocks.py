@@ -30,7 +30,7 @@ def focusable(blocks: list) -> list:
 
 
 def note_code(block: Node) -> Node:
-    """A code block of a note as a block-like span (``.footnote-code``) holding its code, highlighted alike."""
+    """A note's code block as a block-like span (``.footnote-code``) holding its code, highlighted alike."""
     ident, classes, pairs = attr(block)
     code = {"t": "Code", "c": [["", list(classes), [p for p in pairs if p[0] != "tabindex"]], block["c"][1]]}
     return Span([code], ["footnote-code"], ident=ident)

@@ -178,7 +178,7 @@ class EpubEdition(Edition):
                 f"--css={tmp_path / 'book.css'}",
                 "--epub-title-page=false",  # ours: front_pages()
                 *(f"--epub-embed-font={font}" for font in self.fonts()),
-                # issue 17: pandoc's highlighting rules (in each XHTML) without colours: epub.css has the theme.
+                # issue 17: pandoc's highlighting rules (in each XHTML) without colours (epub.css's theme).
                 f"--syntax-highlighting={self.paths.style('code-epub.theme')}",
             ]
             self.job.pandoc.run(json.dumps(self.document(tmp_path), ensure_ascii=False), "json", "epub3", args,
@@ -204,7 +204,8 @@ class EpubEdition(Edition):
     def fonts(self) -> list[Path]:
         """The fonts to embed: the book's, and the monospaced face (MONO_FONT) only for a book with code."""
         code = self.has_code()
-        return [p for p in self.paths.styles_in("fonts") if p.suffix == ".ttf" and (code or not MONO_FONT.match(p.name))]
+        return [p for p in self.paths.styles_in("fonts")
+                if p.suffix == ".ttf" and (code or not MONO_FONT.match(p.name))]
 
     def stylesheet(self) -> str:
         fonts = self.paths.style("fonts.css").read_text("utf-8")
