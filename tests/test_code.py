@@ -241,3 +241,16 @@ def test_no_sideways_scroll_at_375_px(code):
             page.close()
         finally:
             browser.close()
+
+
+def test_code_blocks_have_the_same_unique_ids_in_every_edition(code):
+    """pandoc's own ids (cb1, cb2 …) restart in each conversion; a print page is named by a block's id."""
+    web = [e.get("id") for r in html_pages(code.html).values()
+           for e in r.xpath("//main//div[contains(@class, 'sourceCode')] | //main//pre[not(parent::div)]"
+                            " | //main//span[@class='footnote-code']")]  # a note's block, as a span
+    epub = [e.get("id") for r in _epub_units(code)
+            for e in r.xpath("//x:div[contains(@class, 'sourceCode')] | //x:pre[not(parent::x:div)]",
+                             namespaces=XHTML)]
+    assert len(web) >= 8 and len(set(web)) == len(web) and len(set(epub)) == len(epub)
+    assert set(web) == set(epub)
+    assert all(re.fullmatch(r"(opening|program)-code\d+", i) for i in web)

@@ -216,7 +216,7 @@ def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacun
         # Before typography: forms are matched on the text as typed.
         blocks, marks = marker.mark_unit(blocks, chapter.slug, chapter.line_of)
     blocks = transform.typography(blocks)
-    blocks = codeblocks.focusable(blocks)  # issue 17: a block that scrolls takes the keyboard's focus
+    blocks = codeblocks.prepare(blocks, chapter.slug)  # issue 17: focusable code blocks, with stable ids
     ast["blocks"] = blocks
     cites = citations.pandoc if citations is not None else []
     return UnitWork(key, ast, transform.scan(blocks), problems, marks, citations, cites, messages)
