@@ -254,3 +254,16 @@ def test_code_blocks_have_the_same_unique_ids_in_every_edition(code):
     assert len(web) >= 8 and len(set(web)) == len(web) and len(set(epub)) == len(epub)
     assert set(web) == set(epub)
     assert all(re.fullmatch(r"(opening|program)-code\d+", i) for i in web)
+
+
+def test_a_page_that_begins_inside_a_code_block_is_marked_before_it():
+    from press.editions.pagemarks import PageStart, mark_web
+
+    body = ('<p data-p="1">Run it.</p>\n<div class="sourceCode" id="u-code1"><pre><code>'
+            '<span id="u-code1-1">one-1</span>\n<span id="u-code1-2">two-2</span></code></pre></div>')
+    start = PageStart(index=3, label="4", unit="u", paragraph=1, offset=9)  # "Runit" + "one1": in line 2
+    _, marked, missing = mark_web(body, "u", [start], "page {page}")
+    assert not missing
+    root = etree.fromstring(f"<div>{marked}</div>", etree.HTMLParser())
+    marker = root.xpath("//span[@id='page-4']")[0]
+    assert not marker.xpath("ancestor::pre") and marker.getnext().get("id") == "u-code1"
