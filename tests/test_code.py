@@ -91,7 +91,9 @@ def test_every_character_lies_within_the_print_text_block(code):
 
 def test_print_long_lines_are_continued_with_a_mark(code):
     text = "\n".join(pdf_page_texts(code.pdf))
-    assert text.count("\u21aa") >= 4  # the 200-character line, the JSON line, the note's command
+    # the 200-character line (3), the JSON line, the note's command, the table cell's block
+    assert text.count("\u21aa") >= 6
+    assert "northern-\n\u21aa harbour-and-its-quays" in text.replace("\r", "").replace("\u00a0", " ")
     assert "argument_02=value_02" in text
     assert "every-quay-and-every-mooring-in-it" in text  # the code block of the note is printed
 

@@ -10,7 +10,9 @@ there is none, and the continued line starts with a mark (``CONTINUATION``)
 that is ``aria-hidden`` and not a letter or digit (the page-start offsets of
 press.editions.pagemarks count letters and digits only, so they do not
 move). Code in a footnote is set smaller and measured at its own size; a
-code block in a list or a block quote is measured at its narrower width.
+code block in a list or a block quote is measured at its narrower width,
+one in a table cell at its column's share of the table (pandoc's column
+widths; without them print.css wraps it, unmarked).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ CODE_PT = 8.5  # print.css: pre
 NOTE_CODE_PT = 7.5  # print.css: .footnote-code, code in a table
 # What an enclosing block takes from the measure (print.css / the UA defaults), in points.
 INDENT_PT = {"ul": 30.0, "ol": 30.0, "blockquote": 60.0, "dd": 30.0}
+CELL_PADDING_PT = 12.0  # a table cell's padding and the space between cells, generously
 TAB = 8
 # A line is cut after one of these when one lies in the last part of the measure.
 SOFT = re.compile(r"[\s,;(\[{=+\-*/|&.:>]")
@@ -103,10 +106,29 @@ def wrap_html(body: str, trim_width: str) -> str:
         size = NOTE_CODE_PT if block.xpath("ancestor-or-self::*[contains(concat(' ', @class, ' '), "
                                            "' footnote ') or self::table]") else CODE_PT
         indent = sum(INDENT_PT.get(a.tag, 0.0) for a in block.iterancestors())
+        available = width - indent
         if block.xpath("ancestor::table"):
-            continue  # a cell's width is the table's to choose: print.css wraps it there
-        _mark(block, break_points(block.text_content(), Measure(width - indent, size).chars))
+            share = _column_share(block)
+            if share is None:
+                continue  # a cell's width is the table's to choose: print.css wraps it there
+            available = available * share - CELL_PADDING_PT
+        _mark(block, break_points(block.text_content(), Measure(available, size).chars))
     return (root.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in root)
+
+
+def _column_share(block) -> float | None:
+    """The share of the table's width that a cell's column has (pandoc's ``<col style="width: 84%">``)."""
+    cells = block.xpath("ancestor::td[1] | ancestor::th[1]")
+    if not cells:
+        return None
+    cell = cells[-1]
+    column = sum(int(c.get("colspan") or 1) for c in cell.itersiblings(preceding=True))
+    span = int(cell.get("colspan") or 1)
+    table = next(cell.iterancestors("table"))
+    widths = [re.search(r"width:\s*([\d.]+)%", col.get("style") or "") for col in table.xpath("colgroup/col")]
+    if len(widths) < column + span or not all(widths[column:column + span]):
+        return None
+    return sum(float(w[1]) for w in widths[column:column + span]) / 100
 
 
 def _mark(block, points: list[int]) -> None:
