@@ -20,6 +20,7 @@ from . import phrases as book_text
 from . import transform
 from .ast import clone, iter_nodes, stringify
 from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
+from . import codeblocks
 from .index_marks import Marker, load_vocabulary, unknown_headings
 from ..source.config import Paths, load_model, load_yaml
 from .convert import Pandoc, parse_logged, to_html_logged
@@ -223,6 +224,7 @@ def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacun
         # Before typography: forms are matched on the text as typed.
         blocks, marks = marker.mark_unit(blocks, chapter.slug, chapter.line_of)
     blocks = transform.typography(blocks)
+    blocks = codeblocks.prepare(blocks, chapter.slug)  # issue 17: focusable code blocks, with stable ids
     ast["blocks"] = blocks
     cites = citations.pandoc if citations is not None else []
     return UnitWork(key, ast, transform.scan(blocks), problems, marks, citations, cites, messages)

@@ -130,10 +130,14 @@ def note_span(node: Node) -> list | None:
     """
     if node["t"] != "Note":
         return None
-    paras = [b["c"] for b in node["c"] if b["t"] in ("Para", "Plain")]
     content: list = []
-    for index, inlines in enumerate(paras):
-        content.append(Span(inlines, ["footnote-para"] if index else ["footnote-first"]))
+    for block in node["c"]:
+        if block["t"] == "CodeBlock":  # issue 17: code in a note is kept (press.book.codeblocks)
+            from .codeblocks import note_code
+
+            content.append(note_code(block))
+        elif block["t"] in ("Para", "Plain"):
+            content.append(Span(block["c"], ["footnote-para"] if content else ["footnote-first"]))
     return [Span(content, ["footnote"])]
 
 

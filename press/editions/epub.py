@@ -178,7 +178,9 @@ class EpubEdition(Edition):
                 f"--epub-cover-image={tmp_path / 'cover.png'}",
                 f"--css={tmp_path / 'book.css'}",
                 "--epub-title-page=false",  # ours: front_pages()
-                *(f"--epub-embed-font={font}" for font in (p for p in self.paths.styles_in("fonts") if p.suffix == ".ttf")),
+                *(f"--epub-embed-font={font}" for font in self.fonts()),
+                # issue 17: pandoc's highlighting rules (in each XHTML) without colours (epub.css's theme).
+                f"--syntax-highlighting={self.paths.style('code-epub.theme')}",
             ]
             self.job.pandoc.run(json.dumps(self.document(tmp_path), ensure_ascii=False), "json", "epub3", args,
                                 source="epub", output_file=raw)
@@ -196,12 +198,29 @@ class EpubEdition(Edition):
         target.write_bytes(self._archive.close(self._files))
         return EditionResult(self.name, [target.name])
 
+    def has_code(self) -> bool:
+        """Whether any unit shows code (issue 17): the monospaced face is embedded only then."""
+        return any("<code" in unit.html for unit in self.book.units)
+
+    def fonts(self) -> list[Path]:
+        """The fonts to embed: the book's, and the monospaced face (MONO_FONT) only for a book with code."""
+        code = self.has_code()
+        return [p for p in self.paths.styles_in("fonts")
+                if p.suffix == ".ttf" and (code or not MONO_FONT.match(p.name))]
+
     def stylesheet(self) -> str:
         fonts = self.paths.style("fonts.css").read_text("utf-8")
+        if not self.has_code():  # no @font-face for a font not in the package
+            fonts = MONO_FACE.sub("", fonts)
         # pandoc stores embedded fonts in EPUB/fonts/, beside EPUB/styles/.
         fonts = re.sub(r"url\((?:fonts/)?([^)]+)\)", r"url(../fonts/\1)", fonts)
         return "\n".join([fonts, self.paths.style("base.css").read_text("utf-8"),
                           self.paths.style("epub.css").read_text("utf-8")])
+
+
+# The monospaced face of code (styles/fonts.css, issue 17): its files and its @font-face rules.
+MONO_FONT = re.compile(r"DejaVuSansMono")
+MONO_FACE = re.compile(r"@font-face \{[^}]*DejaVuSansMono[^}]*\}\n?")
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,7 @@ def _unit_title(unit: Unit, t: dict) -> str:
 
 # Links that are not words of the text: a note's number, a note's way back.
 _NOT_TEXT = "//a[@role='doc-noteref' or @role='doc-backlink']"
+_CODE_BLOCKS = "//pre"
 
 
 def search_index(pages: list[dict]) -> list[dict]:
@@ -282,6 +283,8 @@ def search_index(pages: list[dict]) -> list[dict]:
         root = lxml_html.fragment_fromstring(str(page["body"]) or "<p></p>", create_parent="div")
         for link in root.xpath(_NOT_TEXT):
             link.drop_tree()  # keeps the text after it
+        for block in root.xpath(_CODE_BLOCKS):
+            block.drop_tree()  # issue 17: a code block is not a passage to quote (it is no p; in an li it was)
         anchor, title = page["anchor"], page["title"]
         for element in root.iter("h2", "h3", "p", "li"):
             if element.tag in ("h2", "h3"):

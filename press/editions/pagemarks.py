@@ -169,6 +169,8 @@ class Placer:
         for start in starts:
             where = (None if start.marker_id in by_id
                      else self._where(start, by_id, slots, paragraphs.get(start.paragraph, []), start_of_paragraph))
+            if where is not None and where[0] == "text":
+                where = _out_of_code(slots[where[1]], where)
             if where is None:
                 missing.append(start)
             else:
@@ -278,6 +280,24 @@ def _at_start(element, start_of_paragraph: str = "before") -> tuple:
     if target is element and start_of_paragraph == "before" and not _holds_no_phrasing(element.getparent()):
         return ("before", element)
     return ("first", target)
+
+
+def _out_of_code(slot, where: tuple) -> tuple:
+    """A page that begins inside a code block is marked before the block (issue 17).
+
+    A marker in a ``pre`` would be code: copied with it, shown between two of
+    its lines, and an element that is not code inside pandoc's line spans.
+    The outermost code element (``div.sourceCode`` or ``pre``) is begun instead.
+    """
+    _, element, kind, _ = slot
+    holder = element if kind == "text" else element.getparent()
+    block = None
+    while holder is not None:
+        name = _name(holder)
+        if name == "pre" or (name == "div" and "sourceCode" in (holder.get("class") or "").split()):
+            block = holder
+        holder = holder.getparent()
+    return where if block is None else ("before", block)
 
 
 def _split_insert(slot, position: int, markers: list) -> None:

@@ -94,7 +94,11 @@ class PdfEdition(Edition):
         formulas = FormulaSetter(self.job.session.folder("math"))  # TeX as SVG (typeset when collected)
 
         def unit_body(unit) -> str:
-            return print_math(self.job.unit_html(unit), formulas, f"m-{unit.slug}-")
+            """A unit's print body: code's long lines broken and marked (press.editions.code), formulas as SVG."""
+            from .code import wrap_html
+
+            body = wrap_html(self.job.unit_html(unit), self.book.config.print.trim_width)
+            return print_math(body, formulas, f"m-{unit.slug}-")
 
         return template.render(context(self.book, back_sections=others, paged=paged, unit_body=unit_body,
                                        **(extra or {})))
