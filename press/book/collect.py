@@ -292,6 +292,10 @@ def _structure(book: Book) -> None:
         if unit.chapter.meta.part:
             unit.parent = by_slug[unit.chapter.meta.part]
             unit.parent.children.append(unit)
+    appendices = [u for u in book.units if u.kind == "appendix"]
+    if len(appendices) > 1 and not any(u.chapter.meta.number for u in appendices):
+        for index, unit in enumerate(appendices):  # lettered A, B, ... (a lone appendix is "Appendix")
+            unit.letter = chr(ord("A") + index) if index < 26 else str(index + 1)
     for index, unit in enumerate(book.units):
         unit.page_name = f"{index + 1:02d}-{unit.slug}.html"
 
@@ -419,6 +423,8 @@ def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> di
     labels: dict[str, str] = {}
     for unit, unit_sections in zip(book.units, sections):
         base = unit.number or kind_labels.get(unit.kind, unit.title_text)
+        if unit.kind == "appendix" and unit.number:
+            base = f"{kind_labels.get('appendix', '')} {unit.number}".strip()
         prefix = f"{unit.parent.number}." if unit.parent is not None else ""
         for ident, number in unit_sections:
             labels[ident] = prefix + (base if number is None else number)
