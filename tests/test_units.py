@@ -129,3 +129,24 @@ def test_an_unknown_or_misordered_back_matter_kind_is_refused(tiny, capsys):
     tiny.write("content/book.yaml", yaml + "back_matter: [glosary]\n")
     assert tiny.build("html") == EXIT_CONTENT
     assert any("book.yaml:" in e and "'glosary' is not a kind of back matter" in e for e in errors(capsys))
+
+
+def test_back_matter_units_follow_the_declared_order(tiny, capsys):
+    tiny.chapter("01-one.md", "One", "Text.", number="1")
+    tiny.chapter("02-after.md", "Afterword", "Text.", kind="afterword")
+    tiny.chapter("03-app.md", "Tables", "Text.", kind="appendix")
+    yaml = (tiny.content / "book.yaml").read_text("utf-8")
+    tiny.write("content/book.yaml", yaml + "back_matter: [appendix, afterword, index]\n")
+    assert tiny.build("html") == EXIT_CONTENT
+    assert any(e.startswith("content/chapters/03-app.md:3: ") and "back_matter puts appendix first" in e
+               for e in errors(capsys))
+
+
+def test_the_apparatus_follows_the_declared_order():
+    from press.apparatus.sections import Section, in_declared_order
+
+    planned = [Section(k, k, k) for k in ("note-on-text", "bibliography", "chronology", "index")]
+    ordered = in_declared_order(planned + [Section("notes", "notes", "Notes")],
+                                ["notes", "note-on-text", "index", "bibliography"])
+    assert [s.kind for s in ordered] == ["notes", "note-on-text", "index", "bibliography", "chronology"]
+    assert in_declared_order(planned, None) == planned

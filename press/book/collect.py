@@ -21,6 +21,7 @@ from .ast import clone, iter_nodes, stringify
 from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
 from .index_marks import Marker, load_vocabulary, unknown_headings
 from ..source.config import Paths, load_model, load_yaml
+from ..source.units import check_back_order
 from .convert import Pandoc, parse_logged, to_html_logged
 from ..errors import Collector, ContentError, Problem, did_you_mean
 from ..memo import digest
@@ -113,6 +114,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     unread = earlier.unread if earlier is not None else []
     if earlier is not None:
         problems.extend(earlier.problems)
+    problems.extend(check_back_order(chapters, config.back_matter))
     vocabulary = _attempt(problems, load_vocabulary, paths)
     emendations, emendation_intro = _attempt(problems, load_emendations, paths) or ([], None)
     strings, trouble = typeset_words(paths, config, chapters, pandoc, vocabulary, emendations, emendation_intro)

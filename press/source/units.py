@@ -10,13 +10,12 @@ authors) after it, in book.yaml's ``back_matter`` order when it gives one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..errors import Problem
 from .schema import BACK_KINDS, FRONT_KINDS
 
-if TYPE_CHECKING:
-    from .chapters import Chapter
+Chapter = Any  # press.source.chapters.Chapter, which calls this module
 
 # Where a kind stands: front matter, then the body, then back matter.
 _FRONT, _BODY, _BACK = 0, 1, 2
@@ -27,7 +26,7 @@ def place(kind: str) -> int:
     return _FRONT if kind in FRONT_KINDS else _BACK if kind in BACK_KINDS else _BODY
 
 
-def check_units(chapters: list["Chapter"], back_order: list[str] | None = None) -> list[Problem]:
+def check_units(chapters: list[Chapter], back_order: list[str] | None = None) -> list[Problem]:
     """Parts used throughout or not at all; every kind in its place, in order."""
     problems: list[Problem] = []
     has_parts = any(c.meta.kind == "part" for c in chapters)
@@ -46,7 +45,7 @@ def check_units(chapters: list["Chapter"], back_order: list[str] | None = None) 
             problems.append(Problem(chapter.shown, chapter.located.line_of(("part",)),
                                     f"'part: {meta.part}', but this book has no parts (no file of kind 'part'): "
                                     "remove 'part', or add the part file before this chapter"))
-    last: "Chapter | None" = None
+    last: Chapter | None = None
     for chapter in chapters:
         if last is not None and place(chapter.meta.kind) < place(last.meta.kind):
             where = {_FRONT: "front matter", _BODY: "body", _BACK: "back matter"}
@@ -56,6 +55,12 @@ def check_units(chapters: list["Chapter"], back_order: list[str] | None = None) 
                                     "front matter comes first, then the introduction, parts and chapters, then the "
                                     "back matter; rename the files (NN-slug.md) into that order"))
         last = chapter
+    return problems + check_back_order(chapters, back_order)
+
+
+def check_back_order(chapters: list[Chapter], back_order: list[str] | None) -> list[Problem]:
+    """The back-matter units in book.yaml's ``back_matter`` order, where it gives one."""
+    problems: list[Problem] = []
     if back_order:
         rank = {kind: position for position, kind in enumerate(back_order)}
         back = [c for c in chapters if c.meta.kind in rank]
