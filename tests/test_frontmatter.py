@@ -30,12 +30,12 @@ def test_a_good_tiny_book_builds(tiny):
         ('title: "A"\nkind: chapter\nnumber: [1, 2]\npart: "part-one"\n', 4, "number: Input should be a valid string"),
         ('title: "A"\nkind: chapter\nnumber: "1"\npart: "part-one"\ntitle: "B"\n', 6, "duplicate key 'title'"),
         ('title: "A"\nkind: novel\nnumber: "1"\npart: "part-one"\n', 3, "kind: Input should be"),
-        ('title: "A"\nkind: chapter\npart: "part-one"\n', 2, "a chapter needs a 'number'"),
+        ('title: "A"\nkind: chapter\nnumber: "1"\n', 3, "this book has parts"),
         ('title: "A"\nkind: chapter\nnumber: "1"\npart: "part-nine"\n', 5, "part 'part-nine' is not a part file"),
         ('title: "A"\nkind: chapter\nnumber: "1"\npart: "part-one"\nchronology:\n  - date: "1821-13-03"\n'
          '    event: "x"\n    anchor: "here"\n    theme: "institution"\n', 7, "not a valid EDTF date"),
     ],
-    ids=["syntax", "missing", "unknown", "type", "duplicate-key", "bad-kind", "no-number",
+    ids=["syntax", "missing", "unknown", "type", "duplicate-key", "bad-kind", "no-part",
          "unknown-part", "impossible-date"],
 )
 def test_front_matter_error_points_at_the_line(tiny, capsys, front, line, message):

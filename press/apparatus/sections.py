@@ -21,10 +21,11 @@ from ..source.config import Paths
 from ..errors import ContentError
 from .index import build_index
 from ..book.model import Book
+from ..source.schema import PAGED_APPARATUS
 from ..session import Session
 
 # The kinds whose print form gives page numbers: laid out after the body.
-PAGED = ("bibliography", "chronology", "index")
+PAGED = PAGED_APPARATUS
 
 
 @dataclass
@@ -58,7 +59,16 @@ def plan_sections(book: Book) -> list[Section]:
                           ("index", book.vocabulary is not None)):
         if present:
             sections.append(Section(kind, kind, strings[kind]))
-    return sections
+    return in_declared_order(sections, book.config.back_matter)
+
+
+def in_declared_order(sections: list[Section], order: list[str] | None) -> list[Section]:
+    """The sections in book.yaml's ``back_matter`` order (by kind; any kind a
+    section has); kinds it does not name keep their place after those it does."""
+    if not order:
+        return sections
+    rank = {kind: position for position, kind in enumerate(order)}
+    return sorted(sections, key=lambda s: rank.get(s.kind, len(rank)))  # stable: the rest in plan order
 
 
 def build_sections(paths: Paths, book: Book, pandoc, session: Session) -> list[Section]:

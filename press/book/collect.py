@@ -23,6 +23,7 @@ from .citations import Citations, Citer, load_library, pandoc_cites, render_pand
 from . import codeblocks
 from .index_marks import Marker, load_vocabulary, unknown_headings
 from ..source.config import Paths, load_model, load_yaml
+from ..source.units import check_back_order
 from .convert import Pandoc, parse_logged, to_html_logged
 from ..errors import Collector, ContentError, Problem, did_you_mean
 from ..memo import digest
@@ -115,6 +116,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     unread = earlier.unread if earlier is not None else []
     if earlier is not None:
         problems.extend(earlier.problems)
+    problems.extend(check_back_order(chapters, config.back_matter))
     vocabulary = _attempt(problems, load_vocabulary, paths)
     emendations, emendation_intro = _attempt(problems, load_emendations, paths) or ([], None)
     strings, trouble = typeset_words(paths, config, chapters, pandoc, vocabulary, emendations, emendation_intro)
@@ -302,6 +304,10 @@ def _structure(book: Book) -> None:
         if unit.chapter.meta.part:
             unit.parent = by_slug[unit.chapter.meta.part]
             unit.parent.children.append(unit)
+    appendices = [u for u in book.units if u.kind == "appendix"]
+    if len(appendices) > 1 and not any(u.chapter.meta.number for u in appendices):
+        for index, unit in enumerate(appendices):  # lettered A, B, ... (a lone appendix is "Appendix")
+            unit.letter = chr(ord("A") + index) if index < 26 else str(index + 1)
     for index, unit in enumerate(book.units):
         unit.page_name = f"{index + 1:02d}-{unit.slug}.html"
 
@@ -429,6 +435,8 @@ def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> di
     labels: dict[str, str] = {}
     for unit, unit_sections in zip(book.units, sections):
         base = unit.number or kind_labels.get(unit.kind, unit.title_text)
+        if unit.kind == "appendix" and unit.number:
+            base = f"{kind_labels.get('appendix', '')} {unit.number}".strip()
         prefix = f"{unit.parent.number}." if unit.parent is not None else ""
         for ident, number in unit_sections:
             labels[ident] = prefix + (base if number is None else number)

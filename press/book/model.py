@@ -39,6 +39,7 @@ class Unit:
     children: list["Unit"] = field(default_factory=list)
     page_name: str = ""  # the web edition's file for this unit
     scan: Any = None  # transform.Scan: ids, links and images of the body
+    letter: str | None = None  # an appendix without a number: its letter (A, B, ...), given by the collect stage
 
     @property
     def slug(self) -> str:
@@ -54,7 +55,7 @@ class Unit:
 
     @property
     def number(self) -> str | None:
-        return self.chapter.meta.number
+        return self.chapter.meta.number or self.letter
 
     @property
     def lang(self) -> str | None:

@@ -29,6 +29,7 @@ from ..book import math as book_math
 from . import pagemarks
 from ..errors import Problem
 from ..book.phrases import escape
+from ..source.units import place
 from .render import build_date, context, environment
 from . import Edition, EditionResult, accessibility
 from .cover import cover_png
@@ -51,7 +52,15 @@ def _timeline_slot(html: str) -> tuple[str, str, str]:
     return html[:found.start()], found.group(0), html[found.end():]
 
 
-EPUB_TYPES = {"introduction": "introduction", "part": "part", "chapter": "chapter", "conclusion": "conclusion"}
+# Each kind of unit's EPUB structural semantics (EPUB SSV 1.1); its DPUB-ARIA
+# role is "doc-" and the same word, valid on the <section> pandoc makes.
+EPUB_TYPES = {"introduction": "introduction", "part": "part", "chapter": "chapter", "conclusion": "conclusion",
+              "dedication": "dedication", "epigraph": "epigraph", "foreword": "foreword", "preface": "preface",
+              "acknowledgements": "acknowledgments", "appendix": "appendix", "glossary": "glossary",
+              "afterword": "afterword"}
+# The kinds listed in the EPUB's landmarks beside the body and the back matter.
+LANDMARK_KINDS = ("dedication", "epigraph", "foreword", "preface", "acknowledgements", "appendix", "glossary",
+                  "afterword")
 
 
 class EpubEdition(Edition):
@@ -80,6 +89,8 @@ class EpubEdition(Edition):
             number = []
             if unit.kind == "part":
                 number = [ast.Str(f"{t['part']}\u00a0{unit.number}."), {"t": "Space"}]
+            elif unit.kind == "appendix" and unit.number:
+                number = [ast.Str(f"{t['appendix']}\u00a0{unit.number}."), {"t": "Space"}]
             elif unit.number:
                 number = [ast.Str(f"{unit.number}."), {"t": "Space"}]
             title = number + title_block["c"]
@@ -461,8 +472,12 @@ def _nav(data: bytes, book, back_sections, ids: dict[str, str], front: list = ()
     strings = book.strings
     marks = [("cover", "text/cover.xhtml", strings["cover"])]
     marks += [(page.epub_type, page.href, strings[page.title]) for page in front]
+    listed = [u for u in book.units if u.kind in LANDMARK_KINDS and u.id in ids]
+    marks += [(EPUB_TYPES[u.kind], f"{ids[u.id]}#{u.id}", u.title_text) for u in listed if place(u.kind) == 0]
+    first = next((u for u in book.units if place(u.kind) == 1), book.units[0])
     marks += [("toc", "nav.xhtml#toc", strings["contents"]),
-             ("bodymatter", f"{ids[book.units[0].id]}#{book.units[0].id}", strings["start_of_text"])]
+             ("bodymatter", f"{ids[first.id]}#{first.id}", strings["start_of_text"])]
+    marks += [(EPUB_TYPES[u.kind], f"{ids[u.id]}#{u.id}", u.title_text) for u in listed if place(u.kind) == 2]
     marks += [(s.kind if s.kind in ("index", "bibliography") else "backmatter",
                f"{ids[s.id]}#{s.id}", s.title) for s in back_sections if s.id in ids]
     for epub_type, href, label in marks:

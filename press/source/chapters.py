@@ -21,6 +21,7 @@ from pathlib import Path
 from .config import Paths, read_text
 from ..errors import Collector, ContentError, Problem
 from .schema import FrontMatter, validate
+from .units import check_units
 from ..session import Session
 from .yamlsrc import Located, YAMLProblems, load
 
@@ -219,4 +220,4 @@ def check_structure(chapters: list[Chapter]) -> list[Problem]:
                     )
                 )
             numbers.setdefault(key, chapter)
-    return problems
+    return problems + check_units(chapters)

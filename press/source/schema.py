@@ -182,6 +182,30 @@ class BookConfig(Strict):
     print: PrintSettings = PrintSettings()
     chronology: ChronologySettings | None = None
     bibliography: BibliographySettings | None = None
+    # The order of the back matter, by kind (README, "Back matter"): the
+    # back-matter units' kinds, then the apparatus's. Default: the units in
+    # their files' order, then note on the text, bibliography, chronology, index.
+    back_matter: list[Text] | None = None
+
+    @field_validator("back_matter")
+    @classmethod
+    def _back_matter(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return value
+        known = BACK_KINDS + APPARATUS_KINDS
+        for name in value:
+            if name not in known:
+                raise ValueError(f"'{name}' is not a kind of back matter; the kinds are {', '.join(known)}")
+        if len(set(value)) != len(value):
+            twice = next(n for n in value if value.count(n) > 1)
+            raise ValueError(f"'{twice}' is listed twice: list each kind once")
+        ranks = [0 if n in BACK_KINDS else 2 if n in PAGED_APPARATUS else 1 for n in value]
+        for before, after, rank_before, rank_after in zip(value, value[1:], ranks, ranks[1:]):
+            if rank_after < rank_before:
+                raise ValueError(f"'{after}' cannot follow '{before}': the book's own units (appendix, glossary, "
+                                 "afterword, ...) come first, then the notes and the note on the text, then what "
+                                 "cites pages (bibliography, chronology, index); reorder the list")
+        return value
 
     @field_validator("isbn", mode="before")
     @classmethod
@@ -260,13 +284,23 @@ class Event(Strict):
         return value
 
 
-UNIT_KINDS = ("introduction", "part", "chapter", "conclusion", "about-the-authors", "appendix")
+# The kinds of unit a chapter file can be (README, "Kinds of unit"), by
+# where they stand in the book: press.source.units checks the order.
+FRONT_KINDS = ("dedication", "epigraph", "foreword", "preface", "acknowledgements")
+BODY_KINDS = ("introduction", "part", "chapter")
+BACK_KINDS = ("appendix", "glossary", "afterword", "conclusion", "about-the-authors")
+UNIT_KINDS = ("introduction", "part", "chapter", "conclusion", "about-the-authors", "appendix",
+              "dedication", "epigraph", "foreword", "preface", "acknowledgements", "glossary", "afterword")
+# The back matter the build makes (press.apparatus.sections), by kind; the
+# paged ones cite pages and are laid out last in print.
+APPARATUS_KINDS = ("notes", "note-on-text", "bibliography", "chronology", "index")
+PAGED_APPARATUS = ("bibliography", "chronology", "index")
 
 
 class FrontMatter(Strict):
     title: Text
     kind: Literal[UNIT_KINDS]  # type: ignore[valid-type]
-    number: Text | None = None  # as printed: "I", "2"
+    number: Text | None = None  # as printed: "I", "2"; a chapter without one is unnumbered
     part: Annotated[str, Field(pattern=SLUG)] | None = None  # slug of the part file
     short_title: Text | None = None  # for running heads
     byline: Text | None = None
@@ -275,18 +309,15 @@ class FrontMatter(Strict):
 
     @model_validator(mode="after")
     def _structure(self) -> "FrontMatter":
-        if self.kind == "chapter":
-            if self.number is None:
-                raise ValueError("a chapter needs a 'number' (as printed, e.g. \"2\")")
-            if self.part is None:
-                raise ValueError("a chapter needs 'part': the slug of the part it belongs to")
-        elif self.kind == "part":
+        if self.kind == "part":
             if self.number is None:
                 raise ValueError("a part needs a 'number' (as printed, e.g. \"I\")")
             if self.part is not None:
                 raise ValueError("a part cannot belong to a part: remove 'part'")
-        elif self.part is not None:
+        elif self.kind != "chapter" and self.part is not None:
             raise ValueError(f"a unit of kind '{self.kind}' cannot belong to a part: remove 'part'")
+        elif self.kind in FRONT_KINDS + ("glossary", "afterword", "about-the-authors") and self.number is not None:
+            raise ValueError(f"a unit of kind '{self.kind}' has no number: remove 'number'")
         return self
 
 
