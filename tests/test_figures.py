@@ -26,7 +26,7 @@ def test_figure_and_table_numbers_and_references_on_screen(built_book):
     assert wrap.get("role") == "region" and wrap.get("tabindex") == "0"
     two = next(p for k, p in pages.items() if "two" in k)
     assert {a.get("href") for a in two.find_class("xref")} >= {"01-one.html#fig-square", "01-one.html#tbl-sizes"}
-    assert [s.text_content() for s in two.find_class("caption-label")] == ["Figure\u00a02.1."]
+    assert [s.text_content() for s in two.find_class("caption-label")] == ["Figure\u00a02.1.", "Figure\u00a02.2."]
     text = epub_text(book.epub)
     assert "Figure\u00a02.1. The square again" in text and "See Figure\u00a02.1." in text
 
@@ -39,7 +39,7 @@ def test_pdf_reference_pages(built_book):
     for index, text in enumerate(texts):
         for label in re.findall(r"(Figure\u00a0\d\.\d)\. ", text):
             where[label] = reader.page_labels[index]
-    assert set(where) == {"Figure\u00a01.1", "Figure\u00a01.2", "Figure\u00a01.3", "Figure\u00a02.1"}
+    assert set(where) == {"Figure\u00a01.1", "Figure\u00a01.2", "Figure\u00a01.3", "Figure\u00a02.1", "Figure\u00a02.2"}
     whole = "\n".join(texts)
     for label, page in where.items():
         assert f"{label}, p.\u00a0{page}" in whole
@@ -55,3 +55,15 @@ def test_unknown_reference_is_an_error_at_its_line(tmp_path, capsys):
     line = next(i for i, text in enumerate(lines, 1) if "@fig-nowhere" in text)
     assert f"content/chapters/02-two.md:{line}: cross-reference '@fig-nowhere'" in capsys.readouterr().err
     shutil.rmtree(root / "dist", ignore_errors=True)
+
+
+def test_svg_with_a_script_is_refused_at_its_line(tmp_path, capsys):
+    root = copy_book("figures", tmp_path)
+    svg = root / "content" / "images" / "diagram.svg"
+    svg.write_text(svg.read_text("utf-8").replace("</svg>", "<script>alert(1)</script></svg>"), "utf-8")
+    code = main(["html", "--root", str(root), "--out", str(root / "dist"), "--quiet"])
+    assert code != 0
+    chapter = root / "content" / "chapters" / "02-two.md"
+    line = next(i for i, text in enumerate(chapter.read_text("utf-8").splitlines(), 1) if "diagram.svg" in text)
+    assert f"content/chapters/02-two.md:{line}: image '../images/diagram.svg' holds a <script> element" \
+        in capsys.readouterr().err

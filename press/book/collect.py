@@ -374,6 +374,10 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector, unrea
                 shared = "content/" + resolved.relative_to(paths.content.resolve()).as_posix()
                 moved[src] = shared
                 book.images[shared] = resolved
+                unsafe = figures.svg_problem(resolved) if resolved.suffix.lower() == ".svg" else None
+                if unsafe:
+                    problems.add(chapter.shown, line, f"image '{src}' {unsafe}; an SVG must hold no scripts, "
+                                                      f"event handlers, foreignObject or outside references")
             if not image["alt"]:
                 problems.add(chapter.shown, line, f"image '{src}' has no text alternative: add [alt text]")
         moves.append(moved)

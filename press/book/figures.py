@@ -127,3 +127,37 @@ def apply(ast: dict, index: int, numbering: Numbering, separator: str) -> dict:
 
     ast["blocks"] = rewrite(ast["blocks"], action)
     return ast
+
+
+SVG_FORBIDDEN = ("script", "foreignObject", "iframe", "object", "embed")
+
+
+def svg_problem(path) -> str | None:
+    """What makes an SVG image unsafe to put in an edition, or None.
+
+    An SVG is refused, not cleaned: a script, an event handler, a
+    ``foreignObject`` or a reference to anything but itself (``href`` to
+    another file or a URL) would run or load something when the edition is
+    opened; the author mends the file, and the book shows what it holds.
+    """
+    from lxml import etree
+
+    try:
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except (etree.XMLSyntaxError, OSError) as exc:
+        return f"is not a readable SVG file ({exc})"
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element).localname
+        if name in SVG_FORBIDDEN:
+            return f"holds a <{name}> element"
+        for key, value in element.attrib.items():
+            local = etree.QName(key).localname
+            if local.lower().startswith("on"):
+                return f"has an event handler ({local})"
+            if local == "href" and not value.strip().startswith(("#", "data:image/")):
+                return f"refers to '{value}' outside itself"
+            if "url(" in value and "url(#" not in value.replace(" ", ""):
+                return f"refers to '{value}' outside itself"
+    return None
