@@ -67,3 +67,33 @@ def test_svg_with_a_script_is_refused_at_its_line(tmp_path, capsys):
     line = next(i for i, text in enumerate(chapter.read_text("utf-8").splitlines(), 1) if "diagram.svg" in text)
     assert f"content/chapters/02-two.md:{line}: image '../images/diagram.svg' holds a <script> element" \
         in capsys.readouterr().err
+
+
+def test_low_resolution_image_fails_the_press_pdf_under_strict(tmp_path, capsys):
+    root = copy_book("figures", tmp_path)
+    code = main(["press", "--root", str(root), "--out", str(root / "dist"), "--quiet", "--strict"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "image 'content/images/low.png' prints at 96 ppi" in err
+    assert "square.png" not in err and "wide.png" not in err
+
+
+def test_images_stay_inside_the_text_block(built_book):
+    book = built_book("figures")
+    reader = pypdf.PdfReader(book.pdf)
+    boxes = []
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+
+        def visit(op, args, cm, tm, found=boxes, width=width, height=height):
+            if op == b"Do":  # an XObject drawn in the unit square under the current matrix
+                x0, x1 = sorted((cm[4], cm[4] + cm[0]))
+                y0, y1 = sorted((cm[5], cm[5] + cm[3]))
+                found.append((x0, x1, y0, y1, width, height))
+
+        page.extract_text(visitor_operand_before=visit)
+    assert len(boxes) == 4  # the four raster images (the SVG is drawn as paths)
+    for x0, x1, y0, y1, width, height in boxes:
+        # print.css: 0.75in top, 0.85in bottom, 0.8in and 0.6in at the sides (inner and outer).
+        assert x0 >= 0.6 * 72 - 0.5 and x1 <= width - 0.6 * 72 + 0.5
+        assert y0 >= 0.85 * 72 - 0.5 and y1 <= height - 0.75 * 72 + 0.5
