@@ -15,7 +15,8 @@ Node = dict[str, Any]
 
 # Where each element keeps its attributes ([id, classes, key-values]) and its
 # children, for the elements the pipeline edits.
-ATTR_INDEX = {"Header": 1, "Span": 0, "Div": 0, "Code": 0, "CodeBlock": 0, "Link": 0, "Image": 0}
+ATTR_INDEX = {"Header": 1, "Span": 0, "Div": 0, "Code": 0, "CodeBlock": 0, "Link": 0, "Image": 0,
+              "Figure": 0, "Table": 0}  # issue 17: a figure's or a table's id is an anchor
 
 
 def rewrite(value: Any, action: Callable[..., Any], skip: Callable[[Node], bool] | None = None,

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from . import math as book_math
 from . import phrases as book_text
+from . import figures
 from . import transform
 from .ast import clone, iter_nodes, stringify
 from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
@@ -150,11 +151,14 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     book.warnings.extend(_title_forms(book, paths.show(paths.book_yaml)))
     _structure(book)
     _register_anchors(book, problems)
+    numbering = figures.number_book(book, [work.ast for work in works])
+    figures.unknown_references(book, [work.ast for work in works], numbering, problems)
     unknown = config.bibliography is not None and library is None  # its entries' ids (ref-KEY) are unknown
     moves = _check_links_and_images(book, paths, problems, unread, unknown)
     problems.raise_if_any()
     renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
-    outputs = _unit_outputs(works, renderings, moves, pandoc, session)
+    outputs = _unit_outputs(works, renderings, moves, pandoc, session, numbering,
+                             book.strings.get("caption_separator", "."))
     for unit, output in zip(units, outputs):  # formulas pandoc could not read for MathML (press.book.math)
         problems.extend(book_math.pandoc_problems(output.messages, unit.chapter))
     problems.raise_if_any()
@@ -218,6 +222,7 @@ def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacun
     blocks = transform.heading_ids(blocks, chapter.slug)
     blocks = transform.number_sections(blocks)
     blocks = transform.lacunae(blocks, lacuna_note)
+    blocks = figures.take_references(blocks)  # before citations: @fig-id is no bibliography key
     citations = None
     if citer is not None:
         blocks, citations = citer.cite_unit(blocks, chapter.slug, chapter.shown, chapter.line_of)
@@ -245,10 +250,12 @@ def _render_citations(pandoc: Pandoc, library, works: list[UnitWork]) -> list[li
 
 
 def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dict[str, str]],
-                  pandoc: Pandoc, session: Session) -> list[UnitOutput]:
+                  pandoc: Pandoc, session: Session, numbering: figures.Numbering | None = None,
+                  separator: str = ".") -> list[UnitOutput]:
     """Each unit's final AST and HTML, remembered or made (the HTML in one pandoc call)."""
-    keys = [digest(work.key, rendered, sorted(moved.items()))
-            for work, rendered, moved in zip(works, renderings, moves)]
+    keys = [digest(work.key, rendered, sorted(moved.items()),
+                   numbering.fingerprint(i) if numbering and numbering.captions[i] or _refers(work.ast) else None)
+            for i, (work, rendered, moved) in enumerate(zip(works, renderings, moves))]
     memo = session.memo(UNIT_OUTPUT)
     outputs: list[UnitOutput | None] = memo.recall(keys)
     for output in outputs:
@@ -256,6 +263,9 @@ def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dic
             pandoc.note(output.messages, None)  # as a cached conversion would
     missing = [i for i, output in enumerate(outputs) if output is None]
     asts = [_final_ast(works[i].ast, renderings[i], moves[i]) for i in missing]
+    if numbering is not None:
+        asts = [figures.apply(ast, i, numbering, separator) if numbering.captions[i] or _refers(ast) else ast
+                for i, ast in zip(missing, asts)]
     htmls = to_html_logged(pandoc, [_print_ast(ast) for ast in asts])
     for index, ast, (body, messages) in zip(missing, asts, htmls):
         body = book_math.alttext(number_paragraphs(body))
@@ -279,6 +289,11 @@ def _final_ast(ast: dict, rendered: list, moved: dict[str, str]) -> dict:
         if node["t"] == "Image" and node["c"][2][0] in moved:
             node["c"][2][0] = moved[node["c"][2][0]]
     return ast
+
+
+def _refers(ast: dict) -> bool:
+    """Whether a unit cross-refers to a figure, table or section (press.book.figures)."""
+    return any(node["t"] == "Span" and "xref" in node["c"][0][1] for node in iter_nodes(ast["blocks"]))
 
 
 def _title_forms(book: Book, config_shown: str) -> list[Problem]:
@@ -375,6 +390,10 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector, unrea
                 shared = "content/" + resolved.relative_to(paths.content.resolve()).as_posix()
                 moved[src] = shared
                 book.images[shared] = resolved
+                unsafe = figures.svg_problem(resolved) if resolved.suffix.lower() == ".svg" else None
+                if unsafe:
+                    problems.add(chapter.shown, line, f"image '{src}' {unsafe}; an SVG must hold no scripts, "
+                                                      f"event handlers, foreignObject or outside references")
             if not image["alt"]:
                 problems.add(chapter.shown, line, f"image '{src}' has no text alternative: add [alt text]")
         moves.append(moved)

@@ -99,6 +99,10 @@ class Typesetter:
             warnings += more
             document = document.copy(document.pages + blank.pages[:1])
         layout = layout_of(document, len(front_pages))
+        if profile.name == "press":  # the printer's file: images at 300 ppi (issue 17)
+            from .resolution import low_resolution
+
+            warnings += low_resolution(document, layout)
         self._parsed.clear()  # the next build may have other styles
         if profile.outer_marks:
             mirror_outer_marks(document)

@@ -162,6 +162,13 @@ class BibliographySettings(Strict):
     uncited: list[Text] = []  # entries listed although nothing cites them
 
 
+class FigureSettings(Strict):
+    """Numbered figures and tables (issue 17): "Figure 3.2" by chapter, "Figure 7" through the book."""
+
+    numbering: Literal["chapter", "book"] = "chapter"
+    page_references: bool = False  # print: a cross-reference adds its page ("Figure 3.2, p. 45")
+
+
 class BookConfig(Strict):
     title: Text
     subtitle: Text | None = None
@@ -206,6 +213,7 @@ class BookConfig(Strict):
                                  "afterword, ...) come first, then the notes and the note on the text, then what "
                                  "cites pages (bibliography, chronology, index); reorder the list")
         return value
+    figures: FigureSettings = FigureSettings()
 
     @field_validator("isbn", mode="before")
     @classmethod
