@@ -34,8 +34,9 @@ class Reference:
 
 @dataclass
 class Bibliography:
-    groups: list[tuple[str, list[Reference]]]  # (heading, entries)
+    groups: list[tuple[str | None, list[Reference]]]  # (heading, entries); None: one list, no heading
     problems: list[Problem]
+    intro: str | None = None  # book.yaml's bibliography.intro (None: the locale's)
 
 
 def render_entries(pandoc: Pandoc, library: Library, keys: list[str]) -> dict[str, str]:
@@ -79,11 +80,13 @@ def build_bibliography(pandoc: Pandoc, library: Library, settings, citer: Citer,
     for key, ident, slug in citer.cited:
         if key in entries:
             entries[key].locators.append(Locator(ident, slug, labels.get(ident, "")))
-    order = list(settings.groups) or sorted(set(library.groups.values()))
+    if not settings.groups:  # no groups declared: one list, with no heading
+        members = [entries[k] for k in formatted]
+        return Bibliography([(None, members)] if members else [], problems, settings.intro)
     groups = []
-    for group in order:
+    for group in settings.groups:
         members = [entries[k] for k in formatted if library.groups.get(k) == group]
         if members:
-            groups.append((settings.groups.get(group, group), members))
-    return Bibliography(groups, problems)
+            groups.append((settings.groups[group], members))
+    return Bibliography(groups, problems, settings.intro)
 

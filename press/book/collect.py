@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import math as book_math
 from . import phrases as book_text
 from . import figures
-from . import transform
+from . import markup, transform
 from .ast import clone, iter_nodes, stringify
 from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
 from . import codeblocks
@@ -127,7 +127,8 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     library = _attempt(problems, load_library, paths, config.bibliography) if config.bibliography else None
     citer = Citer(library) if library else None
     typesetter = book_math.FormulaSetter(session.folder("math"))
-    works = _unit_works(chapters, pandoc, note, marker, citer, session, typesetter)
+    tasks = {key: strings.get(key, key) for key in ("task_open", "task_done")}
+    works = _unit_works(chapters, pandoc, note, marker, citer, session, typesetter, tasks)
     typesetter.save()
     units = []
     for chapter, work in zip(chapters, works):
@@ -189,9 +190,10 @@ def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
 
 def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
                 citer: Citer | None, session: Session,
-                typesetter: book_math.FormulaSetter | None = None) -> list[UnitWork]:
+                typesetter: book_math.FormulaSetter | None = None, tasks: dict | None = None) -> list[UnitWork]:
     """Each unit's work, remembered or done (the bodies not remembered are parsed in one pandoc call)."""
-    shared = digest(note, marker.fingerprint() if marker else None,
+    tasks = tasks or {"task_open": "task_open", "task_done": "task_done"}
+    shared = digest(note, tasks, marker.fingerprint() if marker else None,
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
     keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
     memo = session.memo(UNIT_WORK)
@@ -202,7 +204,8 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     missing = [i for i, work in enumerate(works) if work is None]
     parsed = parse_logged(pandoc, [(chapters[i].shown, chapters[i].body) for i in missing])
     for index, (ast, messages) in zip(missing, parsed):
-        works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer, typesetter)
+        works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer, typesetter,
+                                  tasks)
         memo.put(keys[index], works[index])
     memo.retain(keys)
     return works  # type: ignore[return-value]
@@ -210,10 +213,12 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
 
 def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacuna_note: str,
                marker: Marker | None, citer: Citer | None,
-               typesetter: book_math.FormulaSetter | None = None) -> UnitWork:
+               typesetter: book_math.FormulaSetter | None = None, tasks: dict | None = None) -> UnitWork:
     """The common transforms of one unit's freshly parsed AST."""
-    blocks = ast["blocks"]
-    problems = book_math.problems(blocks, chapter, typesetter) + [
+    # Comments first: they are the editor's, and no check or edition sees them (press.book.markup).
+    blocks = markup.drop_comments(ast["blocks"])
+    problems = markup.heading_problems(blocks, chapter.shown, chapter.body, chapter.body_line)
+    problems += book_math.problems(blocks, chapter, typesetter) + [
         Problem(chapter.shown, chapter.line_of(fragment.strip().split("\n")[0]),
                 "raw HTML or attributes that run scripts, embed frames or forms, or load files are not allowed "
                 "in a chapter (use Markdown images)")
@@ -223,6 +228,8 @@ def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacun
     blocks = transform.number_sections(blocks)
     blocks = transform.lacunae(blocks, lacuna_note)
     blocks = figures.take_references(blocks)  # before citations: @fig-id is no bibliography key
+    blocks = markup.attributions(markup.epigraphs(blocks))
+    blocks = markup.task_boxes(markup.stanzas(blocks), tasks or {"task_open": "", "task_done": ""})
     citations = None
     if citer is not None:
         blocks, citations = citer.cite_unit(blocks, chapter.slug, chapter.shown, chapter.line_of)

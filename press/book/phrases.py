@@ -120,6 +120,8 @@ def book_phrases(config, chapters, vocabulary=None, emendations: Iterable[dict] 
         out += [(label, config_shown, None) for label in config.chronology.themes.values()]
     if config.bibliography is not None:
         out += [(heading, config_shown, None) for heading in config.bibliography.groups.values()]
+        if config.bibliography.intro:
+            out.append((config.bibliography.intro, config_shown, None))
     for chapter in chapters:
         meta = chapter.meta
         for key in ("title", "short_title", "byline"):

@@ -160,6 +160,7 @@ class BibliographySettings(Strict):
     style: Text  # a CSL file, e.g. csl/chicago-author-date.csl
     groups: dict[Annotated[str, Field(pattern=SLUG)], Text] = {}  # custom.group -> heading, in order
     uncited: list[Text] = []  # entries listed although nothing cites them
+    intro: Text | None = None  # the paragraph above the entries (None: the locale's bibliography_intro)
 
 
 class FigureSettings(Strict):
