@@ -164,3 +164,23 @@ def test_a_heading_jump_or_a_second_top_heading_is_refused_at_its_line(tiny, cap
     err = capsys.readouterr().err
     assert f"content/chapters/01-one.md:{line}: {words}" in err
     assert not tiny.out.exists() or not any(tiny.out.iterdir())
+
+
+def test_print_sets_the_attribution_right_and_the_task_boxes_in_the_indent(book):
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(book.pdf))
+    boxes = {}
+    for page in pdf:
+        text = page.get_textpage()
+        whole = text.get_text_range()
+        for words in ("A quotation set apart", "— Marta Ruiz", "Letters from the Coast", "Paint the hull",
+                      "Boats"):
+            if words in whole:
+                start = whole.index(words)
+                boxes[words] = (text.get_charbox(start)[0], text.get_charbox(start + len(words) - 1)[2])
+    assert len(boxes) == 5
+    # The attribution ends at the quote's right edge (styles/base.css), well right of where the quote starts.
+    assert boxes["— Marta Ruiz"][0] > boxes["A quotation set apart"][0] + 72
+    # A task's text stands where a bullet item's text stands: the drawn box hangs in the indent.
+    assert abs(boxes["Paint the hull"][0] - boxes["Boats"][0]) < 6
