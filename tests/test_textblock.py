@@ -14,9 +14,8 @@ from PIL import Image
 
 from press.gates import Editions
 from press.gates.pdf import pdf
-from press.gates.textblock import page_offences
+from press.gates.textblock import page_offences, read
 from press.gates.preflight.blocks import book_text_block
-from press.gates.preflight.pages import read
 
 # 6in trim less 0.8in + 0.6in margins: 4.6in = 116.8 mm of text block.
 BLOCK_MM = 4.6 * 25.4
@@ -45,9 +44,8 @@ def test_an_unbreakable_word_runs_past_the_right_edge(tiny):
     # 120 letters of 10.5pt Gentium are far wider than the text block.
     assert float(first[4]) > 50
     # The page named is the page that prints the word, and its label is its folio.
-    document = read(editions.pdf)
-    page = document.pages[int(first[1]) - 1]
-    assert "xxxxxxxx" in "".join(line.text for line in page.lines)
+    page = read(editions.pdf)[int(first[1]) - 1]
+    assert "xxxxxxxx" in "".join(g.text for line in page.lines for g in line)
     assert first[2] == page.label
     assert "lines or images outside the text block" in result.summary
 
@@ -68,22 +66,20 @@ def test_a_wide_image_runs_past_the_text_block(tiny):
     # It starts inside the text block (a figure's 40px margin in, at most), so
     # it runs past the right edge by about its width less the block's.
     assert abs(float(image[4]) - (793.75 - BLOCK_MM)) < 12
-    document, block = read(editions.pdf), book_text_block(editions.root)
-    page = document.pages[int(image[1]) - 1]
-    [mark] = [box for kind, box in page.marks if kind == "image"]
+    page, block = read(editions.pdf)[int(image[1]) - 1], book_text_block(editions.root)
+    [mark] = page.images
     assert abs(float(image[4]) - (mark.right - block.block(page.recto).right) / (72 / 25.4)) < 0.1
 
 
 def test_a_plain_book_keeps_to_its_text_block(built_book):
     editions = built_book("plain")
-    document = read(editions.pdf)
+    pages = read(editions.pdf)
     block = book_text_block(editions.root)
-    assert [o for page in document.pages for o in page_offences(page, block)] == []
+    assert [o for page in pages for o in page_offences(page, block)] == []
     # The running heads and folios are outside the text block, in the margins, and allowed.
-    area = block.block(True)
-    outside = [line.text for page in document.pages for line in page.lines
-               if line.text.strip() and not area.contains(line.box, 1.5)]
-    assert outside, "the plain book has folios in its margins"
+    outside = [g.text for page in pages for line in page.lines for g in line
+               if not g.text.isspace() and not block.block(page.recto).contains(g.box, 1.5)]
+    assert any(c.isdigit() for c in outside), "the plain book has folios in its margins"
     assert pdf(editions).passed
 
 
@@ -98,3 +94,20 @@ def test_long_code_lines_are_named_a_few_a_page_and_counted(tiny):
     assert all("text 'line_" in m and "past the right edge" in m for m in named)
     assert any(re.search(r"\): 5 more lines or images outside the text block$", m) for m in messages), messages
     assert "8 lines or images outside the text block" in result.summary
+
+
+def test_only_glyphs_may_stand_in_the_head_and_foot_margins():
+    from press.gates.preflight.blocks import TextBlock
+    from press.gates.preflight.pages import Box
+    from press.gates.textblock import Glyph, InkedPage
+
+    area = Box(50, 60, 350, 580)
+    block = TextBlock(area, area, 400, 640)
+    folio = [Glyph("7", Box(200, 600, 205, 610))]  # above the text block, over its width
+    page = InkedPage(1, "7", 640, lines=[folio])
+    assert page_offences(page, block) == []
+    page.images.append(Box(100, 600, 150, 620))  # an image there (40 pt up) is no running head
+    page.lines.append([Glyph("x", Box(352, 300, 357, 306))])  # 7 pt past the right edge: 2.5 mm
+    assert page_offences(page, block) == [
+        "page 1 (label 7): text 'x' runs 2.5 mm past the right edge of the text block",
+        "page 1 (label 7): an image 17.6 mm wide runs 14.1 mm past the top edge of the text block"]

@@ -167,8 +167,7 @@ def check_text(editions: Editions, shown: str, result: Result) -> int:
 def check_text_block(editions: Editions, shown: str, result: Result) -> int:
     """Every glyph and image inside the text block (running heads and folios in their margins)."""
     from .preflight.blocks import book_text_block
-    from .preflight.pages import read
-    from .textblock import check
+    from .textblock import check, read
 
     found, total = check(read(editions.pdf), book_text_block(editions.root), shown)
     result.findings += found
