@@ -92,7 +92,7 @@ def test_long_code_lines_are_named_a_few_a_page_and_counted(tiny):
     named = [m for m in messages if OFFENCE.match(m)]
     assert len(named) == 3, messages
     assert all("text 'line_" in m and "past the right edge" in m for m in named)
-    assert any(re.search(r"\): 5 more lines or images outside the text block$", m) for m in messages), messages
+    assert any(re.search(r"\): these and 5 more lines or images outside the text block$", m) for m in messages), messages
     assert "8 lines or images outside the text block" in result.summary
 
 

@@ -161,6 +161,6 @@ def check(pages: list[InkedPage], block: TextBlock, shown: str) -> tuple[list[Fi
         findings += [Finding(shown, None, o, page=page.number) for o in offences[:SHOWN]]
         if len(offences) > SHOWN:
             findings.append(Finding(shown, None, f"page {page.number} (label {page.label}): "
-                                                 f"{len(offences) - SHOWN} more lines or images outside "
+                                                 f"these and {len(offences) - SHOWN} more lines or images outside "
                                                  f"the text block", page=page.number))
     return findings, total
