@@ -56,7 +56,8 @@ def test_the_source_is_the_lessons():
 
 def test_every_code_block_and_image_reaches_the_epub(lesson):
     pres = imgs = 0
-    units = [data for name, data in epub_files(lesson.epub).items() if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", name)]
+    units = [data for name, data in epub_files(lesson.epub).items()
+             if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", name)]
     assert len(units) == 3  # the part's page and the two chapters
     for data in units:
         doc = etree.fromstring(data)

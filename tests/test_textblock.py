@@ -32,7 +32,8 @@ def offences(editions: Editions) -> list[re.Match]:
 def test_an_unbreakable_word_runs_past_the_right_edge(tiny):
     word = "Pneumono" + "x" * 112  # 120 letters, no hyphenation point a hyphenator knows
     assert len(word) == 120
-    tiny.chapter("01-one.md", "One", f"A short line.\n\nBefore {word} after.\n\nAfter it.", kind="introduction")
+    tiny.chapter("01-one.md", "One", f"A short line.\n\nBefore {word} after.\n\nAfter it.",
+                 kind="introduction")
     assert tiny.build("all") == 0
     editions = Editions(tiny.out, "tiny", tiny.root)
     result = pdf(editions)
@@ -47,7 +48,7 @@ def test_an_unbreakable_word_runs_past_the_right_edge(tiny):
     page = read(editions.pdf)[int(first[1]) - 1]
     assert "xxxxxxxx" in "".join(g.text for line in page.lines for g in line)
     assert first[2] == page.label
-    assert "lines or images outside the text block" in result.summary
+    assert "lines, images or drawings outside the text block" in result.summary
 
 
 def test_a_wide_image_runs_past_the_text_block(tiny):
@@ -92,8 +93,9 @@ def test_long_code_lines_are_named_a_few_a_page_and_counted(tiny):
     named = [m for m in messages if OFFENCE.match(m)]
     assert len(named) == 3, messages
     assert all("text 'line_" in m and "past the right edge" in m for m in named)
-    assert any(re.search(r"\): these and 5 more lines or images outside the text block$", m) for m in messages), messages
-    assert "8 lines or images outside the text block" in result.summary
+    more = r"\): these and 5 more lines, images or drawings outside the text block$"
+    assert any(re.search(more, m) for m in messages), messages
+    assert "8 lines, images or drawings outside the text block" in result.summary
 
 
 def test_only_glyphs_may_stand_in_the_head_and_foot_margins():
@@ -111,3 +113,8 @@ def test_only_glyphs_may_stand_in_the_head_and_foot_margins():
     assert page_offences(page, block) == [
         "page 1 (label 7): text 'x' runs 2.5 mm past the right edge of the text block",
         "page 1 (label 7): an image 17.6 mm wide runs 14.1 mm past the top edge of the text block"]
+    # One rule 2 pt left of the block; one 20 pt below it and 2 pt right.
+    page.drawings += [Box(48, 100, 300, 101), Box(60, 40, 352, 41)]
+    assert page_offences(page, block)[2:] == [
+        "page 1 (label 7): 2 drawn shapes (rules, fills, a vector figure's lines) run up to "
+        "0.7 mm past the left edge and 0.7 mm past the right edge and 7.1 mm past the bottom edge of the text block"]

@@ -47,7 +47,7 @@ def pdf(editions: Editions, title: str = "", authors: tuple[str, ...] = ()) -> R
     words = check_text(editions, shown, result)
     outside = check_text_block(editions, shown, result)
     result.summary = (f"PDF: {len(result.errors)} problems ({pages} pages, {fonts} fonts, "
-                      f"{words} words of the text looked for, {outside} lines or images "
+                      f"{words} words of the text looked for, {outside} lines, images or drawings "
                       f"outside the text block)")
     return result
 

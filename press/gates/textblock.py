@@ -1,11 +1,11 @@
 """The text-block check of the PDF checker: nothing printed outside the text block.
 
-Every glyph and every image on every page of the print PDF must lie inside
+Every glyph, image and drawn shape on every page of the print PDF must lie inside
 the text block, the trim box less the page margins, with 0.5 mm to spare
 (an italic's or an accent's ink). The running heads and folios are the
 exception: they are set in the top and bottom margin boxes, so a glyph
 in the column over the text block, from the trim's head to its foot, is
-allowed; an image is not (no margin box holds one).
+allowed; an image or a drawn shape is not (no margin box holds one).
 
 Where the text block is (decided here): not parsed from ``@page`` rules
 by hand, and not recorded by the print edition, but laid out by
@@ -24,7 +24,8 @@ origin by design, 0.5 mm at 14pt), at the right edge and in height by its
 ink box.
 
 An offence is reported per line of text (its first letters, and how far
-past which edge it runs, in millimetres) and per image, at most
+past which edge it runs, in millimetres), per image, and once a page for
+the drawn shapes (paths: rules, fills, an SVG figure's lines), at most
 ``SHOWN`` a page with a count of the rest.
 """
 
@@ -59,6 +60,7 @@ class InkedPage:
     height: float  # the trim's
     lines: list[list[Glyph]] = field(default_factory=list)
     images: list[Box] = field(default_factory=list)
+    drawings: list[Box] = field(default_factory=list)  # painted paths: rules, fills, a vector figure's lines
 
     @property
     def recto(self) -> bool:
@@ -104,10 +106,19 @@ def read(path: Path) -> list[InkedPage]:
                 line.append(Glyph(chr(code), box))
             if line:
                 found.lines.append(line)
+            fill, stroke = ctypes.c_int(), ctypes.c_int()
             for obj in page.get_objects(max_depth=0):
                 if obj.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM):
-                    b = Box(*obj.get_bounds())
-                    found.images.append(Box(b.left - dx, b.bottom - dy, b.right - dx, b.top - dy))
+                    kind = found.images
+                elif obj.type == raw.FPDF_PAGEOBJ_PATH:
+                    raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+                    if not fill.value and not stroke.value:
+                        continue  # a clipping path draws nothing
+                    kind = found.drawings
+                else:
+                    continue
+                b = Box(*obj.get_bounds())
+                kind.append(Box(b.left - dx, b.bottom - dy, b.right - dx, b.top - dy))
             pages.append(found)
     finally:
         pdf.close()
@@ -145,11 +156,23 @@ def page_offences(page: InkedPage, block: TextBlock) -> list[str]:
         worst = dict(overruns(box, area))
         if worst:
             out.append(f"{head}: an image {box.width / MM:.1f} mm wide runs " + _edges(worst))
+    # Drawn shapes are many (a vector figure is hundreds of paths): one offence a page.
+    drawn: dict[str, float] = {}
+    count = 0
+    for box in page.drawings:
+        worst = dict(overruns(box, area))
+        count += bool(worst)
+        for edge, mm in worst.items():
+            drawn[edge] = max(drawn.get(edge, 0.0), mm)
+    if drawn:
+        out.append(f"{head}: {count} drawn shapes (rules, fills, a vector figure's lines) run up to "
+                   + _edges(drawn))
     return out
 
 
 def _edges(worst: dict[str, float]) -> str:
-    return " and ".join(f"{mm:.1f} mm past the {edge} edge" for edge, mm in worst.items()) + " of the text block"
+    edges = " and ".join(f"{mm:.1f} mm past the {edge} edge" for edge, mm in worst.items())
+    return edges + " of the text block"
 
 
 def check(pages: list[InkedPage], block: TextBlock, shown: str) -> tuple[list[Finding], int]:
@@ -160,7 +183,7 @@ def check(pages: list[InkedPage], block: TextBlock, shown: str) -> tuple[list[Fi
         total += len(offences)
         findings += [Finding(shown, None, o, page=page.number) for o in offences[:SHOWN]]
         if len(offences) > SHOWN:
-            findings.append(Finding(shown, None, f"page {page.number} (label {page.label}): "
-                                                 f"these and {len(offences) - SHOWN} more lines or images outside "
-                                                 f"the text block", page=page.number))
+            more = (f"page {page.number} (label {page.label}): these and {len(offences) - SHOWN} more "
+                    "lines, images or drawings outside the text block")
+            findings.append(Finding(shown, None, more, page=page.number))
     return findings, total
