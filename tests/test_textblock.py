@@ -117,4 +117,5 @@ def test_only_glyphs_may_stand_in_the_head_and_foot_margins():
     page.drawings += [Box(48, 100, 300, 101), Box(60, 40, 352, 41)]
     assert page_offences(page, block)[2:] == [
         "page 1 (label 7): 2 drawn shapes (rules, fills, a vector figure's lines) run up to "
-        "0.7 mm past the left edge and 0.7 mm past the right edge and 7.1 mm past the bottom edge of the text block"]
+        "0.7 mm past the left edge and 0.7 mm past the right edge and 7.1 mm past the bottom edge "
+        "of the text block"]
