@@ -1,7 +1,10 @@
-"""The print PDF: fonts, tags, language, outline, page labels, metadata, text.
+"""The print PDF: fonts, tags, language, outline, page labels, metadata, text,
+and nothing printed outside the text block.
 
 Fonts are read with poppler's ``pdffonts`` (what a prepress check reads),
-the document structure with pypdf, the text with poppler's ``pdftotext``.
+the document structure with pypdf, the text with poppler's ``pdftotext``,
+the glyphs' and images' boxes with PDFium (press.gates.textblock says
+where the text block is taken from).
 """
 
 from __future__ import annotations
@@ -42,8 +45,10 @@ def pdf(editions: Editions, title: str = "", authors: tuple[str, ...] = ()) -> R
     fonts = check_fonts(editions, shown, result)
     pages = check_structure(editions, shown, result, title, authors)
     words = check_text(editions, shown, result)
+    outside = check_text_block(editions, shown, result)
     result.summary = (f"PDF: {len(result.errors)} problems ({pages} pages, {fonts} fonts, "
-                      f"{words} words of the text looked for)")
+                      f"{words} words of the text looked for, {outside} lines, images or drawings "
+                      f"outside the text block)")
     return result
 
 
@@ -157,6 +162,16 @@ def check_text(editions: Editions, shown: str, result: Result) -> int:
                                                     f"(missing glyphs or broken ligatures?): "
                                                     + ", ".join(lost[:12])))
     return len(words)
+
+
+def check_text_block(editions: Editions, shown: str, result: Result) -> int:
+    """Every glyph and image inside the text block (running heads and folios in their margins)."""
+    from .preflight.blocks import book_text_block
+    from .textblock import check, read
+
+    found, total = check(read(editions.pdf), book_text_block(editions.root), shown)
+    result.findings += found
+    return total
 
 
 def _poppler_version() -> str:

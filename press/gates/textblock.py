@@ -1,0 +1,189 @@
+"""The text-block check of the PDF checker: nothing printed outside the text block.
+
+Every glyph, image and drawn shape on every page of the print PDF must lie inside
+the text block, the trim box less the page margins, with 0.5 mm to spare
+(an italic's or an accent's ink). The running heads and folios are the
+exception: they are set in the top and bottom margin boxes, so a glyph
+in the column over the text block, from the trim's head to its foot, is
+allowed; an image or a drawn shape is not (no margin box holds one).
+
+Where the text block is (decided here): not parsed from ``@page`` rules
+by hand, and not recorded by the print edition, but laid out by
+WeasyPrint with the book's own print stylesheets and the trim size from
+book.yaml (``preflight.blocks.book_text_block``: a probe page of every
+page name, left and right, and the union of their page areas). That is
+what the stylesheets can make, whatever the ``:left``/``:right`` or named
+page rules say, and a book's own print.css is read like the toolchain's.
+Positions are measured from the page's TrimBox (a press PDF's MediaBox
+adds the bleed). The glyphs and images are read with PDFium (pypdfium2,
+as ``preflight.pages`` reads them, and each glyph's origin besides).
+
+A glyph is measured where the layout set it, not by all its ink: at the
+left edge from its origin (an italic J's or f's ink hangs left of its
+origin by design, 0.5 mm at 14pt), at the right edge and in height by its
+ink box.
+
+An offence is reported per line of text (its first letters, and how far
+past which edge it runs, in millimetres), per image, and once a page for
+the drawn shapes (paths: rules, fills, an SVG figure's lines), at most
+``SHOWN`` a page with a count of the rest.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .preflight.blocks import TextBlock
+from .preflight.pages import Box
+from . import Finding
+
+MM = 72 / 25.4  # points per millimetre
+TOLERANCE_MM = 0.5
+SHOWN = 3  # offences named per page; the rest are counted
+SAMPLE = 24  # letters of a line's text quoted
+
+
+@dataclass
+class Glyph:
+    text: str
+    box: Box  # ink, on the trim (points from the trim's bottom left)
+
+
+@dataclass
+class InkedPage:
+    """A page's glyphs by line, and its images, in points from the trim's bottom left."""
+
+    number: int  # 1-based
+    label: str
+    height: float  # the trim's
+    lines: list[list[Glyph]] = field(default_factory=list)
+    images: list[Box] = field(default_factory=list)
+    drawings: list[Box] = field(default_factory=list)  # painted paths: rules, fills, a vector figure's lines
+
+    @property
+    def recto(self) -> bool:
+        return self.number % 2 == 1  # page 1 is a recto
+
+
+def read(path: Path) -> list[InkedPage]:
+    """Every page's glyphs (their boxes from the origin's x) and images, with PDFium."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pages = []
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                trim = Box(*page.get_trimbox())
+            except Exception:  # no TrimBox: the MediaBox is the trim (ISO 32000-1, 14.11.2)
+                trim = Box(*page.get_mediabox())
+            dx, dy = trim.left, trim.bottom
+            found = InkedPage(index + 1, pdf.get_page_label(index) or str(index + 1), trim.top - trim.bottom)
+            textpage = page.get_textpage()
+            left, right, bottom, top, x, y = (ctypes.c_double() for _ in range(6))
+            line: list[Glyph] = []
+            for k in range(raw.FPDFText_CountChars(textpage)):
+                code = raw.FPDFText_GetUnicode(textpage, k)
+                if raw.FPDFText_IsGenerated(textpage, k):
+                    if code == 10 and line:  # PDFium's line break
+                        found.lines.append(line)
+                        line = []
+                    elif code == 32 and line:
+                        line.append(Glyph(" ", line[-1].box))
+                    continue
+                raw.FPDFText_GetCharBox(textpage, k, left, right, bottom, top)
+                raw.FPDFText_GetCharOrigin(textpage, k, x, y)
+                if right.value <= left.value or not code:
+                    continue
+                box = Box(max(left.value, x.value) - dx, bottom.value - dy, right.value - dx, top.value - dy)
+                if line and box.top < line[-1].box.bottom and box.left < line[-1].box.left:
+                    found.lines.append(line)  # a glyph below and left of the last one starts a line
+                    line = []
+                line.append(Glyph(chr(code), box))
+            if line:
+                found.lines.append(line)
+            fill, stroke = ctypes.c_int(), ctypes.c_int()
+            for obj in page.get_objects(max_depth=0):
+                if obj.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM):
+                    kind = found.images
+                elif obj.type == raw.FPDF_PAGEOBJ_PATH:
+                    raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+                    if not fill.value and not stroke.value:
+                        continue  # a clipping path draws nothing
+                    kind = found.drawings
+                else:
+                    continue
+                b = Box(*obj.get_bounds())
+                kind.append(Box(b.left - dx, b.bottom - dy, b.right - dx, b.top - dy))
+            pages.append(found)
+    finally:
+        pdf.close()
+    return pages
+
+
+def overruns(box: Box, block: Box) -> list[tuple[str, float]]:
+    """How far (mm) ``box`` runs past each edge of ``block``, beyond the tolerance."""
+    found = [("left", block.left - box.left), ("right", box.right - block.right),
+             ("top", box.top - block.top), ("bottom", block.bottom - box.bottom)]
+    return [(edge, points / MM) for edge, points in found if points / MM > TOLERANCE_MM]
+
+
+def page_offences(page: InkedPage, block: TextBlock) -> list[str]:
+    """What lies outside the text block on ``page``, one sentence each."""
+    area = block.block(page.recto)
+    head = f"page {page.number} (label {page.label})"
+    out = []
+    for line in page.lines:
+        worst: dict[str, float] = {}
+        for glyph in line:
+            if glyph.text.isspace():
+                continue
+            box = glyph.box
+            for edge, mm in overruns(box, area):
+                if edge in ("top", "bottom") and box.bottom >= -TOLERANCE_MM * MM \
+                        and box.top <= page.height + TOLERANCE_MM * MM:
+                    continue  # a running head or folio: in the margin band over the text block
+                worst[edge] = max(worst.get(edge, 0.0), mm)
+        if worst:
+            text = " ".join("".join(g.text for g in line).split())
+            text = text[:SAMPLE] + "…" if len(text) > SAMPLE else text
+            out.append(f"{head}: text '{text}' runs " + _edges(worst))
+    for box in page.images:
+        worst = dict(overruns(box, area))
+        if worst:
+            out.append(f"{head}: an image {box.width / MM:.1f} mm wide runs " + _edges(worst))
+    # Drawn shapes are many (a vector figure is hundreds of paths): one offence a page.
+    drawn: dict[str, float] = {}
+    count = 0
+    for box in page.drawings:
+        worst = dict(overruns(box, area))
+        count += bool(worst)
+        for edge, mm in worst.items():
+            drawn[edge] = max(drawn.get(edge, 0.0), mm)
+    if drawn:
+        out.append(f"{head}: {count} drawn shapes (rules, fills, a vector figure's lines) run up to "
+                   + _edges(drawn))
+    return out
+
+
+def _edges(worst: dict[str, float]) -> str:
+    edges = " and ".join(f"{mm:.1f} mm past the {edge} edge" for edge, mm in worst.items())
+    return edges + " of the text block"
+
+
+def check(pages: list[InkedPage], block: TextBlock, shown: str) -> tuple[list[Finding], int]:
+    """The findings (at most ``SHOWN`` a page, then a count) and the number of offences."""
+    findings, total = [], 0
+    for page in pages:
+        offences = page_offences(page, block)
+        total += len(offences)
+        findings += [Finding(shown, None, o, page=page.number) for o in offences[:SHOWN]]
+        if len(offences) > SHOWN:
+            more = (f"page {page.number} (label {page.label}): these and {len(offences) - SHOWN} more "
+                    "lines, images or drawings outside the text block")
+            findings.append(Finding(shown, None, more, page=page.number))
+    return findings, total
