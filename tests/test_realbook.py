@@ -3,10 +3,9 @@
 Two episodes of the Software Carpentry lesson "Plotting and Programming in
 Python", as its authors wrote them (SOURCE.md says what was changed). Every
 code block and every image of the source reaches the EPUB; the book must
-build with --strict and keep to its text block in print. The last two fail
-on main (code lines and figures run past the page edge, a print page
-marker lands in a code block: issue 17) and are marked so (strict xfail:
-they must be taken off when the book passes).
+build with --strict and keep to its text block in print (before issue 17's
+code and figure work its code lines and figures ran past the page edge and
+a print page marker landed in a code block).
 """
 
 from __future__ import annotations
@@ -58,7 +57,7 @@ def test_every_code_block_and_image_reaches_the_epub(lesson):
     pres = imgs = 0
     units = [data for name, data in epub_files(lesson.epub).items()
              if re.fullmatch(r"EPUB/text/ch\d+\.xhtml", name)]
-    assert len(units) == 3  # the part's page and the two chapters
+    assert len(units) == 2  # the two chapters (the lesson has no parts)
     for data in units:
         doc = etree.fromstring(data)
         pres += len(doc.findall(".//x:pre", XHTML))
@@ -66,13 +65,14 @@ def test_every_code_block_and_image_reaches_the_epub(lesson):
     assert (pres, imgs) == source_counts()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: code lines and figures run past the text block on main")
+@pytest.mark.xfail(strict=True, reason="issue 17, open: WeasyPrint draws two short strokes of a matplotlib SVG "
+                   "(9_more_correlations_solution.svg) 1.3 mm left of the figure's box, outside its clip; a real "
+                   "stray mark on the page, which the check rightly finds")
 def test_the_lesson_keeps_to_its_text_block(lesson):
     result = pdf(lesson)
     assert [f.message for f in result.findings if "text block" in f.message] == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17: a print page marker lands inside a code block on main")
 def test_the_lesson_builds_with_strict(tmp_path):
     root = copy_book(BOOK, tmp_path)
     with source_date_epoch():

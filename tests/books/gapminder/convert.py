@@ -42,7 +42,7 @@ for episode, name, number in EPISODES:
             continue
         lines.append(line)
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
-    head = f'---\ntitle: "{title}"\nkind: chapter\nnumber: "{number}"\npart: "python"\n---\n\n'
+    head = f'---\ntitle: "{title}"\nkind: chapter\nnumber: "{number}"\n---\n\n'
     (out / "chapters" / name).write_text(head + body, "utf-8")
 (out / "images").mkdir(exist_ok=True)
 for image in sorted(images):
