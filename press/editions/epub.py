@@ -226,7 +226,8 @@ class EpubEdition(Edition):
         # pandoc stores embedded fonts in EPUB/fonts/, beside EPUB/styles/.
         fonts = re.sub(r"url\((?:fonts/)?([^)]+)\)", r"url(../fonts/\1)", fonts)
         return "\n".join([fonts, self.paths.style("base.css").read_text("utf-8"),
-                          self.paths.style("epub.css").read_text("utf-8")])
+                          self.paths.style("epub.css").read_text("utf-8"),
+                          self.paths.style("code-theme.css").read_text("utf-8")])
 
 
 # The monospaced face of code (styles/fonts.css, issue 17): its files and its @font-face rules.

@@ -25,7 +25,7 @@ from . import Edition, EditionResult
 from .cover import cover_png
 from .sections import timeline_section
 
-WEB_STYLES = ("fonts.css", "base.css", "screen.css", "web-print.css")
+WEB_STYLES = ("fonts.css", "base.css", "screen.css", "code-theme.css", "web-print.css")
 # Where a page's body and print page markers go in its rendered frame (no HTML holds a NUL).
 _BODY, _MARKS = "\x00body\x00", "\x00page-marks\x00"
 SCRIPTS = ("search.js", "menu.js")
