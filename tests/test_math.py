@@ -151,3 +151,12 @@ def test_a_formula_or_raw_tex_in_a_title_is_refused(tiny, capsys):
     err = capsys.readouterr().err
     assert "content/chapters/01-one.md:2: a formula cannot be in a title or a short text" in err
     assert "content/chapters/02-two.md:2: raw TeX is not shown in any edition; write it as Markdown" in err
+
+
+def test_a_formula_on_the_baseline_is_set(book):
+    """$1$ has depth -0.0: its vertical-align was once written "--0.0000em", which WeasyPrint ignores (and
+    --strict refuses), so every book with a bare digit in math failed (found on the d2l real book)."""
+    texts = pdf_page_texts(book.pdf)
+    assert any("nothing below its baseline" in t for t in texts)
+    page = html_pages(book.html)["02-closing.html"]
+    assert any(f.get("alttext") == "1" for f in page.xpath("//main//*[local-name()='math']"))

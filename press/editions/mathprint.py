@@ -45,10 +45,15 @@ def print_math(body: str, typesetter: FormulaSetter, prefix: str = "m") -> str:
 _IDS = re.compile(r'(\bid="|\bhref="#)([^"]+)"')
 
 
+def _em(value: float) -> str:
+    """A length in ems for CSS: no "-0" (a formula that sits on the baseline has depth -0.0)."""
+    return f"{value + 0.0:.4f}em" if round(value, 4) != 0 else "0em"
+
+
 def _inline_svg(formula, prefix: str) -> str:
     svg = _IDS.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', formula.svg)
     style = (f"width:{formula.width:.4f}em;height:{formula.height:.4f}em;"
-             f"vertical-align:-{formula.depth:.4f}em")
+             f"vertical-align:{_em(-formula.depth)}")
     label = html.escape(formula.tex, quote=True)
     head, rest = svg.split(">", 1)
     head = re.sub(r'\s(width|height)="[^"]*"', "", head)
