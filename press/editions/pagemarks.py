@@ -283,18 +283,19 @@ def _at_start(element, start_of_paragraph: str = "before") -> tuple:
 
 
 def _out_of_code(slot, where: tuple) -> tuple:
-    """A page that begins inside a code block is marked before the block (issue 17).
+    """A page that begins inside a code block or a formula is marked before it (issue 17).
 
     A marker in a ``pre`` would be code: copied with it, shown between two of
-    its lines, and an element that is not code inside pandoc's line spans.
-    The outermost code element (``div.sourceCode`` or ``pre``) is begun instead.
+    its lines, and an element that is not code inside pandoc's line spans; in
+    MathML (or inline SVG) it is an HTML element where none is allowed.
+    The outermost such element (``div.sourceCode``, ``pre``, ``math``) is begun instead.
     """
     _, element, kind, _ = slot
     holder = element if kind == "text" else element.getparent()
     block = None
     while holder is not None:
         name = _name(holder)
-        if name == "pre" or (name == "div" and "sourceCode" in (holder.get("class") or "").split()):
+        if name in ("pre", "math", "svg") or (name == "div" and "sourceCode" in (holder.get("class") or "").split()):
             block = holder
         holder = holder.getparent()
     return where if block is None else ("before", block)

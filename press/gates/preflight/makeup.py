@@ -97,13 +97,17 @@ def page_foot(lines: list[Line]) -> list[Line]:
 def alone_at_foot(document: Document, block: TextBlock) -> list[Issue]:
     """A heading, date or label must not end a page with its text overleaf."""
     issues = []
+    # The book's text size: a page of code or of notes, set smaller, must not make its text look large.
+    book_size = _body_size([line for page in document.pages for line in text_lines(page, block)])
     for page, following in zip(document.pages, document.pages[1:]):
         lines = text_lines(page, block)
         if not lines or not text_lines(following, block):
             continue
-        size = _body_size(lines)
+        size = max(_body_size(lines), book_size)
         foot = page_foot(lines)
         if not foot or not all(_is_display(line, size, block.block(page.recto)) for line in foot):
+            continue
+        if not _at_the_foot(page, lines, foot, block.block(page.recto), size):
             continue
         # The lines just above, if they are the same heading set large (a heading of two lines).
         above = [l for l in lines if l not in foot]
@@ -115,6 +119,19 @@ def alone_at_foot(document: Document, block: TextBlock) -> list[Issue]:
                                          "overleaf: keep a heading, date or label with what follows",
                             page.number, trace=text if len(text) >= 12 else ""))  # a date alone: too common
     return issues
+
+
+def _at_the_foot(page: Page, lines: list[Line], foot: list[Line], text_block: Box, size: float) -> bool:
+    """Whether the foot lines end the page's running text: nothing drawn below them (a formula set as
+    paths, a figure; not a footnote's rule), and, where smaller lines follow, these begin just below (footnotes), not far down
+    the page (a title page's subtitle and imprint)."""
+    bottom = min(line.box.bottom for line in foot)
+    # (a mark taller than a rule: a footnote's separator does not count)
+    if any(text_block.contains(box, 2.0) and box.top <= bottom and box.top - box.bottom > 2.0
+           for _, box in page.marks):
+        return False
+    below = [line for line in lines if line.box.top < bottom]
+    return not below or max(line.box.top for line in below) >= bottom - 2.5 * size
 
 
 def _is_display(line: Line, body: float, text_block: Box) -> bool:

@@ -69,7 +69,9 @@ def in_pdf(document, shown: str) -> list[Issue]:
     issues = []
     for page in document.pages:
         for line in page.lines:
-            issues += _issues(line.text, shown, page.number, where=f" of p. {page.label}")
+            # code (a fixed-pitch face) is left out, as it is in the EPUB and the web edition
+            text = "".join(" " if c.mono else c.text for c in line.chars)
+            issues += _issues(text, shown, page.number, where=f" of p. {page.label}")
     for _level, title, index in document.outline:
         issues += _issues(title, shown, index + 1 if index is not None else None, where=" of a bookmark")
     return issues

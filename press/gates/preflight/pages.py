@@ -48,6 +48,7 @@ class Char:
     size: float
     italic: bool
     bold: bool
+    mono: bool = False  # a fixed-pitch face: code, where Markdown's marks are the program's
 
 
 @dataclass
@@ -180,6 +181,7 @@ def _lines(textpage) -> list[Line]:
         font = name.value.decode("latin-1")
         italic = bool(flags.value & 64) or re.search(r"Italic|Oblique", font) is not None  # PDF 1.7, 9.8.2
         bold = raw.FPDFText_GetFontWeight(textpage, k) >= 600 or "Bold" in font
+        mono = bool(flags.value & 1) or re.search(r"Mono|Courier|Code", font) is not None  # FixedPitch
         box = Box(left.value, bottom.value, right.value, top.value)
         if current and _wraps(current[-1].box, box):
             lines.append(Line(current))
@@ -187,7 +189,7 @@ def _lines(textpage) -> list[Line]:
         # PDFium reads a hyphen at a line's end as U+0002 and joins the lines around it.
         hyphen = raw.FPDFText_IsHyphen(textpage, k)
         text = "-" if hyphen else (unicodedata.normalize("NFC", chr(code)) if code else "")
-        current.append(Char(text, box, raw.FPDFText_GetFontSize(textpage, k), italic, bold))
+        current.append(Char(text, box, raw.FPDFText_GetFontSize(textpage, k), italic, bold, mono))
         if hyphen:
             lines.append(Line(current))
             current = []
