@@ -197,3 +197,23 @@ def test_on_a_phone_tables_scroll_in_their_own_box(book):
                 page.close()
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("width, height", [("5in", "7in"), ("7in", "10in")])
+def test_a_tall_figure_and_its_caption_fit_one_page_at_any_trim(tmp_path, width, height):
+    root = copy_book("tables", tmp_path)
+    config = root / "content" / "book.yaml"
+    config.write_text(config.read_text("utf-8") + f'print:\n  trim_width: "{width}"\n  trim_height: "{height}"\n',
+                      "utf-8")
+    assert main(["pdf", "--root", str(root), "--out", str(root / "dist"), "--quiet"]) == 0
+    pdf = root / "dist" / "tables-book.pdf"
+    texts = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    index = next(i for i, text in enumerate(texts) if "Figure\xa01.2. A tall narrow frame" in text)
+    page = read(pdf)[index]
+    assert len(page.images) == 1  # the tall image is on its caption's page
+    image = page.images[0]
+    trim = float(height.removesuffix("in")) * 72
+    # Capped at three quarters of the text block's height (the trim less 1.6in of margins), and so not
+    # at its natural size: 2400 px at 96 px an inch would be 25 in.
+    assert image.top - image.bottom == pytest.approx(0.75 * (trim - 1.6 * 72), abs=1.5)
+    assert page_offences(page, book_text_block(root)) == []
