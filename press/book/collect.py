@@ -152,7 +152,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     book.warnings.extend(_title_forms(book, paths.show(paths.book_yaml)))
     _structure(book)
     _register_anchors(book, problems)
-    numbering = figures.number_book(book, [work.ast for work in works])
+    numbering = book.numbering = figures.number_book(book, [work.ast for work in works])
     figures.unknown_references(book, [work.ast for work in works], numbering, problems)
     unknown = config.bibliography is not None and library is None  # its entries' ids (ref-KEY) are unknown
     moves = _check_links_and_images(book, paths, problems, unread, unknown)

@@ -5,9 +5,12 @@ by chapter ("Figure 3.2") or through the book ("Figure 7"), as book.yaml's
 ``figures.numbering`` says; their caption starts with the locale's label and
 the number. ``@fig-id``, ``@tbl-id`` and ``@sec-id`` (pandoc's citation
 syntax, taken here before citations are resolved) print "Figure 3.2",
-"Table 1.1" or "section 2.1" as a link to the place; an unknown id is an
-error at its line. The numbers are made after the typography pass, so the
-range rule never sees them.
+"Table 1.1" or "section 2.1" as a link to the place, and ``[-@fig-id]``
+(pandoc's suppressed author) the number alone, "3.2", as pandoc-crossref
+does; an unknown id is an error at its line. Each figure and table is kept
+as an ``Entry`` for the lists of figures and of tables, when book.yaml asks
+for them (press.editions.figurelists). The numbers are made after the
+typography pass, so the range rule never sees them.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from .ast import Span, Str, attr, clone, has_class, iter_nodes, kv, rewrite, stringify
 
 PREFIXES = ("fig-", "tbl-", "sec-")
+WIDE_COLUMNS = 6  # a table of this many columns or more is a wide one
 NBSP = "\u00a0"
 
 
@@ -30,13 +34,27 @@ def take_references(blocks: list) -> list:
         if not any(k.startswith(PREFIXES) for k in keys):
             return None
         out: list = []
-        for index, key in enumerate(keys):
+        for index, citation in enumerate(node["c"][0]):
+            key = citation["citationId"]
             if index:
                 out += [Str(","), {"t": "Space"}]
-            out.append(Span([Str("@" + key)], ["xref"], attrs=[["ref", key]]))
+            bare = [["bare", "1"]] if citation.get("citationMode", {}).get("t") == "SuppressAuthor" else []
+            out.append(Span([Str("@" + key)], ["xref"], attrs=[["ref", key]] + bare))
         return out
 
     return rewrite(blocks, action)
+
+
+@dataclass
+class Entry:
+    """A numbered figure or table, as a list of figures or of tables gives it."""
+
+    kind: str  # "Figure" or "Table"
+    id: str  # its own id, or one made for the lists (``made``)
+    label: str  # "Figure 1.2"
+    caption: str  # the caption's text
+    unit: int  # the index of its unit in book.units
+    made: bool = False  # the id is made here (the figure has none), to link the lists to it
 
 
 @dataclass
@@ -46,9 +64,14 @@ class Numbering:
     captions: list[list[str]] = field(default_factory=list)  # per unit, in reading order
     labels: dict[str, str] = field(default_factory=dict)  # id -> the text a reference prints
     page_prefix: str = ""  # print: ", p. " before the page, when book.yaml asks
+    numbers: dict[str, str] = field(default_factory=dict)  # id -> what [-@id] prints: "3.2"
+    entries: list[Entry] = field(default_factory=list)  # every figure and table, in reading order
+    targets: dict[str, str] = field(default_factory=dict)  # "sec-SLUG" -> the unit's own id, where it links
 
     def fingerprint(self, index: int) -> list:
-        return [self.captions[index], sorted(self.labels.items()), self.page_prefix]
+        made = [e.id for e in self.entries if e.made and e.unit == index]
+        return [self.captions[index], sorted(self.labels.items()), self.page_prefix, sorted(self.numbers.items()),
+                made, sorted(self.targets.items())]
 
 
 def _captioned(node) -> bool:
@@ -61,7 +84,8 @@ def number_book(book, asts: list[dict]) -> Numbering:
     by_chapter = book.config.figures.numbering == "chapter"
     numbering = Numbering(page_prefix=strings.get("xref_page", "") if book.config.figures.page_references else "")
     counts = {"Figure": 0, "Table": 0}
-    for unit, ast in zip(book.units, asts):
+    listed = {"Figure": book.config.figures.list_of_figures, "Table": book.config.figures.list_of_tables}
+    for index, (unit, ast) in enumerate(zip(book.units, asts)):
         if by_chapter:
             counts = {"Figure": 0, "Table": 0}
         prefix = ""
@@ -72,21 +96,29 @@ def number_book(book, asts: list[dict]) -> Numbering:
         for node in iter_nodes(ast["blocks"]):
             if _captioned(node):
                 counts[node["t"]] += 1
-                label = f"{words[node['t']]}{NBSP}{prefix}{counts[node['t']]}"
+                number = f"{prefix}{counts[node['t']]}"
+                label = f"{words[node['t']]}{NBSP}{number}"
                 found.append(label)
-                if attr(node)[0]:
-                    numbering.labels[attr(node)[0]] = label
+                ident = attr(node)[0]
+                if ident:
+                    numbering.labels[ident], numbering.numbers[ident] = label, number
+                if listed[node["t"]]:
+                    made = f"{'fig' if node['t'] == 'Figure' else 'tbl'}-{unit.slug}-{counts[node['t']]}"
+                    numbering.entries.append(Entry(node["t"], ident or made, label,
+                                                   stringify(node["c"][1][1]), index, not ident))
             elif node["t"] == "Header" and attr(node)[0].startswith("sec-"):
                 numbers = [n for n in iter_nodes(node["c"][2]) if n["t"] == "Span" and "secnum" in n["c"][0][1]]
+                number = stringify(numbers[0]["c"][1]) if numbers else stringify(node["c"][2])
                 numbering.labels[attr(node)[0]] = (
-                    f"{strings.get('section_label', 'section')}{NBSP}{stringify(numbers[0]['c'][1])}" if numbers
-                    else stringify(node["c"][2]))
+                    f"{strings.get('section_label', 'section')}{NBSP}{number}" if numbers else number)
+                numbering.numbers[attr(node)[0]] = number
         numbering.captions.append(found)
-        if unit.number:
-            numbering.labels.setdefault("sec-" + unit.slug, f"{strings.get('chapter_label', 'chapter')}{NBSP}"
-                                                            f"{unit.number}")
-        else:
-            numbering.labels.setdefault("sec-" + unit.slug, unit.title_text)
+        number = unit.number or unit.title_text
+        numbering.numbers.setdefault("sec-" + unit.slug, number)
+        if "sec-" + unit.slug not in numbering.labels:
+            numbering.targets["sec-" + unit.slug] = unit.id
+        numbering.labels.setdefault("sec-" + unit.slug, f"{strings.get('chapter_label', 'chapter')}{NBSP}"
+                                                        f"{unit.number}" if unit.number else unit.title_text)
     return numbering
 
 
@@ -106,8 +138,12 @@ def apply(ast: dict, index: int, numbering: Numbering, separator: str) -> dict:
     """A copy of a unit's AST with its captions numbered and its references written as links."""
     ast = clone(ast)
     labels = iter(numbering.captions[index])
+    made = iter([e.id if e.made else None for e in numbering.entries if e.unit == index])
+    listed = {e.kind for e in numbering.entries}
     for node in iter_nodes(ast["blocks"]):
         if _captioned(node):
+            if node["t"] in listed and (ident := next(made)):
+                attr(node)[0] = ident  # the lists of figures and tables link to it
             blocks = node["c"][1][1]
             label = Span([Str(next(labels) + separator)], ["caption-label"])
             if blocks[0]["t"] in ("Plain", "Para"):
@@ -117,12 +153,15 @@ def apply(ast: dict, index: int, numbering: Numbering, separator: str) -> dict:
         if node["t"] == "Span" and has_class(node, "xref"):
             key = kv(node)["ref"]
             extra = [["data-page", numbering.page_prefix]] if numbering.page_prefix else []
-            return [{"t": "Link", "c": [["", ["xref"], extra], [Str(numbering.labels.get(key, key))],
-                                        ["#" + key, ""]]}]
+            text = numbering.numbers.get(key, key) if kv(node).get("bare") else numbering.labels.get(key, key)
+            href = "#" + numbering.targets.get(key, key)
+            return [{"t": "Link", "c": [["", ["xref"], extra], [Str(text)], [href, ""]]}]
         if node["t"] == "Table" and _captioned(node):
             caption = stringify(node["c"][1][1])
-            return [{"t": "Div", "c": [["", ["table-wrap"], [["role", "region"], ["tabindex", "0"],
-                                                              ["aria-label", caption]]], [node]]}]
+            # Six columns or more: print sets it smaller, at the text block's width (print.css).
+            classes = ["table-wrap"] + (["wide"] if len(node["c"][2]) >= WIDE_COLUMNS else [])
+            return [{"t": "Div", "c": [["", classes, [["role", "region"], ["tabindex", "0"],
+                                                       ["aria-label", caption]]], [node]]}]
         return None
 
     ast["blocks"] = rewrite(ast["blocks"], action)

@@ -104,6 +104,7 @@ class Book:
     chronology: Any = None  # chronology.Chronology, when chapters have dated events
     library: Any = None  # citations.Library, when book.yaml has a bibliography
     citer: Any = None  # citations.Citer: the citations found in the text
+    numbering: Any = None  # figures.Numbering: the figures' and tables' numbers, and their lists
     # Images of the text: the path every edition uses ("content/<path in content/>",
     # from the book's root) -> the file.
     images: dict[str, Any] = field(default_factory=dict)

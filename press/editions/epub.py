@@ -31,7 +31,7 @@ from ..errors import Problem
 from ..book.phrases import escape
 from ..source.units import place
 from .render import build_date, context, environment
-from . import Edition, EditionResult, accessibility
+from . import Edition, EditionResult, accessibility, figurelists
 from .cover import cover_png
 
 NS = {
@@ -485,6 +485,7 @@ def _nav(data: bytes, book, back_sections, ids: dict[str, str], front: list = ()
         li = etree.SubElement(landmarks, f"{{{NS['x']}}}li")
         a = etree.SubElement(li, f"{{{NS['x']}}}a", {f"{{{NS['epub']}}}type": epub_type, "href": href})
         a.text = label
+    figurelists.add_to_nav(root, book, ids, NS)  # the lists of figures and tables, when book.yaml asks
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 

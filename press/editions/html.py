@@ -23,6 +23,7 @@ from ..book.model import Unit
 from .render import context, environment
 from . import Edition, EditionResult
 from .cover import cover_png
+from .figurelists import figure_lists
 from .sections import timeline_section
 
 WEB_STYLES = ("fonts.css", "base.css", "screen.css", "code-theme.css", "web-print.css")
@@ -139,7 +140,8 @@ class HtmlEdition(Edition):
         links = [home] + [{"href": p["file"], "title": p["title"]} for p in pages]
         (out / "index.html").write_text(
             env.get_template("web/home.html.j2").render(
-                context(self.book, page_title="", body_class="home-page", next=links[1], **common)),
+                context(self.book, page_title="", body_class="home-page", next=links[1],
+                        figure_lists=figure_lists(self.book), **common)),
             "utf-8")
         # Every page's frame (everything but its body and markers) now, beside
         # the print layout: the contents in every page's side bar are most of

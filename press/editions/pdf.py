@@ -19,6 +19,7 @@ from typing import Any
 from ..parallel import InProcess, Worker, can_fork
 from .render import context, environment
 from . import Edition, EditionResult, Job, Started
+from .figurelists import figure_lists
 from .layout import PLACEHOLDER, Typesetter, page_slot, paged_dict
 from .profiles import READING
 from .mathprint import print_math
@@ -110,7 +111,8 @@ class PdfEdition(Edition):
         """
         template = environment(self.paths).get_template("print/front.html.j2")
         return template.render(context(self.book, href=lambda unit, anchor: f"#{anchor}", sections=True,
-                                       back_matter=self.back_toc("#"), page_of=page_slot, pad=pad))
+                                       back_matter=self.back_toc("#"), page_of=page_slot, pad=pad,
+                                       figure_lists=figure_lists(self.book)))
 
     def body_job(self) -> tuple:
         """What the first layout needs: the body, its paged back matter as headings."""

@@ -168,6 +168,9 @@ class FigureSettings(Strict):
 
     numbering: Literal["chapter", "book"] = "chapter"
     page_references: bool = False  # print: a cross-reference adds its page ("Figure 3.2, p. 45")
+    # A list of the figures, of the tables (caption, page in print), after the contents (README).
+    list_of_figures: bool = False
+    list_of_tables: bool = False
 
 
 class BookConfig(Strict):
