@@ -24,9 +24,15 @@ origin by design, 0.5 mm at 14pt), at the right edge and in height by its
 ink box.
 
 An offence is reported per line of text (its first letters, and how far
-past which edge it runs, in millimetres), per image, and once a page for
-the drawn shapes (paths: rules, fills, an SVG figure's lines), at most
-``SHOWN`` a page with a count of the rest.
+past which edge it runs, in millimetres, and whether it is cut at the
+trim), per image, and once a page for the drawn shapes (paths: rules,
+fills, an SVG figure's lines), at most ``SHOWN`` a page with a count of
+the rest.
+
+This is the toolchain's one text-block check: the PDF checker reports it
+(``build.py check --only pdf``); the preflight, which once had a check of
+its own over the same glyphs, does not repeat it, so a fault is reported
+once.
 """
 
 from __future__ import annotations
@@ -132,13 +138,20 @@ def overruns(box: Box, block: Box) -> list[tuple[str, float]]:
     return [(edge, points / MM) for edge, points in found if points / MM > TOLERANCE_MM]
 
 
+def cut(box: Box, block: TextBlock) -> bool:
+    """Whether ``box`` runs past the trim (more than the tolerance): the guillotine cuts it."""
+    return bool(overruns(box, Box(0.0, 0.0, block.width, block.height)))
+
+
 def page_offences(page: InkedPage, block: TextBlock) -> list[str]:
     """What lies outside the text block on ``page``, one sentence each."""
     area = block.block(page.recto)
+    trimmed = " and is cut at the trim"
     head = f"page {page.number} (label {page.label})"
     out = []
     for line in page.lines:
         worst: dict[str, float] = {}
+        severed = False
         for glyph in line:
             if glyph.text.isspace():
                 continue
@@ -148,25 +161,28 @@ def page_offences(page: InkedPage, block: TextBlock) -> list[str]:
                         and box.top <= page.height + TOLERANCE_MM * MM:
                     continue  # a running head or folio: in the margin band over the text block
                 worst[edge] = max(worst.get(edge, 0.0), mm)
+                severed = severed or cut(box, block)
         if worst:
             text = " ".join("".join(g.text for g in line).split())
             text = text[:SAMPLE] + "…" if len(text) > SAMPLE else text
-            out.append(f"{head}: text '{text}' runs " + _edges(worst))
+            out.append(f"{head}: text '{text}' runs " + _edges(worst) + (trimmed if severed else ""))
     for box in page.images:
         worst = dict(overruns(box, area))
         if worst:
-            out.append(f"{head}: an image {box.width / MM:.1f} mm wide runs " + _edges(worst))
+            out.append(f"{head}: an image {box.width / MM:.1f} mm wide runs " + _edges(worst)
+                       + (trimmed if cut(box, block) else ""))
     # Drawn shapes are many (a vector figure is hundreds of paths): one offence a page.
     drawn: dict[str, float] = {}
-    count = 0
+    count, severed = 0, False
     for box in page.drawings:
         worst = dict(overruns(box, area))
         count += bool(worst)
+        severed = severed or (bool(worst) and cut(box, block))
         for edge, mm in worst.items():
             drawn[edge] = max(drawn.get(edge, 0.0), mm)
     if drawn:
         out.append(f"{head}: {count} drawn shapes (rules, fills, a vector figure's lines) run up to "
-                   + _edges(drawn))
+                   + _edges(drawn) + (", some cut at the trim" if severed else ""))
     return out
 
 
