@@ -6,6 +6,8 @@ the text block, the trim box less the page margins, with 0.5 mm to spare
 exception: they are set in the top and bottom margin boxes, so a glyph
 in the column over the text block, from the trim's head to its foot, is
 allowed; an image or a drawn shape is not (no margin box holds one).
+An image or a shape is measured where its clipping paths let it show
+(``clipped``): what a clip hides is not printed.
 
 Where the text block is (decided here): not parsed from ``@page`` rules
 by hand, and not recorded by the print edition, but laid out by
@@ -123,12 +125,44 @@ def read(path: Path) -> list[InkedPage]:
                     kind = found.drawings
                 else:
                     continue
-                b = Box(*obj.get_bounds())
-                kind.append(Box(b.left - dx, b.bottom - dy, b.right - dx, b.top - dy))
+                b = clipped(obj, Box(*obj.get_bounds()))
+                if b is not None:
+                    kind.append(Box(b.left - dx, b.bottom - dy, b.right - dx, b.top - dy))
             pages.append(found)
     finally:
         pdf.close()
     return pages
+
+
+def clipped(obj, bounds: Box) -> Box | None:
+    """What of ``bounds`` the object's clipping paths let show (page space), or None if nothing.
+
+    WeasyPrint clips an SVG image to its viewport: a stroke the SVG draws
+    outside its viewBox (the gapminder lesson's tick marks drawn once at the
+    origin) is in the content stream, but not on the page. Each clipping
+    path is taken by the box of its points (a curve's control points make
+    it larger, never smaller, so nothing painted is missed).
+    """
+    import pypdfium2.raw as raw
+
+    clip = raw.FPDFPageObj_GetClipPath(obj.raw)
+    if not clip:
+        return bounds
+    x, y = ctypes.c_float(), ctypes.c_float()
+    left, bottom, right, top = bounds.left, bounds.bottom, bounds.right, bounds.top
+    for i in range(raw.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for j in range(raw.FPDFClipPath_CountPathSegments(clip, i)):
+            segment = raw.FPDFClipPath_GetPathSegment(clip, i, j)
+            if segment and raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:  # the clipping paths intersect (ISO 32000-1, 8.5.4)
+            left, bottom = max(left, min(xs)), max(bottom, min(ys))
+            right, top = min(right, max(xs)), min(top, max(ys))
+    if right <= left or top <= bottom:
+        return None
+    return Box(left, bottom, right, top)
 
 
 def overruns(box: Box, block: Box) -> list[tuple[str, float]]:
