@@ -138,6 +138,34 @@ def test_the_monospaced_face_is_used_in_every_edition(code):
     assert (STYLES / "fonts" / "DejaVu-LICENSE.txt").exists()
 
 
+def _web_fonts(editions) -> tuple[list[str], list[str]]:
+    """The web edition's font files, and the files its fonts.css's @font-face rules name."""
+    assets = editions.html / "assets"
+    files = sorted(p.name for p in (assets / "fonts").iterdir())
+    css = (assets / "fonts.css").read_text("utf-8")
+    named = re.findall(r"@font-face \{[^}]*url\(fonts/([^)]+)\)", css)
+    return files, named
+
+
+def test_the_web_edition_ships_the_monospaced_face_only_with_code(built_book, code):
+    files, named = _web_fonts(built_book("plain"))
+    assert "GentiumBookPlus-Regular.ttf" in files and "GentiumBookPlus-Regular.ttf" in named
+    assert not [n for n in files + named if "DejaVu" in n], files + named  # no file, no licence, no rule
+    files, named = _web_fonts(code)
+    mono = ["DejaVuSansMono-Bold.ttf", "DejaVuSansMono-Oblique.ttf", "DejaVuSansMono.ttf"]
+    assert set(mono) <= set(files) and set(mono) <= set(named) and "DejaVu-LICENSE.txt" in files
+    assert set(named) <= set(files)  # every @font-face names a file that is there
+
+
+def test_inline_code_alone_brings_the_monospaced_face_to_the_web(tiny):
+    tiny.chapter("01-one.md", "One", "Run `make` once.", kind="introduction")
+    assert tiny.build("html") == 0
+    from press.gates import Editions
+
+    files, named = _web_fonts(Editions(tiny.out, "tiny", tiny.root))
+    assert "DejaVuSansMono.ttf" in files and "DejaVuSansMono.ttf" in named
+
+
 # --- the screen editions -----------------------------------------------------------------
 
 def _epub_units(code) -> list[etree._Element]:

@@ -126,3 +126,27 @@ def test_only_glyphs_may_stand_in_the_head_and_foot_margins():
         "page 1 (label 7): 2 drawn shapes (rules, fills, a vector figure's lines) run up to "
         "0.7 mm past the left edge and 0.7 mm past the right edge and 7.1 mm past the bottom edge "
         "of the text block"]
+
+
+def test_what_a_clip_hides_is_not_printed_what_it_shows_is(tmp_path):
+    # An SVG that strokes a line left of its viewBox (as the gapminder lesson's
+    # 9_more_correlations_solution.svg draws a tick mark at its origin), set at
+    # the text block's left edge: WeasyPrint clips the image to its viewport, so
+    # nothing is printed outside. A rule drawn past the edge, unclipped, is found.
+    import base64
+
+    from .test_preflight import layout
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="100pt" height="50pt" viewBox="0 0 100 50">'
+           '<rect width="100" height="50" fill="#eee"/><path d="m0 10h-20" stroke="#000" stroke-width="2"/></svg>')
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    rule = '<div style="margin-left: -20pt; border-top: 2pt solid black; width: 40pt"></div>'
+    document, block = layout(tmp_path, f'<p>x</p><img src="{src}" style="display: block">'
+                                       f'<p style="break-before: page">y</p>{rule}')
+    pages = read(document.path)
+    # The stroke is in the content stream, and its clip is the image's box.
+    assert min(d.left for d in pages[0].drawings) >= block.block(True).left - 0.01
+    assert page_offences(pages[0], block) == []
+    assert page_offences(pages[1], block) == [
+        "page 2 (label 2): 1 drawn shapes (rules, fills, a vector figure's lines) run up to "
+        "7.1 mm past the left edge of the text block"]

@@ -24,6 +24,7 @@ from .render import context, environment
 from . import Edition, EditionResult
 from .cover import cover_png
 from .figurelists import figure_lists
+from .fonts import font_faces, has_code, shipped
 from .sections import timeline_section
 
 WEB_STYLES = ("fonts.css", "base.css", "screen.css", "code-theme.css", "web-print.css")
@@ -202,14 +203,18 @@ class HtmlEdition(Edition):
             target = assets.parent / "media" / shared.removeprefix("content/")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+        # The monospaced face only for a book with code (press.editions.fonts).
+        code = has_code([unit.html for unit in self.book.units])
         styles = WEB_STYLES + self.profile.web_styles
         for name in styles:
             data = self.paths.style(name).read_bytes()
+            if name == "fonts.css":
+                data = font_faces(data.decode("utf-8"), code).encode("utf-8")
             if name == styles[-1] and self.profile.web_css:
                 data += self.profile.web_css.encode("utf-8")  # the proof's banner (editions/profiles.py)
             (assets / name).write_bytes(data)
         (assets / "fonts").mkdir()
-        for font in self.paths.styles_in("fonts"):
+        for font in shipped(self.paths.styles_in("fonts"), code):
             shutil.copyfile(font, assets / "fonts" / font.name)
         for name in SCRIPTS:
             shutil.copyfile(self.paths.template(f"web/{name}"), assets / name)

@@ -6,6 +6,8 @@ the text block, the trim box less the page margins, with 0.5 mm to spare
 exception: they are set in the top and bottom margin boxes, so a glyph
 in the column over the text block, from the trim's head to its foot, is
 allowed; an image or a drawn shape is not (no margin box holds one).
+An image or a shape is measured where its clipping paths let it show
+(``clipped``): what a clip hides is not printed.
 
 Where the text block is (decided here): not parsed from ``@page`` rules
 by hand, and not recorded by the print edition, but laid out by
@@ -24,9 +26,15 @@ origin by design, 0.5 mm at 14pt), at the right edge and in height by its
 ink box.
 
 An offence is reported per line of text (its first letters, and how far
-past which edge it runs, in millimetres), per image, and once a page for
-the drawn shapes (paths: rules, fills, an SVG figure's lines), at most
-``SHOWN`` a page with a count of the rest.
+past which edge it runs, in millimetres, and whether it is cut at the
+trim), per image, and once a page for the drawn shapes (paths: rules,
+fills, an SVG figure's lines), at most ``SHOWN`` a page with a count of
+the rest.
+
+This is the toolchain's one text-block check: the PDF checker reports it
+(``build.py check --only pdf``); the preflight, which once had a check of
+its own over the same glyphs, does not repeat it, so a fault is reported
+once.
 """
 
 from __future__ import annotations
@@ -117,12 +125,44 @@ def read(path: Path) -> list[InkedPage]:
                     kind = found.drawings
                 else:
                     continue
-                b = Box(*obj.get_bounds())
-                kind.append(Box(b.left - dx, b.bottom - dy, b.right - dx, b.top - dy))
+                b = clipped(obj, Box(*obj.get_bounds()))
+                if b is not None:
+                    kind.append(Box(b.left - dx, b.bottom - dy, b.right - dx, b.top - dy))
             pages.append(found)
     finally:
         pdf.close()
     return pages
+
+
+def clipped(obj, bounds: Box) -> Box | None:
+    """What of ``bounds`` the object's clipping paths let show (page space), or None if nothing.
+
+    WeasyPrint clips an SVG image to its viewport: a stroke the SVG draws
+    outside its viewBox (the gapminder lesson's tick marks drawn once at the
+    origin) is in the content stream, but not on the page. Each clipping
+    path is taken by the box of its points (a curve's control points make
+    it larger, never smaller, so nothing painted is missed).
+    """
+    import pypdfium2.raw as raw
+
+    clip = raw.FPDFPageObj_GetClipPath(obj.raw)
+    if not clip:
+        return bounds
+    x, y = ctypes.c_float(), ctypes.c_float()
+    left, bottom, right, top = bounds.left, bounds.bottom, bounds.right, bounds.top
+    for i in range(raw.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for j in range(raw.FPDFClipPath_CountPathSegments(clip, i)):
+            segment = raw.FPDFClipPath_GetPathSegment(clip, i, j)
+            if segment and raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:  # the clipping paths intersect (ISO 32000-1, 8.5.4)
+            left, bottom = max(left, min(xs)), max(bottom, min(ys))
+            right, top = min(right, max(xs)), min(top, max(ys))
+    if right <= left or top <= bottom:
+        return None
+    return Box(left, bottom, right, top)
 
 
 def overruns(box: Box, block: Box) -> list[tuple[str, float]]:
@@ -132,13 +172,20 @@ def overruns(box: Box, block: Box) -> list[tuple[str, float]]:
     return [(edge, points / MM) for edge, points in found if points / MM > TOLERANCE_MM]
 
 
+def cut(box: Box, block: TextBlock) -> bool:
+    """Whether ``box`` runs past the trim (more than the tolerance): the guillotine cuts it."""
+    return bool(overruns(box, Box(0.0, 0.0, block.width, block.height)))
+
+
 def page_offences(page: InkedPage, block: TextBlock) -> list[str]:
     """What lies outside the text block on ``page``, one sentence each."""
     area = block.block(page.recto)
+    trimmed = " and is cut at the trim"
     head = f"page {page.number} (label {page.label})"
     out = []
     for line in page.lines:
         worst: dict[str, float] = {}
+        severed = False
         for glyph in line:
             if glyph.text.isspace():
                 continue
@@ -148,25 +195,28 @@ def page_offences(page: InkedPage, block: TextBlock) -> list[str]:
                         and box.top <= page.height + TOLERANCE_MM * MM:
                     continue  # a running head or folio: in the margin band over the text block
                 worst[edge] = max(worst.get(edge, 0.0), mm)
+                severed = severed or cut(box, block)
         if worst:
             text = " ".join("".join(g.text for g in line).split())
             text = text[:SAMPLE] + "…" if len(text) > SAMPLE else text
-            out.append(f"{head}: text '{text}' runs " + _edges(worst))
+            out.append(f"{head}: text '{text}' runs " + _edges(worst) + (trimmed if severed else ""))
     for box in page.images:
         worst = dict(overruns(box, area))
         if worst:
-            out.append(f"{head}: an image {box.width / MM:.1f} mm wide runs " + _edges(worst))
+            out.append(f"{head}: an image {box.width / MM:.1f} mm wide runs " + _edges(worst)
+                       + (trimmed if cut(box, block) else ""))
     # Drawn shapes are many (a vector figure is hundreds of paths): one offence a page.
     drawn: dict[str, float] = {}
-    count = 0
+    count, severed = 0, False
     for box in page.drawings:
         worst = dict(overruns(box, area))
         count += bool(worst)
+        severed = severed or (bool(worst) and cut(box, block))
         for edge, mm in worst.items():
             drawn[edge] = max(drawn.get(edge, 0.0), mm)
     if drawn:
         out.append(f"{head}: {count} drawn shapes (rules, fills, a vector figure's lines) run up to "
-                   + _edges(drawn))
+                   + _edges(drawn) + (", some cut at the trim" if severed else ""))
     return out
 
 

@@ -3,17 +3,17 @@
 Not whether the files are valid (EPUBCheck, the Nu checker and the PDF
 checker say that) but whether the book tells the truth and is made up as
 a book: the printed page numbers and the outline (``folios``), the title
-page on a recto and the press file's even page count, nothing outside the
-text block or cut at the trim, headings and dates kept with their text,
-page references and hyphens (``makeup``), no source markup in any
+page on a recto and the press file's even page count, headings and
+dates kept with their text, page references and hyphens (``makeup``), no source markup in any
 edition (``markup``), one ISBN per format (``isbn``). Each finding names
 the file and page (and the source ``path:line`` that holds its text, when
-one does).
+one does). Nothing outside the text block or cut at the trim is the PDF
+checker's finding (press/gates/textblock.py), not repeated here.
 
 Severity, per class (``SEVERITY``): what misleads a reader or a printer
 is an error (a wrong page number, a bookmark to the wrong page, a title
-page on a verso, an odd press page count, anything outside the text block
-or cut at the trim, a heading or date alone at a page foot, a "p. 7" or a
+page on a verso, an odd press page count, a heading or date alone at a
+page foot, a "p. 7" or a
 contents number alone on a line, source markup, an ISBN given for two
 formats); what a designer weighs against the paragraph is a warning
 (hyphen ladders, a word hyphenated across a page turn, an index line of
@@ -31,7 +31,6 @@ SEVERITY = {
     "outline": "error",
     "title-page": "error",
     "page-count": "error",
-    "text-block": "error",
     "page-foot": "error",
     "page-reference": "error",
     "markup": "error",
@@ -57,7 +56,7 @@ def preflight(editions: Editions, title: str = "", authors: tuple[str, ...] = ()
     block = book_text_block(editions.root)
     issues = (folios.printed_numbers(document, block) + folios.outline(document, block)
               + folios.title_on_recto(document, block, title, authors)
-              + makeup.outside_the_block(document, block) + makeup.alone_at_foot(document, block)
+              + makeup.alone_at_foot(document, block)
               + makeup.page_reference_lines(document, block) + makeup.hyphenation(document, block)
               + markup.in_pdf(document, shown))
     ledger = isbn.Ledger()

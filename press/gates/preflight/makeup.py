@@ -1,7 +1,5 @@
 """Page make-up: what a production editor marks on the proofs.
 
-- nothing drawn outside the text block but the running heads and folios
-  (the margin bands over the text block), nothing cut at the trim;
 - no heading, date or label alone at a page foot, its text overleaf;
 - no line holding only a page reference;
 - hyphen ladders (three or more hyphenated lines in a row), and a word
@@ -21,53 +19,11 @@ from .blocks import TextBlock
 from .folios import PAGE_WORD, REFERENCE
 from .pages import HYPHENS, Box, Document, Line, Page
 
-TOLERANCE = 1.5  # points: a glyph's ink may overhang its box this much (italic, accents)
 # A page reference alone on a line: "p. 7", "(pp. 12–14)", or a contents
 # entry's leaders and number dropped to a line of their own.
 PAGE_REF_LINE = re.compile(rf"^\(?{PAGE_WORD}\s*\d+(?:\s*[\u2013-]\s*\d+)?\)?[.,;]?$")
 LEADER_LINE = re.compile(r"^(?:[.\u2026·]\s*){3,}(?:\d+|[ivxlcdm]+)$")
 SENTENCE_END = re.compile(r"[.,;:!?]['’\"”)]*$")
-
-
-def outside_the_block(document: Document, block: TextBlock) -> list[Issue]:
-    """Every glyph, rule and image inside the text block or the running-head bands, and inside the trim."""
-    issues = []
-    for page in document.pages:
-        text_block, bands = block.allowed(page.recto)
-        dx, dy = page.trim.left, page.trim.bottom  # a press PDF's MediaBox adds the bleed
-        cut, out = [], []
-        for kind, box in _inked(page):
-            on_trim = Box(box.left - dx, box.bottom - dy, box.right - dx, box.top - dy)
-            if not page.trim.contains(box, 0.5):
-                cut.append((kind, on_trim))
-            elif not (text_block.contains(on_trim, TOLERANCE) or bands.contains(on_trim, TOLERANCE)):
-                out.append((kind, on_trim))
-        for found, what in ((cut, "cut at the trim (beyond the page's TrimBox)"),
-                            (out, "outside the text block and its running-head margins")):
-            if found:
-                issues.append(Issue("text-block", f"{_describe(found)} {what}", page.number))
-    return issues
-
-
-def _inked(page: Page):
-    for line in page.lines:
-        for char in line.chars:
-            if not char.text.isspace() and char.box.right > char.box.left:
-                yield char.text, char.box
-    for kind, box in page.marks:
-        yield kind, box
-
-
-def _describe(found: list) -> str:
-    glyphs = "".join(kind for kind, _ in found if len(kind) == 1)
-    others = sorted({kind for kind, _ in found if len(kind) > 1})
-    first = found[0][1]
-    parts = []
-    if glyphs:
-        parts.append(f"{len(glyphs)} glyph(s) '{glyphs[:40]}'")
-    parts.extend(others)
-    return (f"{' and '.join(parts)} at x={first.left:.0f}–{first.right:.0f} pt, "
-            f"y={first.bottom:.0f}–{first.top:.0f} pt")
 
 
 def text_lines(page: Page, block: TextBlock) -> list[Line]:
