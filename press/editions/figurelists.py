@@ -39,8 +39,10 @@ def add_to_nav(root, book, ids: dict[str, str], namespaces: dict[str, str]) -> N
     toc = root.find(f".//{{{x}}}nav[@id='toc']")
     position = list(body).index(toc) + 1 if toc is not None and toc.getparent() is body else len(body)
     for listing in figure_lists(book):
-        nav = etree.Element(f"{{{x}}}nav", {f"{{{epub}}}type": listing["epub_type"], "id": listing["id"]})
-        etree.SubElement(nav, f"{{{x}}}h2").text = listing["title"]
+        # each nav labelled by its heading: a landmark must be told apart from the others (Ace)
+        nav = etree.Element(f"{{{x}}}nav", {f"{{{epub}}}type": listing["epub_type"], "id": listing["id"],
+                                            "aria-labelledby": f"{listing['id']}-title"})
+        etree.SubElement(nav, f"{{{x}}}h2", {"id": f"{listing['id']}-title"}).text = listing["title"]
         ol = etree.SubElement(nav, f"{{{x}}}ol", {"class": "figure-list"})
         for entry in listing["entries"]:
             if entry["id"] not in ids:
