@@ -9,7 +9,8 @@ import pytest
 from lxml import etree
 
 from press.errors import EXIT_CONTENT
-from tests.artefacts import epub_files, html_pages, pdf_margin_texts, pdf_outline, pdf_page_texts
+from tests.artefacts import (epub_files, html_pages, pdf_full_page_texts, pdf_margin_texts, pdf_outline,
+                             pdf_page_texts)
 
 X = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -91,9 +92,67 @@ def test_front_and_back_matter_in_print(built_book):
     outline = pdf_outline(reader)
     assert [title for depth, title in outline if depth == 0][1:] == [
         "Dedication", "Epigraph", "Foreword", "Preface", "Acknowledgements", "Introduction", "1. The Harbour",
-        "2. The Light", "Appendix A. Tables of Tides", "Appendix B. Charts", "Glossary", "Afterword"]
+        "2. The Light", "Appendix A. Tables of Tides", "Appendix B. Charts", "Glossary", "Afterword", "Index"]
     glossary = next(t for t in texts if "A sheltered place for ships." in t)
     assert "Harbour" in glossary
+
+
+ROMAN = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
+
+
+def test_front_matter_units_go_on_in_roman_and_the_text_starts_on_page_1(built_book):
+    book = built_book("front-back")
+    labels = pypdf.PdfReader(str(book.pdf)).page_labels
+    texts = pdf_page_texts(book.pdf)
+    margins = pdf_margin_texts(book.pdf)
+    page = {name: next(i for i, t in enumerate(texts) if t.strip().startswith(name))
+            for name in ("Contents", "Foreword", "Preface", "Acknowledgements", "Introduction")}
+    light = next(i for i, t in enumerate(texts) if "The second chapter" in t)
+    dedication = next(i for i, t in enumerate(texts) if "For the keepers of the light." in t)
+    start = page["Introduction"]
+    # Half-title to contents, then the dedication, ... the acknowledgements: one roman sequence.
+    assert page["Contents"] < dedication < page["Foreword"] < page["Preface"] < page["Acknowledgements"] < start
+    assert labels[:start] == ROMAN[:start]
+    # The start of text is page 1, on a recto (an odd page of the file, counted from 1).
+    assert labels[start] == "1" and (start + 1) % 2 == 1
+    assert labels[start + 1:start + 3] == ["2", "3"]
+    for name in ("Foreword", "Preface", "Acknowledgements"):
+        index = page[name]
+        assert index % 2 == 0, f"the {name.lower()} opens on a recto"
+        assert margins[index] == ("", labels[index]), "its opening page: no running head, its roman folio at the foot"
+    contents = " ".join(texts[page["Contents"]].split())
+    for name in ("Foreword", "Preface", "Acknowledgements"):
+        assert re.search(rf"{name}[ .]*([ivxlcdm]+) ", contents).group(1) == labels[page[name]], contents
+    assert re.search(r"Introduction[ .]*(\d+)", contents).group(1) == "1"
+    # A book's contents list no dedication and no epigraph.
+    assert "Dedication" not in contents and "Epigraph" not in contents
+    index = " ".join(next(t for t in reversed(texts) if t.strip().startswith("Index")).split())
+    assert f"lighthouse, {labels[page['Preface']]}, {labels[light]}" in index
+    assert labels[page["Preface"]] == "xiii" and labels[light] == "5"
+
+
+def test_a_dedication_and_an_epigraph_print_no_title_but_keep_their_heading(built_book):
+    book = built_book("front-back")
+    texts = pdf_full_page_texts(book.pdf)  # margins included
+    dedication = next(i for i, t in enumerate(texts) if "For the keepers of the light." in t)
+    epigraph = next(i for i, t in enumerate(texts) if "The sea is the same everywhere." in t)
+    assert "Dedication" not in texts[dedication] and "Epigraph" not in texts[epigraph]
+    outline = pdf_outline(pypdf.PdfReader(str(book.pdf)))
+    assert (0, "Dedication") in outline and (0, "Epigraph") in outline  # the outline still has them
+    # On screen the heading stays in the markup, the first of its page, for a screen
+    # reader and the navigation; the stylesheets keep it out of sight.
+    for name, data in epub_files(book.epub).items():
+        if name.startswith("EPUB/text/ch"):
+            section = etree.fromstring(data).find(".//x:section[@id='dedication']", X)
+            if section is not None:
+                headings = [h for h in section.iter() if etree.QName(h).localname in ("h1", "h2", "h3")]
+                assert [(etree.QName(h).localname, h.text) for h in headings] == [("h1", "Dedication")]
+                break
+    else:
+        raise AssertionError("no dedication in the EPUB")
+    web = html_pages(book.out / "html")["01-dedication.html"]
+    assert [h.text_content() for h in web.xpath("//main//h1")] == ["Dedication"]
+    assert "Dedication" in " ".join(web.xpath("//nav//li//text()"))  # the web contents list it
 
 
 def test_the_web_contents_label_appendices(built_book):

@@ -113,13 +113,23 @@ class PdfEdition(Edition):
                                        back_matter=self.back_toc("#"), page_of=page_slot, pad=pad))
 
     def body_job(self) -> tuple:
-        """What the first layout needs: the body, its paged back matter as headings."""
-        return (self.paths, self.book.config, self.print_html(stub=True), self.profile)
+        """What the first layout needs: the body, its paged back matter as headings.
+
+        And the id of the start of text (page 1); in a book with front-matter
+        units, the front matter too, whose page count their folios go on from.
+        """
+        book = self.book
+        front = self.front_pair() if any(unit.front for unit in book.units) else None
+        return (self.paths, book.config, self.print_html(stub=True), self.profile, book.start_of_text.id, front)
+
+    def front_pair(self) -> tuple[str, str]:
+        """The front matter without and with a closing blank verso (for an even count)."""
+        return (self.front_html(), self.front_html(pad=True))
 
     def finish_job(self) -> tuple:
         """The rest: the paged back matter and the front matter, once the body is laid out."""
         return (self.paths, self.book.config, self.book.strings, [self.job.renderer.paged(s) for s in self.paged],
-                (self.front_html(), self.front_html(pad=True)), self.profile)
+                self.front_pair(), self.profile)
 
     def write(self, stage: Path) -> None:
         if not self.started.body_sent:
