@@ -131,6 +131,29 @@ def test_front_matter_units_go_on_in_roman_and_the_text_starts_on_page_1(built_b
     assert labels[page["Preface"]] == "xiii" and labels[light] == "5"
 
 
+def test_the_body_is_laid_out_again_when_the_front_matter_has_another_page_count(tmp_path, monkeypatch):
+    """The front units' roman folios assume the front matter's page count; a wrong one is corrected."""
+    from press.editions.layout import Typesetter
+    from tests.conftest import build_test_book
+
+    lay_out_body = Typesetter.lay_out_body
+
+    def miscounted(self, *args):
+        lay_out_body(self, *args)
+        self.front_count += 2  # as if the contents had grown by two pages once numbered
+        self.body = self._lay_out_text(*args[:2], args[3])
+
+    monkeypatch.setattr(Typesetter, "lay_out_body", miscounted)  # the print worker is forked after this
+    book = build_test_book("front-back", tmp_path)
+    labels = pypdf.PdfReader(str(book.pdf)).page_labels
+    texts = pdf_page_texts(book.pdf)
+    margins = pdf_margin_texts(book.pdf)
+    preface = next(i for i, t in enumerate(texts) if t.strip().startswith("Preface"))
+    start = next(i for i, t in enumerate(texts) if t.strip().startswith("Introduction"))
+    assert labels[:start] == ROMAN[:start] and labels[start] == "1"
+    assert margins[preface] == ("", "xiii")  # printed: the count of the final front matter's pages
+
+
 def test_a_dedication_and_an_epigraph_print_no_title_but_keep_their_heading(built_book):
     book = built_book("front-back")
     texts = pdf_full_page_texts(book.pdf)  # margins included
