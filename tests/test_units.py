@@ -154,6 +154,31 @@ def test_the_body_is_laid_out_again_when_the_front_matter_has_another_page_count
     assert margins[preface] == ("", "xiii")  # printed: the count of the final front matter's pages
 
 
+def test_a_cross_reference_into_the_preface_gives_its_roman_page(tmp_path):
+    import shutil
+
+    from press.cli import main
+    from tests.conftest import BOOKS, copy_book, source_date_epoch
+
+    content = copy_book("front-back", tmp_path) / "content"
+    shutil.copytree(BOOKS / "figures" / "content" / "images", content / "images")
+    with open(content / "book.yaml", "a", encoding="utf-8") as yaml:
+        yaml.write("figures:\n  page_references: true\n")
+    with open(content / "chapters" / "04-preface.md", "a", encoding="utf-8") as preface:
+        preface.write("\n![A black square](../images/square.png){#fig-square}\n")
+    harbour = content / "chapters" / "07-harbour.md"
+    harbour.write_text(harbour.read_text("utf-8").replace("The first chapter.", "The first chapter, after @fig-square."),
+                       "utf-8")
+    with source_date_epoch():
+        assert main(["pdf", "--root", str(tmp_path), "--out", str(tmp_path / "dist"), "--quiet", "--strict"]) == 0
+    pdf = tmp_path / "dist" / "front-back.pdf"
+    labels = pypdf.PdfReader(str(pdf)).page_labels
+    texts = pdf_page_texts(pdf)
+    preface = next(i for i, t in enumerate(texts) if t.strip().startswith("Preface"))
+    chapter = next(" ".join(t.split()) for t in texts if "The first chapter" in t)  # no-break spaces too
+    assert f"after Figure 1, p. {labels[preface]}." in chapter and labels[preface] == "xiii"
+
+
 def test_a_dedication_and_an_epigraph_print_no_title_but_keep_their_heading(built_book):
     book = built_book("front-back")
     texts = pdf_full_page_texts(book.pdf)  # margins included

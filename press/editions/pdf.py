@@ -100,8 +100,11 @@ class PdfEdition(Edition):
             body = wrap_html(self.job.unit_html(unit), self.book.config.print.trim_width)
             return print_math(body, formulas, f"m-{unit.slug}-")
 
+        # A cross-reference's page (target-counter(), print.css) into a front-matter unit is roman, as its folios.
+        roman_targets = sorted({ident for unit in self.book.units if unit.front and unit.scan
+                                for ident in unit.scan.ids}) if config.figures.page_references else []
         return template.render(context(self.book, back_sections=others, paged=paged, unit_body=unit_body,
-                                       **(extra or {})))
+                                       roman_targets=roman_targets, **(extra or {})))
 
     def front_html(self, pad: bool = False) -> str:
         """The front matter, its contents' page numbers left as slots (layout.fill_page_slots).
