@@ -257,3 +257,17 @@ def test_the_apparatus_follows_the_declared_order():
                                 ["notes", "note-on-text", "index", "bibliography"])
     assert [s.kind for s in ordered] == ["notes", "note-on-text", "index", "bibliography", "chronology"]
     assert in_declared_order(planned, None) == planned
+
+
+def test_the_pdf_checks_know_a_dedication_prints_no_title(built_book):
+    """The words of every unit are in the PDF's text, every bookmark on its page: but for the two titles not printed."""
+    from press.gates import Result
+    from press.gates.pdf import check_text
+    from press.gates.preflight import preflight
+
+    book = built_book("front-back")
+    result = Result("pdf")
+    assert check_text(book, "front-back.pdf", result) > 0
+    assert result.findings == []
+    found = preflight(book, "A Book With Front and Back Matter", ("Ana Pérez",)).findings
+    assert [f.message for f in found if "outline" in f.message or f.severity == "error"] == []

@@ -7,7 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..source.schema import BookConfig
+from ..source.schema import DISPLAY_KINDS, BookConfig
 from ..source.chapters import Chapter
 from ..source.units import place
 
@@ -70,7 +70,7 @@ class Unit:
     @property
     def displayed(self) -> bool:
         """A dedication or an epigraph: its text alone on a page, its kind's title not printed."""
-        return self.kind in ("dedication", "epigraph")
+        return self.kind in DISPLAY_KINDS
 
 
 @dataclass(frozen=True)
