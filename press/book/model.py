@@ -7,8 +7,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..source.schema import BookConfig
+from ..source.schema import DISPLAY_KINDS, BookConfig
 from ..source.chapters import Chapter
+from ..source.units import place
 
 
 @dataclass
@@ -60,6 +61,16 @@ class Unit:
     @property
     def lang(self) -> str | None:
         return self.chapter.meta.lang
+
+    @property
+    def front(self) -> bool:
+        """A unit of the front matter (a dedication, a preface...): in print, roman folios."""
+        return place(self.kind) == 0
+
+    @property
+    def displayed(self) -> bool:
+        """A dedication or an epigraph: its text alone on a page, its kind's title not printed."""
+        return self.kind in DISPLAY_KINDS
 
 
 @dataclass(frozen=True)
@@ -113,3 +124,8 @@ class Book:
     def top_level(self) -> list[Unit]:
         """Units in the contents' first level: parts and units outside parts."""
         return [u for u in self.units if u.parent is None]
+
+    @property
+    def start_of_text(self) -> Unit:
+        """The first unit after the front matter: in print, page 1, a recto."""
+        return next((u for u in self.units if not u.front), self.units[0])

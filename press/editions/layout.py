@@ -14,11 +14,18 @@ its numbers become known:
 
 1. the body (the units and the back matter), its paged back matter (index,
    chronology, bibliography: what cites pages) as headings only, which fixes
-   where that back matter starts; its first page is page 1, a recto;
+   where that back matter starts; its first page is a recto. Its first unit
+   after the front-matter units (a dedication, a preface...; the start of
+   text) opens page 1; the units before it go on from the front matter's
+   roman folios, so in a book that has them, the front matter is laid out
+   first with blank numbers, for its page count (a few pages);
 2. the paged back matter alone, with the numbers read from the laid-out
    pages; its pages replace the headings';
 3. the front matter (half-title to contents), with every number of the
-   contents read from the body's final pages; its pages go first.
+   contents read from the body's final pages; its pages go first. Should
+   its page count not be the one the body's roman folios assumed, the body
+   is laid out again from that count (the contents' numbers are set in a
+   column of fixed width, so their values do not move a line).
 
 Nothing is laid out twice (a target-counter() per locator costs more; see
 bench/bench.py), and no number is one of an earlier layout: the contents'
@@ -64,12 +71,30 @@ class Typesetter:
 
     def __init__(self):
         self.body = None  # step one's laid-out document and its warnings
+        self.body_html = ""  # and what it was laid out from
+        self.start_id = ""  # the id of the start of text, on page 1
+        self.front_count = 0  # the front matter's pages before the body's first (0: no front-matter units)
         self.written = None  # the document written last (see finish())
         self._parsed: dict = {}  # the stylesheets and fonts, parsed once a build
 
-    def lay_out_body(self, paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING) -> None:
-        """Step one: lay out the body, its paged back matter as headings."""
-        self.body = self.lay_out(paths, config, html, profile)
+    def lay_out_body(self, paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING,
+                     start_id: str = "", front: tuple[str, str] | None = None) -> None:
+        """Step one: lay out the body, its paged back matter as headings.
+
+        ``start_id``: the id of the start of text (page 1). ``front``: the
+        front matter's HTML, as ``finish`` takes it, when the body begins
+        with front-matter units, whose folios follow the front matter's.
+        """
+        self.body_html, self.start_id, self.front_count = html, start_id, 0
+        if front is not None:
+            pages, _ = self._front_matter(paths, config, front, None, profile)
+            self.front_count = len(pages)
+        self.body = self._lay_out_text(paths, config, profile)
+
+    def _lay_out_text(self, paths: Paths, config: BookConfig, profile: PrintProfile):
+        """The body, its page counter started after the front matter's pages when it opens with front units."""
+        extra = f"@page :first {{ counter-reset: page {self.front_count + 1}; }}" if self.front_count else ""
+        return self.lay_out(paths, config, self.body_html, profile, extra)
 
     def finish(self, paths: Paths, config: BookConfig, strings: dict, paged: list, front: tuple[str, str],
                profile: PrintProfile, stage: Path) -> Printed:
@@ -83,22 +108,33 @@ class Typesetter:
         """
         from .pagestarts import read_page_starts
 
-        (document, warnings), self.body = self.body, None
-        warnings = list(warnings)
-        body = layout_of(document, 0)
-        if paged:
-            document, more = self._splice_back_matter(paths, config, strings, paged, document, body, profile)
+        for _ in range(3):
+            (document, warnings), self.body = self.body, None
+            warnings = list(warnings)
+            body = self._text_layout(document)
+            if paged:
+                document, more = self._splice_back_matter(paths, config, strings, paged, document, body, profile)
+                warnings += more
+                body = self._text_layout(document)
+            front_pages, more = self._front_matter(paths, config, front, body, profile)
             warnings += more
-            body = layout_of(document, 0)
-        front_pages, more = self._front_matter(paths, config, front, body, profile)
-        warnings += more
+            if not self.front_count or len(front_pages) == self.front_count:
+                break
+            # The front-matter units' folios assumed another count: again, from this one.
+            self.front_count = len(front_pages)
+            self.body = self._lay_out_text(paths, config, profile)
+        else:
+            raise ContentError([Problem("styles/print.css", None,
+                                        "the front matter's page count changes with the numbers of its contents; "
+                                        "give the contents' numbers a column of fixed width (.toc-page)")])
+        start = body.body_start - self.front_count  # the start of text's page in the body's document
         document = document.copy(front_pages + document.pages)
         if profile.even_pages and len(document.pages) % 2:
             # A printer's file has an even number of pages: a blank one at the end.
             blank, more = self.lay_out(paths, config, BLANK_PAGE, profile)
             warnings += more
             document = document.copy(document.pages + blank.pages[:1])
-        layout = layout_of(document, len(front_pages))
+        layout = layout_of(document, len(front_pages) + start)
         if profile.name == "press":  # the printer's file: images at 300 ppi (issue 17)
             from .resolution import low_resolution
 
@@ -116,6 +152,12 @@ class Typesetter:
         self.written = document
         return Printed(target.name, layout, starts, warnings)
 
+    def _text_layout(self, document) -> "PrintLayout":
+        """The body's layout, numbered as in the book: after the front matter's pages."""
+        offset = self.front_count
+        start = next((i for i, page in enumerate(document.pages) if self.start_id in page.anchors), 0)
+        return layout_of(document, offset + start, offset)
+
     def _splice_back_matter(self, paths: Paths, config: BookConfig, strings: dict, paged: list, document,
                             body: "PrintLayout", profile: PrintProfile):
         """The body with its paged back matter laid out, in place of the headings it had."""
@@ -124,19 +166,20 @@ class Typesetter:
         back_html = environment(paths).get_template("print/back.html.j2").render(
             **config_context(config, strings), paged=sections, first_folio=body.folio_number(first))
         back, warnings = self.lay_out(paths, config, back_html, profile)
-        return document.copy(document.pages[:first] + back.pages), warnings
+        return document.copy(document.pages[:first - self.front_count] + back.pages), warnings
 
-    def _front_matter(self, paths: Paths, config: BookConfig, front: tuple[str, str], body: "PrintLayout",
+    def _front_matter(self, paths: Paths, config: BookConfig, front: tuple[str, str], body: "PrintLayout | None",
                             profile: PrintProfile) -> tuple[list, list[Problem]]:
         """The front matter's pages, the contents numbered from the body's final pages.
 
-        The body was laid out with its page 1 on a recto: the front matter
-        must have an even number of pages. When the contents end on a recto,
-        the front matter is laid out again with a blank verso after them (a
-        few pages, not the book).
+        The body was laid out with its first page on a recto: the front
+        matter must have an even number of pages. When the contents end on
+        a recto, the front matter is laid out again with a blank verso after
+        them (a few pages, not the book). Without ``body``, its numbers are
+        left blank (for its page count alone).
         """
         for html in front:
-            filled, missing = fill_page_slots(html, body)
+            filled, missing = fill_page_slots(html, body) if body is not None else (html, [])
             document, warnings = self.lay_out(paths, config, filled, profile)
             if len(document.pages) % 2 == 0:
                 break
@@ -167,8 +210,8 @@ class Typesetter:
                                                              colour_profiles), colour_profiles)
         return self._parsed[key]
 
-    def lay_out(self, paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING):
-        """Lay out the pages; WeasyPrint's warnings become the build's."""
+    def lay_out(self, paths: Paths, config: BookConfig, html: str, profile: PrintProfile = READING, css: str = ""):
+        """Lay out the pages; WeasyPrint's warnings become the build's. ``css``: a stylesheet for this document alone."""
         # WeasyPrint is imported where it is used: the build's main process only
         # renders the print HTML, the print worker lays it out (press.parallel).
         from weasyprint import HTML
@@ -177,6 +220,10 @@ class Typesetter:
 
         with captured_warnings("weasyprint") as messages:
             fetcher, fonts, sheets, colour_profiles = self.styles(paths, config, profile)
+            if css:
+                from weasyprint import CSS
+
+                sheets = sheets + [CSS(string=css, font_config=fonts)]
             document = HTML(
                 string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher
             ).render(stylesheets=sheets, font_config=fonts, color_profiles=colour_profiles,
@@ -199,7 +246,7 @@ class PrintLayout:
     """What the laid-out pages tell the rest of the build."""
 
     page_count: int
-    body_start: int  # index of the page where arabic folios start
+    body_start: int  # index of the page where arabic folios start (page 1, the start of text)
     anchor_pages: dict[str, int]  # id -> index of the first page it is on
 
     def folio_number(self, index: int) -> int:
@@ -258,18 +305,23 @@ def page_references(layout: "PrintLayout"):
     """``pages(entry)`` for the templates: folios of its locators, ranges merged."""
 
     def pages(entry) -> list[dict]:
-        folios: dict[int, str] = {}
+        first_locator: dict[int, str] = {}  # page index -> the first locator on it
         for loc in entry.locators:
             start = layout.anchor_pages.get(loc.id)
             if start is None:
                 continue
             end = layout.anchor_pages.get(loc.end_id, start) if loc.end_id else start
             for page in range(start, end + 1):
-                folios.setdefault(layout.folio_number(page), loc.id)
+                first_locator.setdefault(page, loc.id)
         out = []
-        for text in page_ranges(list(folios)):
-            first = int(text.split("\u2013")[0])
-            out.append({"id": folios[first], "text": text})
+        # The front matter's pages (roman) and the text's (arabic) are two
+        # sequences: no range runs from one into the other ("ix, 1", not "ix–1").
+        front = [p for p in first_locator if p < layout.body_start]
+        for pages_of_one_kind in (front, [p for p in first_locator if p >= layout.body_start]):
+            for indices in page_ranges(pages_of_one_kind):  # "4" or "4–6", of page indices
+                first, _, last = indices.partition("\u2013")
+                text = layout.folio(int(first)) + (f"\u2013{layout.folio(int(last))}" if last else "")
+                out.append({"id": first_locator[int(first)], "text": text})
         return out
 
     return pages
@@ -292,13 +344,17 @@ def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts, profile: Print
     return sheets
 
 
-def layout_of(document, body_start: int) -> PrintLayout:
-    """Where each id is; ``body_start``: the index of page 1 (the number of front-matter pages)."""
+def layout_of(document, body_start: int, offset: int = 0) -> PrintLayout:
+    """Where each id is; ``body_start``: the index of page 1 (after the front matter).
+
+    ``offset``: the number of pages that will come before ``document``'s
+    (the body's, before the front matter is laid out), counted in every index.
+    """
     anchor_pages: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
+    for index, page in enumerate(document.pages, start=offset):
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, index)
-    return PrintLayout(len(document.pages), body_start, anchor_pages)
+    return PrintLayout(offset + len(document.pages), body_start, anchor_pages)
 
 
 def write_pdf(document, target: Path, layout: PrintLayout, profile: PrintProfile = READING) -> None:

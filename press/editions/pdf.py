@@ -101,8 +101,11 @@ class PdfEdition(Edition):
             body = wrap_html(self.job.unit_html(unit), self.book.config.print.trim_width)
             return print_math(body, formulas, f"m-{unit.slug}-")
 
+        # A cross-reference's page (target-counter(), print.css) into a front-matter unit is roman, as its folios.
+        roman_targets = sorted({ident for unit in self.book.units if unit.front and unit.scan
+                                for ident in unit.scan.ids}) if config.figures.page_references else []
         return template.render(context(self.book, back_sections=others, paged=paged, unit_body=unit_body,
-                                       **(extra or {})))
+                                       roman_targets=roman_targets, **(extra or {})))
 
     def front_html(self, pad: bool = False) -> str:
         """The front matter, its contents' page numbers left as slots (layout.fill_page_slots).
@@ -115,13 +118,23 @@ class PdfEdition(Edition):
                                        figure_lists=figure_lists(self.book)))
 
     def body_job(self) -> tuple:
-        """What the first layout needs: the body, its paged back matter as headings."""
-        return (self.paths, self.book.config, self.print_html(stub=True), self.profile)
+        """What the first layout needs: the body, its paged back matter as headings.
+
+        And the id of the start of text (page 1); in a book with front-matter
+        units, the front matter too, whose page count their folios go on from.
+        """
+        book = self.book
+        front = self.front_pair() if any(unit.front for unit in book.units) else None
+        return (self.paths, book.config, self.print_html(stub=True), self.profile, book.start_of_text.id, front)
+
+    def front_pair(self) -> tuple[str, str]:
+        """The front matter without and with a closing blank verso (for an even count)."""
+        return (self.front_html(), self.front_html(pad=True))
 
     def finish_job(self) -> tuple:
         """The rest: the paged back matter and the front matter, once the body is laid out."""
         return (self.paths, self.book.config, self.book.strings, [self.job.renderer.paged(s) for s in self.paged],
-                (self.front_html(), self.front_html(pad=True)), self.profile)
+                self.front_pair(), self.profile)
 
     def write(self, stage: Path) -> None:
         if not self.started.body_sent:

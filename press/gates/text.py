@@ -39,7 +39,21 @@ def units_text(folder: Path) -> str:
                 for article in html.parse(str(page)).getroot().xpath(f"//main//article[{kinds}]")]
     for formula in (f for article in articles for f in article.xpath(".//*[local-name()='math']")):
         formula.drop_tree()
+    for header in (h for article in articles for h in article.xpath(f"self::*[{_displayed()}]/header")):
+        header.drop_tree()  # a dedication's title, which print does not print
     return "\n".join(article.text_content() for article in articles)
+
+
+def _displayed() -> str:
+    from ..source.schema import DISPLAY_KINDS
+
+    return " or ".join(f"contains(concat(' ', @class, ' '), ' kind-{kind} ')" for kind in DISPLAY_KINDS)
+
+
+def unprinted_titles(folder: Path) -> set[str]:
+    """The titles of the units that print none (a dedication, an epigraph): bookmarks without a printed heading."""
+    return {" ".join(h.text_content().split()) for page in sorted(folder.glob("*.html"))
+            for h in html.parse(str(page)).getroot().xpath(f"//main//article[{_displayed()}]/header/h1")}
 
 
 def html_notes(folder: Path) -> list[str]:

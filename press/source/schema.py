@@ -299,6 +299,9 @@ class Event(Strict):
 # The kinds of unit a chapter file can be (README, "Kinds of unit"), by
 # where they stand in the book: press.source.units checks the order.
 FRONT_KINDS = ("dedication", "epigraph", "foreword", "preface", "acknowledgements")
+# The kinds whose text stands alone on its page, their title not printed nor shown
+# (no book prints "Dedication"); kept as a heading for screen readers and the outline.
+DISPLAY_KINDS = ("dedication", "epigraph")
 BODY_KINDS = ("introduction", "part", "chapter")
 BACK_KINDS = ("appendix", "glossary", "afterword", "conclusion", "about-the-authors")
 UNIT_KINDS = ("introduction", "part", "chapter", "conclusion", "about-the-authors", "appendix",

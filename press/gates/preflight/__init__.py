@@ -45,6 +45,7 @@ def preflight(editions: Editions, title: str = "", authors: tuple[str, ...] = ()
     from . import folios, isbn, makeup, markup
     from .blocks import book_text_block
     from .pages import page_count, read
+    from ..text import unprinted_titles
 
     name = "preflight"
     missing = editions.missing(editions.pdf, name)
@@ -54,7 +55,8 @@ def preflight(editions: Editions, title: str = "", authors: tuple[str, ...] = ()
     shown = editions.relative(editions.pdf)
     document = read(editions.pdf)
     block = book_text_block(editions.root)
-    issues = (folios.printed_numbers(document, block) + folios.outline(document, block)
+    unprinted = frozenset(unprinted_titles(editions.html)) if editions.html.is_dir() else frozenset()
+    issues = (folios.printed_numbers(document, block) + folios.outline(document, block, unprinted)
               + folios.title_on_recto(document, block, title, authors)
               + makeup.alone_at_foot(document, block)
               + makeup.page_reference_lines(document, block) + makeup.hyphenation(document, block)

@@ -98,8 +98,12 @@ def _beside(link, page: Page) -> str | None:
     return None
 
 
-def outline(document: Document, block: TextBlock) -> list[Issue]:
-    """Every bookmark goes to the page its heading is on (in the text block, not a running head)."""
+def outline(document: Document, block: TextBlock, unprinted: frozenset[str] = frozenset()) -> list[Issue]:
+    """Every bookmark goes to the page its heading is on (in the text block, not a running head).
+
+    ``unprinted``: the titles of units that print none (a dedication, an
+    epigraph, press.gates.text.unprinted_titles): their bookmarks go to a page with text.
+    """
     texts = [normalise(" ".join(line.text for line in p.text_in(block.block(p.recto))))
              for p in document.pages]
     issues = []
@@ -108,7 +112,7 @@ def outline(document: Document, block: TextBlock) -> list[Issue]:
             issues.append(Issue("outline", f"the bookmark '{title}' goes to no page"))
             continue
         wanted = _heading_keys(title)
-        if any(key in texts[index] for key in wanted):
+        if any(key in texts[index] for key in wanted) or (" ".join(title.split()) in unprinted and texts[index]):
             continue
         found = next((p for p, text in enumerate(texts) if any(key in text for key in wanted)), None)
         page = document.pages[index]
