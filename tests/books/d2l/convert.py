@@ -73,6 +73,8 @@ for source, name, number in SECTIONS:
             title = h[1].strip()
             i += 1
             continue
+        # d2lbook's slide marks: (**…**) and [**…**] are shown in the book too, [~~…~~] only in the slides
+        line = re.sub(r"\[~~.*?~~\]", "", line)
         line = re.sub(r"\(\*\*|\*\*\)|\[\*\*|\*\*\]", "", line)
         line = re.sub(r":numref:`([^`]+)`", lambda m: "@" + labels[m[1]], line)
         def cite(m):
