@@ -436,6 +436,15 @@ def _headings(body: str) -> list[Heading]:
         for span in element.find_class("secnum"):
             number = span.text_content()
             span.drop_tree()
+        # The title goes inside the contents' links: a link or note reference of its own would nest
+        # a link in a link (the Nu checker), an id would be doubled.
+        for link in list(element.iter("a")):
+            if "footnote-ref" in (link.get("class") or "").split():
+                link.drop_tree()
+            else:
+                link.drop_tag()
+        for inner_element in element.iterdescendants():
+            inner_element.attrib.pop("id", None)
         inner = (element.text or "").lstrip() + "".join(
             lxml_html.tostring(child, encoding="unicode") for child in element
         )
