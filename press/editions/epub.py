@@ -24,9 +24,9 @@ from markupsafe import Markup
 from ..book import ast
 from ..book.phrases import escape
 from .render import context, environment
-from . import Edition, EditionResult
+from . import Edition, EditionResult, notes
 from .cover import cover_png
-from .epubpackage import EPUB_TYPES, FRONT_PAGES, NS, complete, unpack, unplaced
+from .epubpackage import BACK_TYPES, EPUB_TYPES, FRONT_PAGES, NS, complete, unpack, unplaced
 
 # Where the chronology's HTML holds its timeline figure (templates/partials/chronology.html.j2).
 _TIMELINE = re.compile(r'<figure class="timeline">.*?</figure>', re.S)
@@ -62,6 +62,7 @@ class EpubEdition(Edition):
         """The units and the back matter (the front pages are ours: front_pages())."""
         book, t = self.book, self.book.strings
         blocks: list = []
+        taken: list = []  # the notes of the back matter's Notes (book.yaml's notes: endnotes-book)
         # Every unit title through pandoc in one call: a paragraph each.
         titles = self.html_blocks("".join(f"<p>{unit.title}</p>" for unit in book.units))
         for unit, title_block in zip(book.units, titles, strict=True):
@@ -79,15 +80,24 @@ class EpubEdition(Edition):
             blocks.append(_header(1, unit.id, [unit.kind], title, semantics))
             if unit.chapter.meta.byline:
                 blocks.append({"t": "Para", "c": [ast.Span(t.phrases.inlines(unit.chapter.meta.byline), ["byline"])]})
-            blocks.extend(ast.clone(unit.ast["blocks"]))
+            body, found = ast.clone(unit.ast["blocks"]), []
+            if book.config.notes != notes.FOOTNOTES:  # else pandoc's footnotes (epubpackage.numbered_notes)
+                body, found = notes.take_ast_notes(body, unit, lambda n: f"#{n.note_id}")
+            if book.config.notes == notes.CHAPTER:
+                body += notes.ast_chapter_notes(found, t)
+            else:
+                taken += found
+            blocks.extend(body)
         renderer = self.job.renderer
         for section in self.sections:
-            epub_type = section.kind if section.kind in ("index", "bibliography") else "backmatter"
+            epub_type = BACK_TYPES.get(section.kind, "backmatter")
             semantics = [["epub:type", epub_type]]
-            if epub_type != "backmatter":  # DPUB-ARIA has doc-index and doc-bibliography, no doc-backmatter
+            if epub_type != "backmatter":  # DPUB-ARIA has doc-index, doc-bibliography, doc-endnotes, no doc-backmatter
                 semantics.append(["role", f"doc-{epub_type}"])
             blocks.append(_header(1, section.id, [section.kind], [ast.Str(section.title)], semantics))
-            if section.paged:
+            if section.kind == "notes":
+                blocks.extend(notes.ast_book_notes(taken, t))
+            elif section.paged:
                 # Kept as written (EPUB structural semantics on its elements);
                 # its #id links are pointed at the right files in complete().
                 # The timeline's figure becomes an image pandoc packages, where

@@ -34,6 +34,8 @@ EPUB_TYPES = {"introduction": "introduction", "part": "part", "chapter": "chapte
               "dedication": "dedication", "epigraph": "epigraph", "foreword": "foreword", "preface": "preface",
               "acknowledgements": "acknowledgments", "appendix": "appendix", "glossary": "glossary",
               "afterword": "afterword"}
+# The back sections' EPUB structural semantics (and DPUB-ARIA roles); the others are "backmatter".
+BACK_TYPES = {"index": "index", "bibliography": "bibliography", "notes": "endnotes"}
 # The kinds listed in the EPUB's landmarks beside the body and the back matter.
 LANDMARK_KINDS = ("dedication", "epigraph", "foreword", "preface", "acknowledgements", "appendix", "glossary",
                   "afterword")
@@ -106,7 +108,8 @@ def numbered_notes(files: dict[str, bytes], back_label: str) -> None:
     pop-up (Apple Books, Kobo) or override the styles (Thorium's reading
     modes) drop counters and ``vertical-align``.
     """
-    refs: dict[str, tuple[str, str, str]] = {}  # note id -> (number, the reference's file, its id)
+    # (the note's file, its id) -> (number, the reference's file, its id); files relative to EPUB/text/.
+    refs: dict[tuple[str, str], tuple[str, str, str]] = {}
     trees = {name: etree.fromstring(data) for name, data in files.items()
              if name.startswith("EPUB/text/") and b"noteref" in data}
     for name, root in trees.items():
@@ -117,12 +120,15 @@ def numbered_notes(files: dict[str, bytes], back_label: str) -> None:
                     ref.remove(child)
                 ref.text = None
                 etree.SubElement(ref, f"{{{NS['x']}}}sup").text = number
-            refs[ref.get("href").partition("#")[2]] = (number, name.removeprefix("EPUB/text/"), ref.get("id"))
+            here = name.removeprefix("EPUB/text/")
+            target, _, ident = ref.get("href").rpartition("#")
+            refs[(target or here, ident)] = (number, here, ref.get("id"))
     for name, root in trees.items():
         for note in root.iterfind(".//x:aside[@role='doc-footnote']", NS):
-            if note.get("id") not in refs:
+            key = (name.removeprefix("EPUB/text/"), note.get("id"))
+            if key not in refs:
                 continue
-            number, where, ref_id = refs[note.get("id")]
+            number, where, ref_id = refs[key]
             href = f"#{ref_id}" if where == name.removeprefix("EPUB/text/") else f"{where}#{ref_id}"
             first = next((child for child in note if isinstance(child.tag, str)), None)
             if first is None or etree.QName(first).localname != "p":
@@ -152,9 +158,16 @@ def _id_files(files: dict[str, bytes]) -> dict[str, str]:
 
 
 def _fix_links(data: bytes, name: str, ids: dict[str, str]) -> bytes:
-    """Point "#id" links at the file that holds the id (raw back matter)."""
+    """Point "#id" links at the file that holds the id (raw back matter).
+
+    An id of this file stays this file's: pandoc numbers each chapter's
+    footnotes from 1 in its own file (fn1, fnref1 in every one of them).
+    """
+    own = set(re.findall(rb'\bid="([^"]+)"', data))
 
     def repl(match: re.Match) -> bytes:
+        if match.group(1) in own:
+            return match.group(0)
         ident = match.group(1).decode("utf-8")
         target = ids.get(ident)
         if target is None or target == name:
@@ -255,8 +268,8 @@ def _nav(data: bytes, book, back_sections, ids: dict[str, str], front: list = ()
     marks += [("toc", "nav.xhtml#toc", strings["contents"]),
              ("bodymatter", f"{ids[first.id]}#{first.id}", strings["start_of_text"])]
     marks += [(EPUB_TYPES[u.kind], f"{ids[u.id]}#{u.id}", u.title_text) for u in listed if place(u.kind) == 2]
-    marks += [(s.kind if s.kind in ("index", "bibliography") else "backmatter",
-               f"{ids[s.id]}#{s.id}", s.title) for s in back_sections if s.id in ids]
+    marks += [(BACK_TYPES.get(s.kind, "backmatter"), f"{ids[s.id]}#{s.id}", s.title)
+              for s in back_sections if s.id in ids]
     for epub_type, href, label in marks:
         li = etree.SubElement(landmarks, f"{{{NS['x']}}}li")
         a = etree.SubElement(li, f"{{{NS['x']}}}a", {f"{{{NS['epub']}}}type": epub_type, "href": href})

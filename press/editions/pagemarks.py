@@ -59,7 +59,9 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "header"}
 FRONT = ("title-page", "copyright-page")  # print classes = section ids in the EPUB (editions/epub.py)
 ENTRIES = {"p", "li", "dt", "dd"}  # what a back section's points are counted from
 BACK_SKIP = {"a", "figure", "aside", "nav"}  # links differ per edition; a figure is not text
-SKIP_CLASSES = {"footnote", "outer-mark"}  # in print: a note's text, a proof's marks (press.commands.proof)
+# A chapter's endnotes (press.editions.notes): skipped like a note, but named by their ids.
+NOTES_CLASS = "chapter-notes"
+SKIP_CLASSES = {"footnote", "outer-mark", NOTES_CLASS}  # in print: a note's text, a proof's marks (press.commands.proof)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ them in the EPUB and the web edition.
 
 from __future__ import annotations
 
-from .pagemarks import FRONT, HEADINGS, SKIP_CLASSES, PageStart, back_skipped, count, entry_numbers
+from .pagemarks import FRONT, HEADINGS, NOTES_CLASS, SKIP_CLASSES, PageStart, back_skipped, count, entry_numbers
 
 
 def read_page_starts(document, layout) -> list[PageStart]:
@@ -121,6 +121,24 @@ class _PageWalk:
             if element in self.entries[unit]:  # (whatever its display)
                 self.last_paragraph[unit] = self.entries[unit][element]
         if element is not None and not SKIP_CLASSES.isdisjoint((element.get("class") or "").split()):
-            return  # a note's text left in the flow, a proof's margin numbers
+            if NOTES_CLASS in (element.get("class") or "").split():
+                self.notes(box, unit, back)
+            return  # a note's text left in the flow, a proof's margin numbers, a chapter's endnotes
         for child in box.all_children():
             self.box(child, unit, back)
+
+    def notes(self, box, unit: str, back: bool) -> None:
+        """A chapter's endnotes: not counted (as in the EPUB and on the web), but a page
+        that begins with one of them is named by its id (its ``li``)."""
+        from weasyprint.formatting_structure import boxes
+
+        if self.point is not None or "::" in (box.element_tag or ""):
+            return
+        element = box.element
+        if element is not None and isinstance(box, boxes.BlockLevelBox):
+            ident = element.get("id")
+            if ident and self.anchor_pages.get(ident) == self.index:
+                self.point = (unit, ident, 0, 0, back)
+                return
+        for child in getattr(box, "children", ()):
+            self.notes(child, unit, back)
