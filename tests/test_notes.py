@@ -15,7 +15,7 @@ from lxml import etree
 
 from press.cli import main
 from press.gates import Editions
-from tests.artefacts import epub_files, html_pages, pdf_full_page_texts
+from tests.artefacts import epub_files, html_pages, pdf_full_page_texts, pdf_margin_texts
 from tests.conftest import copy_book, source_date_epoch
 
 X = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -24,7 +24,8 @@ EPUB_TYPE = f"{{{X['epub']}}}type"
 NOTES = {"opening": ["The opening’s only note."],
          "harbour": ["The first note of the harbour.", "The second note of the harbour.",
                      "The third note of the harbour, with a passage to point at."],
-         "roads": ["The first note of the roads.", "The second note of the roads."]}
+         "roads": ["The first note of the roads.", "The second note of the roads, a long one that runs over pages."]}
+LONG = "The roads were surveyed twice"  # twice in each of the long note's 16 paragraphs, which run over pages
 
 
 def build(root: Path, place: str | None) -> Editions:
@@ -92,9 +93,13 @@ def epub_notes(book: Editions) -> dict[str, list[tuple[str, etree._Element, str,
 @pytest.mark.parametrize("place", ["endnotes-chapter", "endnotes-book"])
 def test_epub_endnotes_are_endnotes_and_link_both_ways(built, place):
     found = epub_notes(built(place))
-    assert {unit: [flat("".join(note.itertext())) for *_, note in refs] for unit, refs in found.items()} == {
-        unit: [f"{n}. {text}" if n != 2 or unit != "harbour" else f"{n}. {text} Its second paragraph."
-               for n, text in enumerate(texts, start=1)] for unit, texts in NOTES.items()}
+    shown = {unit: [flat("".join(note.itertext())) for *_, note in refs] for unit, refs in found.items()}
+    assert list(shown) == list(NOTES)
+    for unit, texts in NOTES.items():
+        assert len(shown[unit]) == len(texts)
+        for number, (text, expected) in enumerate(zip(shown[unit], texts), start=1):
+            assert text.startswith(f"{number}. {expected}"), (unit, number)
+    assert shown["harbour"][1].endswith("Its second paragraph.") and shown["roads"][1].count(LONG) == 32
     for unit, refs in found.items():
         assert [number for number, *_ in refs] == [str(n) for n in range(1, len(refs) + 1)]  # from 1 in each
         for _, ref, where, note in refs:
@@ -175,7 +180,7 @@ def test_print_chapter_endnotes_close_each_chapter(built):
     # The opening's notes before the harbour's title, the harbour's before the roads'.
     assert text.index("Notes 1. The opening") < text.index("The Harbour The first chapter")
     assert text.index("Notes 1. The first note of the harbour") < text.index("The Roads The second")
-    assert text.rstrip().endswith("2. The second note of the roads.") or "2. The second note of the roads." in pages[-1]
+    assert LONG in pages[-1]  # the long note runs on over the chapter's last pages
 
 
 def test_print_book_endnotes_are_a_notes_section_before_the_end(built):
@@ -188,6 +193,9 @@ def test_print_book_endnotes_are_a_notes_section_before_the_end(built):
     assert not any("Notes 1." in t for t in pages[:start])  # nothing at the chapters' ends
     contents = next(t for t in pages if t.startswith("Contents"))
     assert re.search(r"Notes[ .]*\d", contents)
+    # Its rectos' running head names the chapter whose notes run there (its versos, the book).
+    heads = [head for head, _ in pdf_margin_texts(book.pdf)[start:]]
+    assert heads[0] == "" and any(head.startswith("Notes to Chapter 2") for head in heads[1:]), heads
 
 
 def test_print_note_links_go_both_ways(built):
@@ -255,3 +263,31 @@ def test_a_bad_notes_value_is_an_error_at_its_line(tiny, capsys):
     err = capsys.readouterr().err
     assert f"content/book.yaml:{line}: notes: 'endnotes' is not a place for the notes" in err
     assert "footnotes, endnotes-chapter, endnotes-book" in err
+
+
+# --- print page markers in the notes ------------------------------------------------
+
+def test_pages_that_begin_inside_a_chapters_notes_are_marked_where_they_begin(built):
+    """A print page that begins in a chapter's endnotes (the long note runs over
+    two pages) gets its EPUB and web marker before the page's first word."""
+    import pypdf
+
+    book = built("endnotes-chapter")
+    reader = pypdf.PdfReader(str(book.pdf))
+    labels = reader.page_labels
+    from tests.artefacts import pdf_page_texts
+
+    first_words = {labels[i]: flat(t).split()[:4] for i, t in enumerate(pdf_page_texts(book.pdf)) if flat(t)}
+    docs = epub_docs(book)
+    roads = next(d for d in docs.values() if d.xpath("//x:section[@id='roads']", namespaces=X))
+    in_notes = roads.xpath("//x:section[@role='doc-endnotes']//x:span[@role='doc-pagebreak']", namespaces=X)
+    assert len(in_notes) >= 2, "the long note's pages are marked"
+    for marker in in_notes:
+        after = flat(" ".join(marker.xpath("following::text()")[:20])).split()[:4]
+        assert after == first_words[marker.get("aria-label")], marker.get("id")
+    page = html_pages(book.html)["03-roads.html"]
+    web = page.xpath("//section[@role='doc-endnotes']//span[@class='page-marker']")
+    assert [m.get("id") for m in web] == [m.get("id") for m in in_notes]
+    for marker in web:
+        after = flat(" ".join(marker.xpath("following::text()")[:20])).split()[:4]
+        assert after == first_words[marker.get("data-page")], marker.get("id")

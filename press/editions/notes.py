@@ -50,6 +50,12 @@ class Note:
         return f"fnref-{self.unit.id}-{self.number}"
 
 
+def running_head(unit, strings) -> str:
+    """The running head of the Notes pages that hold a unit's notes (print): "Notes to Chapter 3"."""
+    label = {"part": strings["part"], "appendix": strings["appendix"]}.get(unit.kind, strings["chapter"])
+    return strings["notes_running"].format(unit=f"{label} {unit.number}" if unit.number else unit.short_title_text)
+
+
 def group_title(unit, strings) -> str:
     """A unit's heading in the back matter's Notes (plain text): "Chapter 3. Its title"."""
     label = {"part": strings["part"], "appendix": strings["appendix"]}.get(unit.kind, strings["chapter"])
@@ -107,7 +113,7 @@ def chapter_notes(notes: list[Note], back_href: Callable[[Note], str], strings) 
     """A chapter's notes at its end (``endnotes-chapter``): a section under the locale's "Notes"."""
     if not notes:
         return ""
-    return (f'<section class="footnotes chapter-notes" role="doc-endnotes">'
+    return (f'<section class="footnotes chapter-notes" id="notes-{notes[0].unit.id}" role="doc-endnotes">'
             f'<h2 class="notes-heading">{escape(strings["notes"])}</h2>'
             f'<ol class="notes">{note_items(notes, back_href, strings)}</ol></section>')
 
@@ -117,7 +123,8 @@ def book_notes(notes: list[Note], back_href: Callable[[Note], str], strings) -> 
     groups = []
     for unit in _units(notes):
         own = [n for n in notes if n.unit is unit]
-        groups.append(f'<section class="notes-group" role="doc-endnotes" aria-labelledby="notes-{unit.id}">'
+        groups.append(f'<section class="notes-group" role="doc-endnotes" aria-labelledby="notes-{unit.id}" '
+                      f'data-running="{escape(running_head(unit, strings))}">'
                       f'<h2 class="notes-group-title" id="notes-{unit.id}">'
                       f'{escape(group_title(unit, strings))}</h2>'
                       f'<ol class="notes">{note_items(own, back_href, strings)}</ol></section>')

@@ -127,18 +127,27 @@ class _PageWalk:
         for child in box.all_children():
             self.box(child, unit, back)
 
-    def notes(self, box, unit: str, back: bool) -> None:
-        """A chapter's endnotes: not counted (as in the EPUB and on the web), but a page
-        that begins with one of them is named by its id (its ``li``)."""
+    def notes(self, box, unit: str, back: bool, note: str | None = None) -> None:
+        """A chapter's endnotes: not counted in the chapter's paragraphs (as in the EPUB
+        and on the web); a page that begins in them is named by its note (the ``li``'s
+        id) and the letters and digits of the note before the page (press.editions.pagemarks)."""
         from weasyprint.formatting_structure import boxes
 
-        if self.point is not None or "::" in (box.element_tag or ""):
+        if "::" in (box.element_tag or ""):
+            return
+        if isinstance(box, boxes.TextBox):
+            letters = count(box.text)
+            if letters and note is not None:
+                key = ("note", note)
+                if self.point is None:
+                    self.point = (unit, note, 0, self.running.get(key, 0), back)
+                self.running[key] = self.running.get(key, 0) + letters
             return
         element = box.element
-        if element is not None and isinstance(box, boxes.BlockLevelBox):
-            ident = element.get("id")
-            if ident and self.anchor_pages.get(ident) == self.index:
-                self.point = (unit, ident, 0, 0, back)
-                return
-        for child in getattr(box, "children", ()):
-            self.notes(child, unit, back)
+        ident = element.get("id") if element is not None and isinstance(box, boxes.BlockLevelBox) else None
+        if ident and self.point is None and self.anchor_pages.get(ident) == self.index:
+            self.point = (unit, ident, 0, 0, back)  # the notes' section, or a note, begins the page
+        if ident and box.element_tag == "li":
+            note = ident
+        for child in box.all_children():
+            self.notes(child, unit, back, note)
