@@ -88,7 +88,7 @@ def test_footnotes_in_every_edition(built_book):
     assert notes[1].startswith("The second note.") and "Its second paragraph." in notes[1]
     assert page.xpath("//li[@role='doc-endnote'][2]//span[@class='footnote-para']")  # its second paragraph
     second = html_pages(book.html)["02-two.html"]
-    assert [a.text_content() for a in second.xpath("//a[@role='doc-noteref']")] == ["3"]  # numbered through the book
+    assert [a.text_content() for a in second.xpath("//a[@role='doc-noteref']")] == ["1"]  # from 1 in each unit
     files = epub_files(book.epub)
     asides = [n for n, d in files.items() if n.endswith(".xhtml") and b'epub:type="footnote"' in d]
     assert len(asides) == 2

@@ -33,7 +33,7 @@ class Section:
     """A section of back matter made by the build, as the apparatus model."""
 
     id: str
-    kind: str  # note-on-text, bibliography, chronology, index
+    kind: str  # notes, note-on-text, bibliography, chronology, index
     title: str
     model: Any = None  # the emendations, bibliography.Bibliography, chronology.Chronology, index.Index
     facts: dict[str, Any] = field(default_factory=dict)  # counts; the chronology's figure
@@ -52,6 +52,9 @@ def plan_sections(book: Book) -> list[Section]:
     """
     strings = book.strings
     sections: list[Section] = []
+    if book.config.notes == "endnotes-book" and any('class="footnote"' in u.html for u in book.units):
+        # The notes themselves are each edition's: taken out of the units as they are rendered (press.editions.notes).
+        sections.append(Section("notes", "notes", strings["notes"]))
     if book.emendations:
         sections.append(Section("note-on-text", "note-on-text", strings["note_on_text"], book.emendations))
     for kind, present in (("bibliography", book.library is not None),

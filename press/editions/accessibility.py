@@ -102,7 +102,8 @@ def _count(root, cover: set[str], found: Contents) -> None:
         found.tables += 1
         found.headed_tables += table.find(f".//{{{X}}}th") is not None
     found.math += sum(1 for _ in root.iter(f"{{{MATHML}}}math"))
-    found.notes += sum(1 for a in root.iter(f"{{{X}}}aside")
+    # pandoc's footnotes are asides; endnotes (press.editions.notes) list items.
+    found.notes += sum(1 for a in root.iter(f"{{{X}}}aside", f"{{{X}}}li")
                        if {"footnote", "endnote"} & set((a.get(f"{{{OPS}}}type") or "").split()))
     found.headings += sum(1 for level in range(1, 7) for _ in root.iter(f"{{{X}}}h{level}"))
     found.page_breaks += sum(1 for e in root.iter()

@@ -21,7 +21,7 @@ from ..errors import Problem
 from ..memo import Memo, digest, presentation_digest, template_reads
 from ..book.model import Unit
 from .render import context, environment
-from . import Edition, EditionResult
+from . import Edition, EditionResult, notes
 from .cover import cover_png
 from .figurelists import figure_lists
 from .fonts import font_faces, has_code, shipped
@@ -36,8 +36,8 @@ SCRIPTS = ("search.js", "menu.js")
 def endnotes(body: str, first_number: int, back_label: str, notes_label: str) -> tuple[str, int]:
     """Inline note spans (``span.footnote``) become numbered endnotes of the page.
 
-    Returns the new HTML and the number of notes. Notes are numbered through
-    the whole book, as in print.
+    Returns the new HTML and the number of notes. Notes are numbered from
+    ``first_number``: 1 in each unit, as in print (book.yaml's ``notes``: footnotes).
     """
     if "footnote" not in body:
         return body, 0
@@ -79,6 +79,18 @@ def cross_page_links(body: str, page: str, where: dict[str, str]) -> str:
     return re.sub(r'href="#([^"]+)"', repl, body)
 
 
+def moved_links(body: str, moved: dict[str, str]) -> str:
+    """Point "page#id" links at the page an id has ``moved`` to (the notes' ids, to the Notes page)."""
+    if not moved:
+        return body
+
+    def repl(match: re.Match) -> str:
+        target = moved.get(html_lib.unescape(match.group(2)))
+        return match.group(0) if target in (None, match.group(1)) else f'href="{target}#{match.group(2)}"'
+
+    return re.sub(r'href="([^"#]+)#([^"]+)"', repl, body)
+
+
 class HtmlEdition(Edition):
     """The web edition. ``write`` renders every page's frame, the home and
     search pages and the assets beside the print layout; ``finish`` writes the
@@ -100,20 +112,21 @@ class HtmlEdition(Edition):
     def pages(self) -> list[dict]:
         """Every page in reading order: title, file, body."""
         pages = []
-        note = 1
         t = self.book.strings
+        taken: list = []  # the notes of the back matter's Notes (book.yaml's notes: endnotes-book)
         for unit in self.book.units:
-            body, count = endnotes(self.job.unit_html(unit), note, t["back_to_text"], t["notes"])
+            body, found = self.unit_notes(self.job.unit_html(unit), unit)
+            taken += found
             # Images are named from the book's root (content/...); here they are in media/.
             body = body.replace('src="content/', 'src="media/')
-            note += count
             pages.append({"unit": unit, "file": unit.page_name, "title": _unit_title(unit, t),
                           "body": Markup(body), "kind": unit.kind, "anchor": unit.id, "lang": unit.lang})
         renderer = self.job.renderer
         for section in self.sections:
+            body = (notes.book_notes(taken, lambda n: f"{n.unit.page_name}#{n.ref_id}", t)
+                    if section.kind == "notes" else renderer.screen(section, epub=False))
             pages.append({"unit": None, "file": self.page_name(section), "title": section.title,
-                          "body": renderer.screen(section, epub=False), "kind": section.kind,
-                          "anchor": section.id, "lang": None})
+                          "body": body, "kind": section.kind, "anchor": section.id, "lang": None})
         # A "#id" link to another chapter is a link to another page here.
         # (Not the anchors of a unit this edition leaves out: proof --chapter.)
         page_of = {unit.slug: unit.page_name for unit in self.book.units}
@@ -121,9 +134,25 @@ class HtmlEdition(Edition):
         for page in pages[len(self.book.units):]:
             for ident in re.findall(r'\bid="([^"]+)"', str(page["body"])):
                 where.setdefault(ident, page["file"])
+        # What the notes hold (a passage's id, an index mark, a citation) is on the Notes page now.
+        moved = {ident: self.page_name(s) for s in self.sections if s.kind == "notes"
+                 for note in taken for ident in re.findall(r'\bid="([^"]+)"', note.content)}
+        where.update(moved)
         for page in pages:
-            page["body"] = Markup(cross_page_links(str(page["body"]), page["file"], where))
+            page["body"] = Markup(moved_links(cross_page_links(str(page["body"]), page["file"], where), moved))
         return pages
+
+    def unit_notes(self, body: str, unit) -> tuple[str, list]:
+        """A unit's body with its notes where book.yaml's ``notes`` puts them
+        (press.editions.notes), numbered from 1; the notes it leaves to the back matter's Notes."""
+        place, t = self.book.config.notes, self.book.strings
+        if place == notes.FOOTNOTES:
+            return endnotes(body, 1, t["back_to_text"], t["notes"])[0], []
+        if place == notes.CHAPTER:
+            body, found = notes.take_notes(body, unit, lambda n: f"#{n.note_id}")
+            return body + notes.chapter_notes(found, lambda n: f"#{n.ref_id}", t), []
+        section = next(s for s in self.sections if s.kind == "notes")
+        return notes.take_notes(body, unit, lambda n: f"{self.page_name(section)}#{n.note_id}")
 
     def write(self, stage: Path) -> None:
         out = stage / "html"
@@ -300,6 +329,7 @@ def search_index(pages: list[dict]) -> list[dict]:
                 continue
             text = " ".join(element.text_content().split())
             if text and (element.tag == "p" or element.getparent().tag != "ol"):
-                note = element.xpath("ancestor::li[@role='doc-endnote']/@id")
+                # A note: the page's endnotes (footnotes), or endnotes (press.editions.notes).
+                note = element.xpath("ancestor::li[@role='doc-endnote' or parent::ol[@class='notes']]/@id")
                 records.append({"u": f"{page['file']}#{note[0] if note else anchor}", "t": title, "x": text})
     return records

@@ -59,7 +59,9 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "header"}
 FRONT = ("title-page", "copyright-page")  # print classes = section ids in the EPUB (editions/epub.py)
 ENTRIES = {"p", "li", "dt", "dd"}  # what a back section's points are counted from
 BACK_SKIP = {"a", "figure", "aside", "nav"}  # links differ per edition; a figure is not text
-SKIP_CLASSES = {"footnote", "outer-mark"}  # in print: a note's text, a proof's marks (press.commands.proof)
+# A chapter's endnotes (press.editions.notes): skipped like a note, but named by their ids.
+NOTES_CLASS = "chapter-notes"
+SKIP_CLASSES = {"footnote", "outer-mark", NOTES_CLASS}  # in print: a note's text, a proof's marks (press.commands.proof)
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ class Placer:
         """
         by_id = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
         slots = self.slots(root)
+        self._inside: dict = {}  # an anchor's own text slots, added to ``slots`` once (_where)
         paragraphs: dict[int, list[int]] = {}  # paragraph -> indices of its slots
         for i, (number, _, kind, _) in enumerate(slots):
             paragraphs.setdefault(number, []).append(i)
@@ -204,6 +207,8 @@ class Placer:
             element = by_id.get(start.anchor)
             if element is None:
                 return None
+            if start.offset:  # inside a chapter's endnote, counted from its start (pagestarts)
+                return self._in_text(start, slots, self._own_slots(element, slots))
             # A unit or section: the marker opens it; a heading or a figure: just before it.
             return ("first", element) if _name(element) in ("section", "article", "body") else _at_start(element)
         if start.offset == 0 and start.paragraph and indices and slots[indices[0]][2] == "start":
@@ -219,6 +224,25 @@ class Placer:
             own = next((slot for slot in slots if slot[2] == "start" and slot[0] == start.paragraph), None)
             return ("last", own[1]) if own is not None else None
         return found
+
+    def _own_slots(self, element, slots: list) -> list[int]:
+        """The text nodes of ``element`` (all of them: an endnote skipped in the text's
+        count), appended to ``slots`` once; their indices there."""
+        if element not in self._inside:
+            first = len(slots)
+
+            def walk(node) -> None:
+                if node.text:
+                    slots.append((0, node, "text", node.text))
+                for child in node:
+                    if isinstance(child.tag, str):
+                        walk(child)
+                    if child.tail:
+                        slots.append((0, child, "tail", child.tail))
+
+            walk(element)
+            self._inside[element] = list(range(first, len(slots)))
+        return self._inside[element]
 
     @staticmethod
     def _in_text(start: PageStart, slots: list, indices: list[int]):

@@ -7,7 +7,7 @@ them in the EPUB and the web edition.
 
 from __future__ import annotations
 
-from .pagemarks import FRONT, HEADINGS, SKIP_CLASSES, PageStart, back_skipped, count, entry_numbers
+from .pagemarks import FRONT, HEADINGS, NOTES_CLASS, SKIP_CLASSES, PageStart, back_skipped, count, entry_numbers
 
 
 def read_page_starts(document, layout) -> list[PageStart]:
@@ -121,6 +121,33 @@ class _PageWalk:
             if element in self.entries[unit]:  # (whatever its display)
                 self.last_paragraph[unit] = self.entries[unit][element]
         if element is not None and not SKIP_CLASSES.isdisjoint((element.get("class") or "").split()):
-            return  # a note's text left in the flow, a proof's margin numbers
+            if NOTES_CLASS in (element.get("class") or "").split():
+                self.notes(box, unit, back)
+            return  # a note's text left in the flow, a proof's margin numbers, a chapter's endnotes
         for child in box.all_children():
             self.box(child, unit, back)
+
+    def notes(self, box, unit: str, back: bool, note: str | None = None) -> None:
+        """A chapter's endnotes: not counted in the chapter's paragraphs (as in the EPUB
+        and on the web); a page that begins in them is named by its note (the ``li``'s
+        id) and the letters and digits of the note before the page (press.editions.pagemarks)."""
+        from weasyprint.formatting_structure import boxes
+
+        if "::" in (box.element_tag or ""):
+            return
+        if isinstance(box, boxes.TextBox):
+            letters = count(box.text)
+            if letters and note is not None:
+                key = ("note", note)
+                if self.point is None:
+                    self.point = (unit, note, 0, self.running.get(key, 0), back)
+                self.running[key] = self.running.get(key, 0) + letters
+            return
+        element = box.element
+        ident = element.get("id") if element is not None and isinstance(box, boxes.BlockLevelBox) else None
+        if ident and self.point is None and self.anchor_pages.get(ident) == self.index:
+            self.point = (unit, ident, 0, 0, back)  # the notes' section, or a note, begins the page
+        if ident and box.element_tag == "li":
+            note = ident
+        for child in box.all_children():
+            self.notes(child, unit, back, note)

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..parallel import InProcess, Worker, can_fork
 from .render import context, environment
-from . import Edition, EditionResult, Job, Started
+from . import Edition, EditionResult, Job, Started, notes
 from .figurelists import figure_lists
 from .layout import PLACEHOLDER, Typesetter, page_slot, paged_dict
 from .profiles import READING
@@ -90,22 +90,37 @@ class PdfEdition(Edition):
         config, strings, renderer = self.book.config, self.book.strings, self.job.renderer
         paged = [{"id": s.id, "kind": s.kind, "title": s.title, "html": ""} if stub
                  else paged_dict(self.paths, config, strings, renderer.paged(s), PLACEHOLDER) for s in self.paged]
-        others = [{"id": s.id, "kind": s.kind, "title": s.title, "html": renderer.screen(s, epub=False)}
-                  for s in self.sections if not s.paged]
         formulas = FormulaSetter(self.job.session.folder("math"))  # TeX as SVG (typeset when collected)
-
-        def unit_body(unit) -> str:
-            """A unit's print body: code's long lines broken and marked (press.editions.code), formulas as SVG."""
-            from .code import wrap_html
-
-            body = wrap_html(self.job.unit_html(unit), self.book.config.print.trim_width)
-            return print_math(body, formulas, f"m-{unit.slug}-")
-
+        bodies, taken = self.unit_bodies(formulas)
+        others = [{"id": s.id, "kind": s.kind, "title": s.title,
+                   "html": notes.book_notes(taken, lambda n: f"#{n.ref_id}", strings) if s.kind == "notes"
+                   else renderer.screen(s, epub=False)}
+                  for s in self.sections if not s.paged]
         # A cross-reference's page (target-counter(), print.css) into a front-matter unit is roman, as its folios.
         roman_targets = sorted({ident for unit in self.book.units if unit.front and unit.scan
                                 for ident in unit.scan.ids}) if config.figures.page_references else []
-        return template.render(context(self.book, back_sections=others, paged=paged, unit_body=unit_body,
+        return template.render(context(self.book, back_sections=others, paged=paged,
+                                       unit_body=lambda unit: bodies[unit.slug],
                                        roman_targets=roman_targets, **(extra or {})))
+
+    def unit_bodies(self, formulas) -> tuple[dict[str, str], list]:
+        """Each unit's print body: code's long lines broken and marked (press.editions.code), formulas
+        as SVG, the notes where book.yaml's ``notes`` puts them; and the notes of the back matter's Notes."""
+        from .code import wrap_html
+
+        place, strings = self.book.config.notes, self.book.strings
+        bodies, taken = {}, []
+        for unit in self.book.units:
+            body = wrap_html(self.job.unit_html(unit), self.book.config.print.trim_width)
+            body = print_math(body, formulas, f"m-{unit.slug}-")
+            if place != notes.FOOTNOTES:
+                body, found = notes.take_notes(body, unit, lambda n: f"#{n.note_id}")
+                if place == notes.CHAPTER:
+                    body += notes.chapter_notes(found, lambda n: f"#{n.ref_id}", strings)
+                else:
+                    taken += found
+            bodies[unit.slug] = body
+        return bodies, taken
 
     def front_html(self, pad: bool = False) -> str:
         """The front matter, its contents' page numbers left as slots (layout.fill_page_slots).

@@ -218,6 +218,18 @@ class BookConfig(Strict):
                                  "cites pages (bibliography, chronology, index); reorder the list")
         return value
     figures: FigureSettings = FigureSettings()
+    # Where the notes go (README, "Notes"): at the foot of the page (the EPUB's
+    # and the web edition's footnotes at the end of each chapter's file), at
+    # the end of each chapter under a "Notes" heading, or in a Notes section
+    # of the back matter, grouped by chapter. Numbered from 1 in each chapter.
+    notes: str = "footnotes"
+
+    @field_validator("notes", mode="before")
+    @classmethod
+    def _notes(cls, value: Any) -> Any:
+        if value not in NOTE_PLACES:
+            raise ValueError(f"'{value}' is not a place for the notes; write one of {', '.join(NOTE_PLACES)}")
+        return value
 
     @field_validator("isbn", mode="before")
     @classmethod
@@ -310,6 +322,8 @@ UNIT_KINDS = ("introduction", "part", "chapter", "conclusion", "about-the-author
 # paged ones cite pages and are laid out last in print.
 APPARATUS_KINDS = ("notes", "note-on-text", "bibliography", "chronology", "index")
 PAGED_APPARATUS = ("bibliography", "chronology", "index")
+# book.yaml's ``notes``: footnotes, each chapter's notes at its end, all the notes in a back section.
+NOTE_PLACES = ("footnotes", "endnotes-chapter", "endnotes-book")
 
 
 class FrontMatter(Strict):
