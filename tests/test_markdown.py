@@ -184,3 +184,14 @@ def test_print_sets_the_attribution_right_and_the_task_boxes_in_the_indent(book)
     assert boxes["— Marta Ruiz"][0] > boxes["A quotation set apart"][0] + 72
     # A task's text stands where a bullet item's text stands: the drawn box hangs in the indent.
     assert abs(boxes["Paint the hull"][0] - boxes["Boats"][0]) < 6
+
+
+def test_a_link_to_pandocs_automatic_heading_id_names_the_heading_to_give_it(tiny, capsys):
+    """Headings without an id are numbered (slug-s1); a link written for pandoc's automatic ids
+    ('#snapshots', as in the Missing Semester lecture notes) is refused with the heading to fix."""
+    tiny.chapter("01-one.md", "One", "See [the snapshots](#snapshots).\n\n## Snapshots\n\nText.",
+                 kind="introduction")
+    assert tiny.build("all", "--strict") != 0
+    err = capsys.readouterr().err
+    assert ("content/chapters/01-one.md:6: link to '#snapshots': no such id in the book; the heading 'Snapshots' "
+            "(content/chapters/01-one.md:8) has no id of its own: write it '## Snapshots {#snapshots}'") in err

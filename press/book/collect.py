@@ -155,7 +155,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     numbering = book.numbering = figures.number_book(book, [work.ast for work in works])
     figures.unknown_references(book, [work.ast for work in works], numbering, problems)
     unknown = config.bibliography is not None and library is None  # its entries' ids (ref-KEY) are unknown
-    moves = _check_links_and_images(book, paths, problems, unread, unknown)
+    moves = _check_links_and_images(book, paths, problems, unread, unknown, [work.ast for work in works])
     problems.raise_if_any()
     renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
     outputs = _unit_outputs(works, renderings, moves, pandoc, session, numbering,
@@ -353,7 +353,7 @@ def _register_anchors(book: Book, problems: Collector) -> None:
 
 
 def _check_links_and_images(book: Book, paths: Paths, problems: Collector, unread: list[Unread] = (),
-                            unknown_entries: bool = False) -> list[dict[str, str]]:
+                            unknown_entries: bool = False, asts: list = ()) -> list[dict[str, str]]:
     """Check links and images; return each unit's images' paths from the book's root (src -> path).
 
     A link is not called broken when its id may be declared in a chapter that
@@ -370,7 +370,8 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector, unrea
                 ident = target[1:]
                 if any(u.may_declare(ident) for u in unread) or (unknown_entries and ident.startswith("ref-")):
                     continue
-                hint = did_you_mean(target, ("#" + i for i in (*book.anchors, *entries)))
+                hint = (markup.heading_id_hint(ident, book.units, asts)
+                        or did_you_mean(target, ("#" + i for i in (*book.anchors, *entries))))
                 problems.add(
                     chapter.shown, chapter.line_of(target), f"link to '{target}': no such id in the book{hint}"
                 )

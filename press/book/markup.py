@@ -225,3 +225,26 @@ def task_boxes(blocks: list, labels: dict) -> list:
         return [{"t": "Div", "c": [["", ["task-list"], []], [listing]]}]
 
     return rewrite(blocks, action)
+
+
+def pandoc_identifier(text: str) -> str:
+    """The id pandoc's ``auto_identifiers`` would give a heading of this text (pandoc's manual,
+    "Heading identifiers"): lower case, punctuation but ``_-.`` dropped, spaces as hyphens,
+    everything before the first letter dropped."""
+    text = re.sub(r"[^\w\s.-]", "", text.lower().replace("\u2019", "").replace("'", ""))
+    text = re.sub(r"\s+", "-", text.strip())
+    return re.sub(r"^[^a-z]+", "", text)
+
+
+def heading_id_hint(ident: str, units, asts: list) -> str:
+    """For a link to ``#ident`` that no id declares: the heading it means, when ``ident`` is the id
+    pandoc would have made of its text (the build numbers headings without an id, ``slug-s3``)."""
+    for unit, ast in zip(units, asts):
+        for node in iter_nodes(ast["blocks"]):
+            if node["t"] == "Header" and node["c"][1][0].startswith(f"{unit.slug}-s"):
+                text = stringify(node["c"][2])
+                if pandoc_identifier(text) == ident:
+                    line = unit.chapter.line_of(text)
+                    return (f"; the heading '{text}' ({unit.chapter.shown}:{line}) has no id of its own: "
+                            f"write it '{'#' * node['c'][0]} {text} {{#{ident}}}'")
+    return ""
