@@ -90,15 +90,38 @@ def test_the_figure_is_numbered_and_cited(book):
     assert page.xpath("//a[@href='#fig-circle-area']")
 
 
-@pytest.mark.xfail(strict=True, reason="WeasyPrint 70 fault, upstream: when a text run ending in a space is "
+@pytest.mark.xfail(strict=True, reason="WeasyPrint 70 fault, upstream (our layouts mend it: press.editions.linebreaking): when a text run ending in a space is "
                    "followed by an inline element (em, a formula's SVG) that does not fit, the run is broken "
                    "after its first word, not its last; found on p. 15 of this book ('as' alone on a line)")
-def test_weasyprint_breaks_a_line_before_an_inline_element_at_its_last_space():
+def test_weasyprint_breaks_a_line_before_an_inline_element_at_its_last_space(monkeypatch):
     import weasyprint
     import pypdfium2
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    # WeasyPrint's own splitter, whether or not this process has mended it (press.editions.linebreaking)
+    monkeypatch.setattr(inline, "split_first_line", line_break.split_first_line)
 
     html = ('<style>@page { size: 6in 4in; margin: 0.5in } p { font-size: 11pt; width: 204pt }</style>'
             "<p>each triangle approaches the radius <em>r</em> as we partition the circle more finely.</p>")
     pdf = pypdfium2.PdfDocument(weasyprint.HTML(string=html).write_pdf())
     first = pdf[0].get_textpage().get_text_range().splitlines()[0].strip()
     assert first == "each triangle approaches the"
+
+
+def test_our_layout_mends_that_line_break(book):
+    """press.editions.linebreaking: the run is laid out whole; in the book, no line of 'as' alone."""
+    import weasyprint
+    import pypdfium2
+
+    from press.editions.linebreaking import mend
+
+    mend()
+    html = ('<style>@page { size: 6in 4in; margin: 0.5in } p { font-size: 11pt; width: 204pt }</style>'
+            "<p>each triangle approaches the radius <em>r</em> as we partition the circle more finely.</p>")
+    pdf = pypdfium2.PdfDocument(weasyprint.HTML(string=html).write_pdf())
+    assert pdf[0].get_textpage().get_text_range().splitlines()[0].strip() == "each triangle approaches the radius"
+    lines = [line.strip() for page in pypdfium2.PdfDocument(str(book.pdf))
+             for line in page.get_textpage().get_text_range().splitlines()]
+    assert "as" not in lines
+    assert any(line.endswith("approaches the radius") or line.endswith("the radius r") for line in lines)

@@ -217,7 +217,9 @@ class Typesetter:
         from weasyprint import HTML
 
         from ..safety import captured_warnings
+        from .linebreaking import mend
 
+        mend()  # a run broken after its first word before an inline element (press.editions.linebreaking)
         with captured_warnings("weasyprint") as messages:
             fetcher, fonts, sheets, colour_profiles = self.styles(paths, config, profile)
             if css:
