@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lxml import etree
 
@@ -195,3 +197,20 @@ def test_a_link_to_pandocs_automatic_heading_id_names_the_heading_to_give_it(tin
     err = capsys.readouterr().err
     assert ("content/chapters/01-one.md:6: link to '#snapshots': no such id in the book; the heading 'Snapshots' "
             "(content/chapters/01-one.md:8) has no id of its own: write it '## Snapshots {#snapshots}'") in err
+
+
+def test_a_bold_label_paragraph_is_kept_with_what_it_labels():
+    """gapminder's '**Solution**' ended a page with its figure overleaf: such a paragraph is a label div,
+    which print.css keeps with the next block; a longer bold paragraph or a mixed one is left alone."""
+    from press.book.markup import labels
+
+    def para(*inlines):
+        return {"t": "Para", "c": list(inlines)}
+
+    strong = {"t": "Strong", "c": [{"t": "Str", "c": "Solution"}]}
+    long = {"t": "Strong", "c": [{"t": "Str", "c": "x" * 90}]}
+    out = labels([para(strong), para(long), para(strong, {"t": "Str", "c": "tail"})])
+    assert out[0] == {"t": "Div", "c": [["", ["label"], []], [para(strong)]]}
+    assert out[1]["t"] == "Para" and out[2]["t"] == "Para"
+    css = (Path(__file__).parent.parent / "styles" / "print.css").read_text("utf-8")
+    assert ".label { break-after: avoid; }" in css

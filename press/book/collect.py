@@ -229,7 +229,7 @@ def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacun
     blocks = transform.lacunae(blocks, lacuna_note)
     blocks = figures.take_references(blocks)  # before citations: @fig-id is no bibliography key
     blocks = markup.attributions(markup.epigraphs(blocks))
-    blocks = markup.task_boxes(markup.stanzas(blocks), tasks or {"task_open": "", "task_done": ""})
+    blocks = markup.labels(markup.task_boxes(markup.stanzas(blocks), tasks or {"task_open": "", "task_done": ""}))
     citations = None
     if citer is not None:
         blocks, citations = citer.cite_unit(blocks, chapter.slug, chapter.shown, chapter.line_of)

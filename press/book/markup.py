@@ -248,3 +248,17 @@ def heading_id_hint(ident: str, units, asts: list) -> str:
                     return (f"; the heading '{text}' ({unit.chapter.shown}:{line}) has no id of its own: "
                             f"write it '{'#' * node['c'][0]} {text} {{#{ident}}}'")
     return ""
+
+
+def labels(blocks: list) -> list:
+    """A paragraph that is only a short bold phrase ("**Solution**") labels what follows: a
+    ``label`` div, which print keeps with the next block (it ended a page with its figure overleaf)."""
+
+    def action(node: Node):
+        if node["t"] != "Para" or len(node["c"]) != 1 or node["c"][0]["t"] != "Strong":
+            return None
+        if len(stringify(node["c"])) > 80:
+            return None
+        return [{"t": "Div", "c": [["", ["label"], []], [node]]}]
+
+    return rewrite(blocks, action)

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 from math import inf
 
-_MENDED = False
-
-
 def mend() -> None:
-    """Wrap WeasyPrint's text splitter for inline layout (once per process)."""
-    global _MENDED
-    if _MENDED:
-        return
+    """Wrap WeasyPrint's text splitter for inline layout (once per process: the wrapper says so)."""
     from weasyprint.layout import inline
 
     original = inline.split_first_line
+    if getattr(original, "mended", False):
+        return
 
     def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True,
                          minimum=False):
@@ -38,5 +34,5 @@ def mend() -> None:
             return original(text, style, context, inf, justification_spacing, is_line_start, minimum)
         return result
 
+    split_first_line.mended = True
     inline.split_first_line = split_first_line
-    _MENDED = True

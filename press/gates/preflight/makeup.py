@@ -38,16 +38,31 @@ def _body_size(lines: list[Line]) -> float:
     return _mode(sizes) if sizes else 0.0
 
 
-def page_foot(lines: list[Line]) -> list[Line]:
-    """The last line(s) of the page's running text: footnotes (smaller type at the foot) set aside."""
+def page_foot(lines: list[Line], page: Page | None = None, text_block: Box | None = None) -> list[Line]:
+    """The last line(s) of the page's running text: footnotes (smaller type at the foot) set aside.
+
+    With ``page``, a smaller line is a footnote only below a rule as wide as the text block (the
+    footnote area's, print.css ``@footnote``): a narrow table or code at the foot is running text.
+    """
     size = _body_size(lines)
+    rules = None
+    if page is not None and text_block is not None:
+        rules = [box for kind, box in page.marks if kind == "rule" and box.width >= 0.9 * text_block.width
+                 and box.top - box.bottom <= 1.5]
     rest = list(lines)
-    while len(rest) > 1 and rest[-1].size < 0.92 * size and any(l.size >= 0.92 * size for l in rest):
+    while (len(rest) > 1 and rest[-1].size < 0.92 * size and any(l.size >= 0.92 * size for l in rest)
+           and not _code(rest[-1])  # code is set smaller too, but it is running text
+           and (rules is None or any(rule.bottom >= rest[-1].box.top for rule in rules))):
         rest.pop()
     if not rest:
         return []
     bottom = rest[-1].box.bottom
     return [line for line in rest if line.box.bottom <= bottom + 1.5 and line.box.top >= bottom - 0.5]
+
+
+def _code(line: Line) -> bool:
+    inked = [c for c in line.chars if not c.text.isspace()]
+    return bool(inked) and all(c.mono for c in inked)
 
 
 def alone_at_foot(document: Document, block: TextBlock) -> list[Issue]:
@@ -60,7 +75,7 @@ def alone_at_foot(document: Document, block: TextBlock) -> list[Issue]:
         if not lines or not text_lines(following, block):
             continue
         size = max(_body_size(lines), book_size)
-        foot = page_foot(lines)
+        foot = page_foot(lines, page, block.block(page.recto))
         if not foot or not all(_is_display(line, size, block.block(page.recto)) for line in foot):
             continue
         if not _at_the_foot(page, lines, foot, block.block(page.recto), size):
