@@ -6,6 +6,7 @@ import re
 import shutil
 
 import pypdf
+import pytest
 
 from press.cli import main
 from tests.artefacts import epub_text, html_pages
@@ -45,15 +46,20 @@ def test_pdf_reference_pages(built_book):
         assert f"{label}, p.\u00a0{page}" in whole
 
 
-def test_unknown_reference_is_an_error_at_its_line(tmp_path, capsys):
-    root = copy_book("figures", tmp_path)
-    chapter = root / "content" / "chapters" / "02-two.md"
-    chapter.write_text(chapter.read_text("utf-8") + "\nAnd @fig-nowhere too.\n", "utf-8")
+@pytest.mark.parametrize("book, file, reference", [
+    ("figures", "02-two.md", "@fig-nowhere"),
+    ("tables", "02-wide.md", "[-@tbl-nowhere]"),  # the bare-number form too
+])
+def test_unknown_reference_is_an_error_at_its_line(tmp_path, capsys, book, file, reference):
+    root = copy_book(book, tmp_path)
+    chapter = root / "content" / "chapters" / file
+    chapter.write_text(chapter.read_text("utf-8") + f"\nAnd {reference} too.\n", "utf-8")
     code = main(["html", "--root", str(root), "--out", str(root / "dist"), "--quiet"])
     assert code != 0
+    ident = reference.strip("[]-@")
     lines = chapter.read_text("utf-8").splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if "@fig-nowhere" in text)
-    assert f"content/chapters/02-two.md:{line}: cross-reference '@fig-nowhere'" in capsys.readouterr().err
+    line = next(i for i, text in enumerate(lines, 1) if ident in text)
+    assert f"content/chapters/{file}:{line}: cross-reference '@{ident}'" in capsys.readouterr().err
     shutil.rmtree(root / "dist", ignore_errors=True)
 
 

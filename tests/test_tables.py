@@ -10,7 +10,6 @@ scroll sideways, the wide table scrolls in its own box.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pypdf
@@ -160,18 +159,6 @@ def test_no_lists_unless_the_book_asks(built_book):
     home = html_pages(book.out / "html")["index.html"]
     assert not home.xpath("//*[@id='list-of-figures' or @id='list-of-tables']")
     assert b"list-of-figures" not in epub_files(book.epub)["EPUB/nav.xhtml"]
-
-
-def test_unknown_bare_reference_is_an_error_at_its_line(tmp_path, capsys):
-    root = copy_book("tables", tmp_path)
-    chapter = root / "content" / "chapters" / "02-wide.md"
-    chapter.write_text(chapter.read_text("utf-8") + "\nAnd [-@tbl-nowhere] too.\n", "utf-8")
-    code = main(["html", "--root", str(root), "--out", str(root / "dist"), "--quiet"])
-    assert code != 0
-    lines = chapter.read_text("utf-8").splitlines()
-    line = next(i for i, text in enumerate(lines, 1) if "tbl-nowhere" in text)
-    assert f"content/chapters/02-wide.md:{line}: cross-reference '@tbl-nowhere'" in capsys.readouterr().err
-    shutil.rmtree(root / "dist", ignore_errors=True)
 
 
 @pytest.mark.browser
