@@ -42,10 +42,12 @@ def locale(name: str) -> dict:
     return yaml.safe_load((LOCALES / f"{name}.yaml").read_text("utf-8"))
 
 
-# The words a locale shares with English on purpose: names of formats, and French words spelled as English.
+# The words a locale shares with English on purpose: names of formats and tools (git, --strict),
+# and French words spelled as English.
+TOOLS = {"EPUB", "ISBN", "JavaScript", "MathML", "ORCID", "PDF", "commit", "git", "strict"}
 SHARED = {
-    "es": {"EPUB", "ISBN", "JavaScript", "MathML", "ORCID", "PDF", "No", "no", "editor", "pp"},
-    "fr": {"EPUB", "ISBN", "JavaScript", "MathML", "ORCID", "PDF", "Conclusion", "Figure", "Index", "index",
+    "es": TOOLS | {"No", "no", "editor", "pp"},
+    "fr": TOOLS | {"Conclusion", "Figure", "Index", "index",
            "Note", "Notes", "note", "notes", "Page", "Pages", "page", "pages", "Table", "table", "image", "images",
            "navigable", "passage", "passages", "section", "source", "sources"},
 }
@@ -314,3 +316,19 @@ def test_the_same_book_in_french(fr):
     assert "Table des matières" in nav and "Début du texte" in nav
     pdf = pdf_text(fr / "faros-y-puertos.pdf")
     assert "Table des matières" in pdf and "Index" in pdf and f"«{NNBSP}" in pdf
+
+
+def test_the_preview_and_the_proof_stamp_speak_the_books_language(tmp_path):
+    from press.commands.proof import ProofMark
+    from press.commands.watch import error_page, preview_words, warnings_banner
+    from press.errors import Problem
+
+    shutil.copytree(BOOKS / "es-libro" / "content", tmp_path / "content")
+    words = preview_words(tmp_path)
+    page = error_page([Problem("content/book.yaml", 3, "algo")], words)
+    assert '<html lang="es">' in page and "El libro no se ha podido compilar" in page
+    assert "El libro se compiló con 2 avisos" in warnings_banner([Problem("a", 1, "b")] * 2, words)
+    stamp = ProofMark("2021-02-01 00:00 UTC", "abc1234567", True).text(locale("es")["proof"])
+    assert stamp == "PRUEBA \u00b7 2021-02-01 00:00 UTC \u00b7 commit abc1234567 + cambios sin confirmar"
+    (tmp_path / "content" / "book.yaml").write_text("title: [", "utf-8")  # what fails is said in English
+    assert preview_words(tmp_path)["failed"] == "The book did not build"
