@@ -332,3 +332,15 @@ def test_the_preview_and_the_proof_stamp_speak_the_books_language(tmp_path):
     assert stamp == "PRUEBA \u00b7 2021-02-01 00:00 UTC \u00b7 commit abc1234567 + cambios sin confirmar"
     (tmp_path / "content" / "book.yaml").write_text("title: [", "utf-8")  # what fails is said in English
     assert preview_words(tmp_path)["failed"] == "The book did not build"
+
+
+def test_phrases_and_interface_words_take_the_books_quotes():
+    from press.book.convert import Pandoc
+    from press.book.phrases import render
+
+    strings = {**locale("es"), "chronology": 'Las "fechas"'}
+    words, problems = render(Pandoc(None), [('Un "título con \'citas\'"', "book.yaml", None)], strings, style("es"))
+    assert problems == []
+    assert words["chronology"] == "Las «fechas»"
+    assert words.phrases.text('Un "título con \'citas\'"') == "Un «título con “citas”»"
+    assert "«título con “citas”»" in words.phrases.html('Un "título con \'citas\'"')
