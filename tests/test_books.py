@@ -203,8 +203,8 @@ def test_the_fidelity_check_skips_a_book_without_manuscript(built_book):
 # --- whole books of other shapes -----------------------------------------------------------
 
 def test_a_spanish_book_is_spanish_in_every_edition(built_book):
-    """The language reaches every edition; hyphenation follows it. The toolchain has
-    English interface words only (templates/locale/en.yaml): 'Contents' stays English."""
+    """The language reaches every edition; hyphenation follows it; the interface words are
+    templates/locale/es.yaml's (tests/test_spanish.py checks them in every edition)."""
     book = built_book("terminal-es")
     for name, root in html_pages(book.html).items():
         assert root.get("lang") == "es", name
@@ -215,6 +215,7 @@ def test_a_spanish_book_is_spanish_in_every_edition(built_book):
     code = html_pages(book.html)["03-navegacion.html"].xpath("//main//pre/code")
     assert len(code) >= 5 and code[0].text_content().strip() == "$"
     assert "Navegación de archivos y directorios" in epub_text(book.epub)
+    assert html_pages(book.html)["index.html"].xpath("string(//*[@id='home-contents'])") == "Índice"
 
 
 def test_a_novel_in_books_numbers_its_parts_and_chapters_in_words_and_roman(built_book):

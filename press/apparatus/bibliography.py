@@ -39,12 +39,13 @@ class Bibliography:
     intro: str | None = None  # book.yaml's bibliography.intro (None: the locale's)
 
 
-def render_entries(pandoc: Pandoc, library: Library, keys: list[str]) -> dict[str, str]:
+def render_entries(pandoc: Pandoc, library: Library, keys: list[str], style=None) -> dict[str, str]:
     """Every listed entry formatted by citeproc: key -> HTML.
 
     The entries come back as pandoc's AST and get the body's typography
     (transform.typography: en dashes in number ranges, no-break spaces in
-    "Law 6602") before they are written as HTML, as a paragraph would.
+    "Law 6602") before they are written as HTML, as a paragraph would, and its
+    quotation marks (``style``, press.book.typesetting: a title in «» in Spanish).
     """
     from ..book.convert import to_html
     from ..book.transform import typography
@@ -52,9 +53,9 @@ def render_entries(pandoc: Pandoc, library: Library, keys: list[str]) -> dict[st
     nocite = ", ".join(f"@{k}" for k in keys)
     source = f"---\nnocite: '{nocite}'\n---\n\n::: {{#refs}}\n:::\n"
     doc = json.loads(pandoc.run(source, "markdown", "json",
-                                ["--citeproc", f"--bibliography={library.path}", f"--csl={library.style}"],
+                                library.citeproc(),
                                 source=library.shown))
-    doc["blocks"] = typography(doc["blocks"])
+    doc["blocks"] = typography(doc["blocks"], style)
     html = to_html(pandoc, {**doc, "meta": {}}, source=library.shown)
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     entries = {}
@@ -66,7 +67,7 @@ def render_entries(pandoc: Pandoc, library: Library, keys: list[str]) -> dict[st
 
 
 def build_bibliography(pandoc: Pandoc, library: Library, settings, citer: Citer,
-                       labels: dict[str, str]) -> Bibliography:
+                       labels: dict[str, str], style=None) -> Bibliography:
     problems: list[Problem] = []
     cited_keys = list(dict.fromkeys(key for key, _, _ in citer.cited))
     for key in library.groups:
@@ -75,7 +76,7 @@ def build_bibliography(pandoc: Pandoc, library: Library, settings, citer: Citer,
                                     f"reference '{key}' is never cited (list it under bibliography.uncited "
                                     "in book.yaml if that is deliberate)"))
     listed = [k for k in library.groups if k in cited_keys or k in settings.uncited]
-    formatted = render_entries(pandoc, library, listed)
+    formatted = render_entries(pandoc, library, listed, style)
     entries = {key: Reference(key, formatted.get(key, key)) for key in formatted}
     for key, ident, slug in citer.cited:
         if key in entries:

@@ -100,7 +100,8 @@ def _bibliography(paths: Paths, book: Book, pandoc) -> Section:
     from ..book.convert import Pandoc
 
     pandoc = pandoc or Pandoc(paths.root / ".cache" / "pandoc")
-    bibliography = build_bibliography(pandoc, book.library, book.config.bibliography, book.citer, book.mark_labels)
+    bibliography = build_bibliography(pandoc, book.library, book.config.bibliography, book.citer, book.mark_labels,
+                                      book.strings.typesetting)
     book.warnings.extend(bibliography.problems)
     return Section("bibliography", "bibliography", book.strings["bibliography"], bibliography,
                    {"entries": sum(len(entries) for _, entries in bibliography.groups)})

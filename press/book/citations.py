@@ -35,9 +35,14 @@ class Library:
     style: object  # pathlib.Path of the CSL style
     groups: dict[str, str]  # id -> group
     lines: dict[str, int | None]
+    language: str = "en"  # the book's: citeproc's locale ("y", not "and"; no English title case)
+
+    def citeproc(self) -> list[str]:
+        """pandoc's options for citeproc with this library, in the book's language."""
+        return ["--citeproc", f"--bibliography={self.path}", f"--csl={self.style}", f"--metadata=lang:{self.language}"]
 
 
-def load_library(paths: Paths, settings) -> Library:
+def load_library(paths: Paths, settings, language: str = "en") -> Library:
     problems: list[Problem] = []
     # The CSL style is the book's (content/) or one the toolchain ships (styles/csl/).
     path, style = paths.content / settings.references, paths.csl(settings.style)
@@ -74,7 +79,7 @@ def load_library(paths: Paths, settings) -> Library:
         groups[key], lines[key] = group, line
     if problems:
         raise ContentError(problems)
-    return Library(shown, path, style, groups, lines)
+    return Library(shown, path, style, groups, lines, language)
 
 
 @dataclass
@@ -188,5 +193,5 @@ def render_pandoc_cites(pandoc: Pandoc, library: Library, cites: list[Node], api
     doc = {"pandoc-api-version": api, "meta": {"suppress-bibliography": {"t": "MetaBool", "c": True}},
            "blocks": [{"t": "Para", "c": [cite]} for cite in cites]}
     out = pandoc.run(json.dumps(doc, ensure_ascii=False), "json", "json",
-                     ["--citeproc", f"--bibliography={library.path}", f"--csl={library.style}"], source="citations")
+                     library.citeproc(), source="citations")
     return [block["c"][0]["c"][1] for block in json.loads(out)["blocks"]]

@@ -23,6 +23,8 @@ from .ast import clone, iter_nodes, stringify
 from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
 from . import codeblocks
 from .index_marks import Marker, load_vocabulary, unknown_headings
+from .locale import load_strings, other_locales
+from .typesetting import Typesetting, typesetting
 from ..source.config import Paths, load_model, load_yaml
 from ..source.units import check_back_order
 from .convert import Pandoc, parse_logged, to_html_logged
@@ -32,16 +34,6 @@ from .model import Book, Heading, Locator, Unit
 from ..source.schema import BookConfig, Emendations
 from ..session import Session
 from ..source.chapters import Chapter, Reading, Unread
-
-def load_strings(paths: Paths, language: str) -> dict:
-    """Interface words ("Contents", "Index") in the book's language."""
-    base = language.split("-")[0]
-    for name in (language, base, "en"):
-        path = paths.template(f"locale/{name}.yaml")
-        if path.is_file():
-            return load_yaml(path, paths.show(path)).data or {}
-    return {}
-
 
 def load_emendations(paths: Paths) -> tuple[list[dict[str, str]], str | None]:
     """The emendations, and the book's own introduction to them (None: the locale's)."""
@@ -100,7 +92,9 @@ def typeset_words(paths: Paths, config: BookConfig, chapters: list[Chapter], pan
     (press.book.phrases): the ``t`` of every template, and the problems found."""
     phrases = book_text.book_phrases(config, chapters, vocabulary, emendations, paths.show(paths.book_yaml),
                                      emendation_intro)
-    return book_text.render(pandoc, phrases, load_strings(paths, config.language))
+    strings = load_strings(paths, config.language, paths.show(paths.book_yaml))
+    style = typesetting(strings, config.language, other_locales(paths, config.language))
+    return book_text.render(pandoc, phrases, strings, style)
 
 
 def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc,
@@ -122,13 +116,13 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     emendations, emendation_intro = _attempt(problems, load_emendations, paths) or ([], None)
     strings, trouble = typeset_words(paths, config, chapters, pandoc, vocabulary, emendations, emendation_intro)
     problems.extend(trouble)
-    note = strings.get("lacuna_note", "The source text is lost here.")
+    note = strings["lacuna_note"]
     marker = Marker(vocabulary) if vocabulary else None
-    library = _attempt(problems, load_library, paths, config.bibliography) if config.bibliography else None
+    library = _attempt(problems, load_library, paths, config.bibliography, config.language) if config.bibliography else None
     citer = Citer(library) if library else None
     typesetter = book_math.FormulaSetter(session.folder("math"))
-    tasks = {key: strings.get(key, key) for key in ("task_open", "task_done")}
-    works = _unit_works(chapters, pandoc, note, marker, citer, session, typesetter, tasks)
+    tasks = {key: strings[key] for key in ("task_open", "task_done")}
+    works = _unit_works(chapters, pandoc, note, marker, citer, session, typesetter, tasks, strings.typesetting)
     typesetter.save()
     units = []
     for chapter, work in zip(chapters, works):
@@ -159,7 +153,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     problems.raise_if_any()
     renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
     outputs = _unit_outputs(works, renderings, moves, pandoc, session, numbering,
-                             book.strings.get("caption_separator", "."))
+                             book.strings["caption_separator"])
     for unit, output in zip(units, outputs):  # formulas pandoc could not read for MathML (press.book.math)
         problems.extend(book_math.pandoc_problems(output.messages, unit.chapter))
     problems.raise_if_any()
@@ -190,10 +184,11 @@ def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
 
 def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
                 citer: Citer | None, session: Session,
-                typesetter: book_math.FormulaSetter | None = None, tasks: dict | None = None) -> list[UnitWork]:
+                typesetter: book_math.FormulaSetter | None = None, tasks: dict | None = None,
+                style: Typesetting | None = None) -> list[UnitWork]:
     """Each unit's work, remembered or done (the bodies not remembered are parsed in one pandoc call)."""
     tasks = tasks or {"task_open": "task_open", "task_done": "task_done"}
-    shared = digest(note, tasks, marker.fingerprint() if marker else None,
+    shared = digest(note, tasks, marker.fingerprint() if marker else None, style.fingerprint() if style else None,
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
     keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
     memo = session.memo(UNIT_WORK)
@@ -205,7 +200,7 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     parsed = parse_logged(pandoc, [(chapters[i].shown, chapters[i].body) for i in missing])
     for index, (ast, messages) in zip(missing, parsed):
         works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer, typesetter,
-                                  tasks)
+                                  tasks, style)
         memo.put(keys[index], works[index])
     memo.retain(keys)
     return works  # type: ignore[return-value]
@@ -213,7 +208,8 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
 
 def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacuna_note: str,
                marker: Marker | None, citer: Citer | None,
-               typesetter: book_math.FormulaSetter | None = None, tasks: dict | None = None) -> UnitWork:
+               typesetter: book_math.FormulaSetter | None = None, tasks: dict | None = None,
+               style: Typesetting | None = None) -> UnitWork:
     """The common transforms of one unit's freshly parsed AST."""
     # Comments first: they are the editor's, and no check or edition sees them (press.book.markup).
     blocks = markup.drop_comments(ast["blocks"])
@@ -237,7 +233,7 @@ def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacun
     if marker is not None:
         # Before typography: forms are matched on the text as typed.
         blocks, marks = marker.mark_unit(blocks, chapter.slug, chapter.line_of)
-    blocks = transform.typography(blocks)
+    blocks = transform.typography(blocks, style)
     blocks = codeblocks.prepare(blocks, chapter.slug)  # issue 17: focusable code blocks, with stable ids
     ast["blocks"] = blocks
     cites = citations.pandoc if citations is not None else []
@@ -467,7 +463,7 @@ def _label_anchors(book: Book) -> None:
 
 def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> dict[str, str]:
     """A readable label for every marked spot and anchor: its section (I.2.1) or its unit."""
-    kind_labels = book.strings.get("locator_labels", {})
+    kind_labels = book.strings["locator_labels"]
     labels: dict[str, str] = {}
     for unit, unit_sections in zip(book.units, sections):
         base = unit.number or kind_labels.get(unit.kind, unit.title_text)

@@ -36,6 +36,10 @@ SPLIT = "press-split"  # marker between chapters in a batched conversion
 FILE_PREFIX = re.compile(r"^#?[^#\s]*?\d{5}\.md__")
 
 
+# Options whose value is a file pandoc reads (its content goes into the cache key).
+FILE_OPTIONS = ("--bibliography=", "--csl=")
+
+
 @dataclass
 class Warning_:
     message: str
@@ -96,7 +100,11 @@ class Pandoc:
     # --- the cache ----------------------------------------------------------
     @staticmethod
     def key(fmt: str, to: str, args: list[str], text: str) -> str:
-        return hashlib.sha256(json.dumps([pandoc_version(), fmt, to, args, text]).encode("utf-8")).hexdigest()
+        # The files an option names (the references, the CSL style) are part of
+        # the input: an edited references.yaml must not bring back the old entries.
+        files = [hashlib.sha256(Path(arg.split("=", 1)[1]).read_bytes()).hexdigest()
+                 for arg in args if arg.startswith(FILE_OPTIONS) and Path(arg.split("=", 1)[1]).is_file()]
+        return hashlib.sha256(json.dumps([pandoc_version(), fmt, to, args, files, text]).encode("utf-8")).hexdigest()
 
     def cache_get(self, key: str):
         if self.cache_dir is None:

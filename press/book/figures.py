@@ -80,9 +80,9 @@ def _captioned(node) -> bool:
 
 def number_book(book, asts: list[dict]) -> Numbering:
     strings = book.strings
-    words = {"Figure": strings.get("figure_label", "Figure"), "Table": strings.get("table_label", "Table")}
+    words = {"Figure": strings["figure_label"], "Table": strings["table_label"]}
     by_chapter = book.config.figures.numbering == "chapter"
-    numbering = Numbering(page_prefix=strings.get("xref_page", "") if book.config.figures.page_references else "")
+    numbering = Numbering(page_prefix=strings["xref_page"] if book.config.figures.page_references else "")
     counts = {"Figure": 0, "Table": 0}
     listed = {"Figure": book.config.figures.list_of_figures, "Table": book.config.figures.list_of_tables}
     for index, (unit, ast) in enumerate(zip(book.units, asts)):
@@ -110,14 +110,14 @@ def number_book(book, asts: list[dict]) -> Numbering:
                 numbers = [n for n in iter_nodes(node["c"][2]) if n["t"] == "Span" and "secnum" in n["c"][0][1]]
                 number = stringify(numbers[0]["c"][1]) if numbers else stringify(node["c"][2])
                 numbering.labels[attr(node)[0]] = (
-                    f"{strings.get('section_label', 'section')}{NBSP}{number}" if numbers else number)
+                    f"{strings['section_label']}{NBSP}{number}" if numbers else number)
                 numbering.numbers[attr(node)[0]] = number
         numbering.captions.append(found)
         number = unit.number or unit.title_text
         numbering.numbers.setdefault("sec-" + unit.slug, number)
         if "sec-" + unit.slug not in numbering.labels:
             numbering.targets["sec-" + unit.slug] = unit.id
-        numbering.labels.setdefault("sec-" + unit.slug, f"{strings.get('chapter_label', 'chapter')}{NBSP}"
+        numbering.labels.setdefault("sec-" + unit.slug, f"{strings['chapter_label']}{NBSP}"
                                                         f"{unit.number}" if unit.number else unit.title_text)
     return numbering
 

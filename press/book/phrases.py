@@ -37,6 +37,7 @@ from markupsafe import Markup
 
 from . import transform
 from .ast import iter_nodes, rewrite
+from .typesetting import Typesetting, marks_of
 from ..errors import Problem
 
 # Every text is read after a word and a space, as if in the middle of a
@@ -91,10 +92,12 @@ class Words(dict):
     """
 
     phrases: Phrases
+    typesetting: Typesetting  # the marks of the book's language and of others (press.book.typesetting)
 
-    def __init__(self, words: dict, phrases: Phrases):
+    def __init__(self, words: dict, phrases: Phrases, typesetting: Typesetting | None = None):
         super().__init__(words)
         self.phrases = phrases
+        self.typesetting = typesetting or Typesetting()
 
 
 # --- what the book prints ---------------------------------------------------------
@@ -163,9 +166,11 @@ def _typeset_words(value: Any, typeset: dict[str, str]) -> Any:
 
 # --- rendering ----------------------------------------------------------------
 
-def render(pandoc, phrases: list[tuple[str, str, int | None]], strings: dict | None = None
-           ) -> tuple[Words, list[Problem]]:
-    """The phrases and the interface words, typeset: one parse and one HTML call for the book."""
+def render(pandoc, phrases: list[tuple[str, str, int | None]], strings: dict | None = None,
+           style: Typesetting | None = None) -> tuple[Words, list[Problem]]:
+    """The phrases and the interface words, typeset: one parse and one HTML call for the book.
+    ``style``: the quotation marks by language (default: the locale's, or English)."""
+    style = style or Typesetting(marks=marks_of(strings or {}))
     from .convert import parse_phrases, phrases_html
 
     origins: dict[str, tuple[str, int | None]] = {}
@@ -179,7 +184,7 @@ def render(pandoc, phrases: list[tuple[str, str, int | None]], strings: dict | N
     problems: list[Problem] = []
     fragments = []
     for index, blocks in enumerate(parsed):
-        inlines, trouble = inline_content(blocks)
+        inlines, trouble = inline_content(blocks, style)
         if index < len(sources):  # interface words are escaped: nothing can be wrong with them
             shown, line = origins[sources[index]]
             problems += [Problem(shown, line, f"{message} ('{sources[index]}')") for message in trouble]
@@ -187,7 +192,7 @@ def render(pandoc, phrases: list[tuple[str, str, int | None]], strings: dict | N
     htmls = phrases_html(pandoc, fragments[:len(sources)])
     table = {s: Phrase(Markup(h), plain_text(f), f) for s, h, f in zip(sources, htmls, fragments)}
     typeset = {w: plain_text(f) for w, f in zip(words, fragments[len(sources):])}
-    return Words(_typeset_words(strings or {}, typeset), Phrases(table)), problems
+    return Words(_typeset_words(strings or {}, typeset), Phrases(table), style), problems
 
 
 def escape(word: str) -> str:
@@ -195,7 +200,7 @@ def escape(word: str) -> str:
     return _MARKUP.sub(r"\\\1", word)
 
 
-def inline_content(blocks: list) -> tuple[list, list[str]]:
+def inline_content(blocks: list, style: Typesetting | None = None) -> tuple[list, list[str]]:
     """A phrase's inlines (the sentinel taken off, typography done), and what is wrong with it."""
     inlines: list = []
     trouble: list[str] = []
@@ -222,7 +227,7 @@ def inline_content(blocks: list) -> tuple[list, list[str]]:
         trouble.append("raw TeX is not shown in any edition; write it as Markdown")
     if transform.unsafe_html([{"t": "Plain", "c": inlines}]):
         trouble.append("raw HTML or attributes that run scripts or load files are not allowed")
-    return transform.typography([{"t": "Plain", "c": inlines}])[0]["c"], trouble
+    return transform.typography([{"t": "Plain", "c": inlines}], style)[0]["c"], trouble
 
 
 def plain_text(inlines: list) -> str:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .typesetting import Typesetting, set_marks
 from .ast import ATTR_INDEX, Node, Span, Str, attr, has_class, iter_nodes, kv, rewrite
 
 ATTR_NODES = tuple(ATTR_INDEX)
@@ -34,22 +35,27 @@ FORBIDDEN_HTML = re.compile(
 )
 
 
-def _range(word: str) -> str:
+def _range(word: str, dash: str = EN_DASH) -> str:
     match = RANGE.match(word)
     if match and "-" not in match.group(1) + match.group(4):
-        return f"{match.group(1)}{match.group(2)}{EN_DASH}{match.group(3)}{match.group(4)}"
+        return f"{match.group(1)}{match.group(2)}{dash}{match.group(3)}{match.group(4)}"
     return word
 
 
-def typography(blocks: list) -> list:
-    """En dashes in number ranges and spaced hyphens; non-breaking ties."""
+def typography(blocks: list, style: Typesetting | None = None) -> list:
+    """En dashes in number ranges and spaced hyphens; non-breaking ties; with a
+    ``style``, quotation marks and punctuation spacing by language (press.book.typesetting)."""
+    dash = EN_DASH
+    if style is not None:
+        set_marks(blocks, style)
+        dash = style.marks.range_dash
 
     # A URL shown as itself (an autolink: pandoc's class "uri") keeps its hyphens.
     urls = {id(n) for link in iter_nodes(blocks) if link["t"] == "Link" and has_class(link, "uri")
             for n in iter_nodes(link["c"][1])}
     for node in iter_nodes(blocks):
         if node["t"] == "Str" and id(node) not in urls:
-            node["c"] = _range(node["c"])
+            node["c"] = _range(node["c"], dash)
             if node["c"] == "-":
                 node["c"] = EN_DASH
     for node in iter_nodes(blocks):

@@ -34,7 +34,8 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from ..source.config import Paths
+from ..book.locale import load_strings
+from ..source.config import Paths, load_config
 from ..errors import BookError, ContentError, Problem
 from ..progress import Progress
 from ..vcs import git, uncommitted
@@ -55,11 +56,12 @@ class ProofMark:
     commit: str | None  # short hash, None outside git
     dirty: bool
 
-    def text(self) -> str:
-        where = "not under git" if self.commit is None else f"commit {self.commit}"
+    def text(self, words: dict) -> str:
+        """The stamp in the book's language (``proof`` in the locale)."""
+        where = words["not_git"] if self.commit is None else words["commit"].format(commit=self.commit)
         if self.dirty:
-            where += " + uncommitted changes"
-        return f"PROOF \u00b7 {self.built} \u00b7 {where}"
+            where = words["dirty"].format(where=where)
+        return words["stamp"].format(built=self.built, where=where)
 
 
 def proof_mark(root: Path) -> ProofMark:
@@ -150,7 +152,6 @@ def compare(old: dict[str, str], new_units: list, since: str) -> Changes:
 def old_units(paths: Paths, rev: str, pandoc) -> dict[str, str]:
     """The units' HTML at ``rev``: content/ from git, collected by this code."""
     from ..book.collect import collect
-    from ..source.config import load_config
     from ..session import Session
     from ..source.chapters import read_chapters
 
@@ -179,6 +180,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     paths = Paths(args.root.resolve())
     out = args.out.resolve() / "proof"
     the_stamp = proof_mark(paths.root)
+    words = load_strings(paths, load_config(paths).language)["proof"]
     seen: dict = {}
 
     def changes_of(book) -> dict[str, list[int]]:
@@ -192,7 +194,7 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     # The proof PDF and web edition: the book's pages in the proof profile,
     # always built (what changed since a revision is not in the stamp).
     result = build(Request(paths.root, ("pdf", "html"), out, profile="proof", chapter=args.chapter,
-                           force=True, banner=the_stamp.text(), changes=changes_of), progress)
+                           force=True, banner=the_stamp.text(words), changes=changes_of), progress)
     findings, changes, book = seen["findings"], seen["changes"], seen["book"]
     # Beside them, the proof's own pages.
     write_report(findings, out, paths)
@@ -231,5 +233,5 @@ def _changes_page(paths: Paths, changes: Changes, the_stamp: ProofMark, book) ->
     from ..editions.render import environment
 
     return environment(paths).get_template("proof/changes.html.j2").render(
-        config=book.config, t=book.strings, changes=changes, stamp=the_stamp.text(),
+        config=book.config, t=book.strings, changes=changes, stamp=the_stamp.text(book.strings["proof"]),
         pages={u.slug: u.page_name for u in book.units})

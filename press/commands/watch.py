@@ -273,35 +273,54 @@ class Preview:
         (or the banner of warnings when it succeeded with some)."""
         extra = SCRIPT % self.generation
         if self.problems:
-            extra = error_overlay(self.problems) + extra
+            extra = error_overlay(self.problems, preview_words(self.root)) + extra
         elif self.warnings:
-            extra = warnings_banner(self.warnings) + extra
+            extra = warnings_banner(self.warnings, preview_words(self.root)) + extra
         at = page.lower().rfind("</body>")
         return page[:at] + extra + page[at:] if at >= 0 else page + extra
 
 
-def error_overlay(problems: list[Problem]) -> str:
+def preview_words(root: Path) -> dict:
+    """The preview's messages (``preview`` in the locale) in the book's language, and the language.
+
+    English when the book's configuration or its locale file is what does
+    not build: the overlay must still say so (the problems themselves are
+    the toolchain's, in English).
+    """
+    from ..book.locale import load_strings
+    from ..source.config import Paths, load_config, load_yaml
+
+    paths = Paths(root)
+    try:
+        language = load_config(paths).language
+        return {**load_strings(paths, language)["preview"], "language": language}
+    except BookError:
+        english = paths.assets / "templates" / "locale" / "en.yaml"
+        return {**load_yaml(english, str(english)).data["preview"], "language": "en"}
+
+
+def error_overlay(problems: list[Problem], words: dict) -> str:
     items = "".join(f"<li>{html.escape(str(p))}</li>" for p in problems)
     return (f'<div id="watch-error" role="alert" style="{OVERLAY_STYLE}">'
-            f'<h1 style="font-size:1.3rem;color:#ff9c9c">The book did not build</h1>'
+            f'<h1 style="font-size:1.3rem;color:#ff9c9c">{html.escape(words["failed"])}</h1>'
             f'<ul style="padding-left:1.2rem">{items}</ul>'
-            "<p>Fix the source and save: the page reloads by itself. "
-            "The pages below are those of the last good build.</p></div>")
+            f"<p>{html.escape(words['failed_hint'])}</p></div>")
 
 
-def warnings_banner(warnings: list[Problem]) -> str:
+def warnings_banner(warnings: list[Problem], words: dict) -> str:
     items = "".join(f"<li>{html.escape(str(w))}</li>" for w in warnings)
-    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    built = words["warnings"]["one" if len(warnings) == 1 else "other"].format(count=len(warnings))
     return (f'<div id="watch-warnings" role="status" style="{WARNINGS_STYLE}">'
-            '<button type="button" onclick="this.parentNode.remove()" aria-label="Hide the warnings" '
+            f'<button type="button" onclick="this.parentNode.remove()" aria-label="{html.escape(words["hide"])}" '
             'style="float:right;font:inherit;cursor:pointer">&times;</button>'
-            f'<strong>The book built with {count}</strong> (errors under --strict):'
+            f'<strong>{html.escape(built)}</strong> {html.escape(words["strict"])}'
             f'<ul style="margin:.3rem 0;padding-left:1.2rem">{items}</ul></div>')
 
 
-def error_page(problems: list[Problem]) -> str:
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>"
-            f"</head><body>{error_overlay(problems)}</body></html>")
+def error_page(problems: list[Problem], words: dict) -> str:
+    return (f"<!DOCTYPE html><html lang=\"{html.escape(words['language'])}\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(words['failed_title'])}</title>"
+            f"</head><body>{error_overlay(problems, words)}</body></html>")
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -332,7 +351,8 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._send(self.preview.decorate(page).encode("utf-8"), "text/html; charset=utf-8")
         if not target.exists() and self.preview.problems:
             # No good build yet (or the page went away): the problems alone.
-            return self._send(self.preview.decorate(error_page(self.preview.problems)).encode("utf-8"),
+            return self._send(self.preview.decorate(error_page(self.preview.problems,
+                                                                  preview_words(self.preview.root))).encode("utf-8"),
                               "text/html; charset=utf-8", HTTPStatus.SERVICE_UNAVAILABLE)
         return super().do_GET()
 

@@ -183,6 +183,11 @@ def _opf(files: dict[str, bytes], book, back_sections, paged: bool = False, fron
     metadata = root.find("opf:metadata", NS)
     _add_front(root, front)
     strings = book.strings
+    # pandoc's EPUB 2 guide names the cover in English ("Cover"): in the book's language.
+    guide_titles = {"cover": strings["cover"], "toc": strings["contents"]}
+    for reference in root.iterfind("opf:guide/opf:reference", NS):
+        if reference.get("type") in guide_titles:
+            reference.set("title", guide_titles[reference.get("type")])
 
     def meta(prop: str, text: str) -> None:
         element = etree.SubElement(metadata, f"{{{NS['opf']}}}meta", property=prop)

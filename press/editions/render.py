@@ -88,6 +88,6 @@ def config_context(config, strings: dict) -> dict:
     return {
         "config": config,
         "t": strings,
-        "authors": join_names(names, strings.get("and", "and")),
+        "authors": join_names(names, strings["and"]),
         "built": build_date(),
     }

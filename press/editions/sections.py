@@ -173,10 +173,10 @@ def render_paged(paths: Paths, config, strings: dict, section: Paged, pages) -> 
     def page_ref(entry) -> Markup:
         found = pages(entry)
         if section.data.get("style") == "cited":  # "Cited on pp. 4, 9"
-            label = strings["page_plural"] if len(found) > 1 or "\u2013" in found[0]["text"] else strings["page_singular"]
+            many = "other" if len(found) > 1 or "\u2013" in found[0]["text"] else "one"
             numbers = _tied(Markup('<a class="ch-page" href="#{}">{}</a>').format(p["id"], p["text"]) for p in found)
-            return Markup("{}\u00a0{}\u00a0{}").format(strings["bibliography_cited_print"], label, numbers)
-        label = strings.get("chronology_page", "p.")
+            return Markup.escape(strings["bibliography_cited_pages"][many]).format(pages=numbers)
+        label = strings["chronology_page"]
         return _tied(Markup('<a class="ch-page" href="#{}">{}\u00a0{}</a>').format(p["id"], label, p["text"])
                      for p in found)
 

@@ -153,7 +153,7 @@ def spine_authors(config: BookConfig, strings: dict) -> Markup:
     from .render import join_names
 
     names = [a.sort_name.split(",")[0].strip() if a.sort_name else a.name for a in config.authors]
-    return join_names(names, strings.get("and", "and"))
+    return join_names(names, strings["and"])
 
 
 def wrap_html(paths: Paths, config: BookConfig, strings: dict, page_count: int,
