@@ -46,8 +46,8 @@ from ...errors import ContentError, Problem
 from ...source.chapters import Chapter
 
 from .source import CATEGORIES, Query, read_source
-from .spelling import declared_words, check_spelling
-from .typography import converted_text, doubled_words, number_ranges, spacing, title_quotes
+from .spelling import checker, declared_words, check_spelling
+from .typography import LABEL_KEYS, converted_text, doubled_words, number_ranges, spacing, title_quotes
 from .consistency import acronym_definitions, acronyms_before_definition, name_spellings
 
 
@@ -55,6 +55,7 @@ from .consistency import acronym_definitions, acronyms_before_definition, name_s
 class Report:
     findings: list[Query] = field(default_factory=list)
     title: str = ""
+    notes: list[str] = field(default_factory=list)  # what was not checked, and why
 
     def of(self, category: str) -> list[Query]:
         return [f for f in self.findings if f.category == category]
@@ -68,9 +69,10 @@ class Report:
 
     def summary(self, limit: int = 20) -> str:
         counts = self.counts()
+        notes = [f"  note: {note}" for note in self.notes]
         if not self.findings:
-            return "proof report: no findings"
-        lines = [f"proof report: {len(self.findings)} finding(s)"]
+            return "\n".join(["proof report: no findings", *notes])
+        lines = [f"proof report: {len(self.findings)} finding(s)", *notes]
         for category in CATEGORIES:
             extra = f" ({self.distinct_words()} distinct words)" if category == "spelling" and counts[category] else ""
             lines.append(f"  {category}: {counts[category]}{extra}")
@@ -80,7 +82,7 @@ class Report:
         return "\n".join(lines)
 
     def to_json(self) -> str:
-        data = {"title": self.title, "counts": self.counts(), "distinct_unknown_words": self.distinct_words(),
+        data = {"title": self.title, "notes": self.notes, "counts": self.counts(), "distinct_unknown_words": self.distinct_words(),
                 "findings": [asdict(f) for f in self.findings]}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -146,19 +148,25 @@ def write_report(report: Report, directory: Path, paths: Paths | None = None) ->
 
 def _report(paths: Paths, config, chapters: list[Chapter], asts: list[dict] | None,
             apparatus: Iterable[Problem], vocabulary) -> Report:
+    from ...book.collect import load_strings
+
     sources = [read_source(c, c.meta.lang or config.language) for c in chapters]
     declared = declared_words(paths, config, vocabulary)
     acronyms = acronym_definitions(sources)
+    strings = load_strings(paths, config.language)
+    labels = [strings.get(key) for key in LABEL_KEYS]
     findings: list[Query] = []
-    findings += check_spelling(paths, sources, declared, set(acronyms), config.language)
-    findings += doubled_words(sources) + spacing(sources) + number_ranges(sources) + title_quotes(chapters)
+    notes: list[str] = []
+    findings += check_spelling(paths, sources, declared, set(acronyms), config.language, notes)
+    findings += doubled_words(sources) + spacing(sources) + title_quotes(chapters)
+    findings += number_ranges(sources, [label for label in labels if isinstance(label, str)])
     if asts is not None:
         findings += converted_text(sources, asts)
-    findings += name_spellings(sources, declared)
+    findings += name_spellings(sources, declared, lambda lang: checker(paths, lang))
     findings += acronyms_before_definition(sources, acronyms)
     findings += [Query("apparatus", p.path, p.line, p.message) for p in sorted(set(apparatus), key=_order)]
     findings.sort(key=lambda f: (CATEGORIES.index(f.category), *_order(f)))
-    return Report(findings, config.title)
+    return Report(findings, config.title, notes)
 
 
 def _order(item) -> tuple:
