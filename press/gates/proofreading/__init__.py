@@ -2,9 +2,12 @@
 
 Four kinds of finding, all about the chapter sources (``content/chapters``):
 
-- **spelling**: words the spelling checker (pyspellchecker, the book's
-  language; spans marked ``{lang=xx}`` in another language are skipped)
-  does not know, less the project word list
+- **spelling**: words the spelling checker of the book's language does
+  not know (a Hunspell dictionary read by spylls, ``styles/dictionaries/``:
+  Spanish and French ship, a book may add its own; pyspellchecker for
+  English; a language with neither is a note of the report, not a finding
+  a word; spans marked ``{lang=xx}`` in another language are skipped),
+  less the project word list
   (``content/wordlist.txt``) and the names the book already declares (index
   headings and forms, authors, publishers, the references' titles and
   authors, acronyms spelled out in the text);
@@ -17,14 +20,17 @@ Four kinds of finding, all about the chapter sources (``content/chapters``):
   (``1845-1851``, ``pp. 12-14``, ``1990 - 1995``, ``1990s-2000s``) is a
   finding in the source even where the build prints an en dash
   (``transform.typography``): the source should read as the book prints,
-  and the forms the build does not recognise print with the hyphen.
+  and the forms the build does not recognise print with the hyphen; a
+  number after the locale's figure, table, chapter or section label
+  ("Figura 1-1") is not a range.
   Doubled words (``the the``, ``also to also to``), doubled spaces and a
   space before punctuation are read in the source: Markdown hides a
   doubled space in print, but it is a slip all the same and usually marks
   an edit gone wrong;
 - **consistency**: the same word spelled two ways once case and accents are
   folded (``Pérez``/``Perez``; the declared spelling, else the more common
-  one, is taken as right), and an acronym used before the text spells it
+  one, is taken as right; two forms that are both words of the language,
+  Spanish ``cómo``/``como``, French ``où``/``ou``, are two words), and an acronym used before the text spells it
   out (``Long Name (ABC)``);
 - **apparatus**: the problems the collect stage and the apparatus report
   (index headings never found, unknown citations, chronology anchors that
