@@ -105,3 +105,23 @@ def test_a_language_without_dictionary_is_a_note_not_findings(tmp_path):
     assert report.of("spelling") == []
     assert len(report.notes) == 1 and "no dictionary for the language 'eu'" in report.notes[0]
     assert "note: spelling: no dictionary" in report.summary()
+
+
+def test_the_note_is_on_the_report_page(tmp_path):
+    from press.gates.proofreading import Report, write_report
+
+    write_report(Report([], "Liburua", ["spelling: no dictionary for the language 'eu'"]), tmp_path)
+    assert "<p class=\"note\">spelling: no dictionary for the language &#39;eu&#39;</p>" in \
+        (tmp_path / "report.html").read_text("utf-8")
+    assert '"notes": [\n    "spelling: no dictionary' in (tmp_path / "report.json").read_text("utf-8")
+
+
+def test_a_books_own_dictionary_is_read_first(tmp_path):
+    shipped = dictionary_file(Paths(BOOKS / "plain"), "fr")
+    own = tmp_path / "styles" / "dictionaries"
+    own.mkdir(parents=True)
+    for suffix in (".aff", ".dic"):
+        shutil.copyfile(shipped.with_suffix(suffix), own / f"eu{suffix}")
+    assert dictionary_file(Paths(tmp_path), "eu") == own / "eu.dic"
+    assert checker(Paths(tmp_path), "eu").known("où")
+    assert checker(Paths(BOOKS / "plain"), "eu") is None
