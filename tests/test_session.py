@@ -94,6 +94,7 @@ ALLOWED_CACHED = {
     ("tools.py", "pandoc_path"), ("tools.py", "pandoc_version"), ("tools.py", "check_pango"),
     ("apparatus/index.py", "_collator"),  # pyuca's table
     ("gates/proofreading/spelling.py", "_checker"),  # pyspellchecker's dictionary for a language
+    ("gates/proofreading/spelling.py", "_hunspell"),  # a Hunspell dictionary, by its files' path
     ("commands/check.py", "_plain"),  # a title's text through pandoc: a pure function of the text
     ("editions/inks.py", "_convert"), ("editions/inks.py", "_transform"),  # colour conversion by an ICC profile's bytes
     ("editions/cover.py", "_advances"),  # a font file's advance widths, by its path

@@ -2,9 +2,12 @@
 
 Four kinds of finding, all about the chapter sources (``content/chapters``):
 
-- **spelling**: words the spelling checker (pyspellchecker, the book's
-  language; spans marked ``{lang=xx}`` in another language are skipped)
-  does not know, less the project word list
+- **spelling**: words the spelling checker of the book's language does
+  not know (a Hunspell dictionary read by spylls, ``styles/dictionaries/``:
+  Spanish and French ship, a book may add its own; pyspellchecker for
+  English; a language with neither is a note of the report, not a finding
+  a word; spans marked ``{lang=xx}`` in another language are skipped),
+  less the project word list
   (``content/wordlist.txt``) and the names the book already declares (index
   headings and forms, authors, publishers, the references' titles and
   authors, acronyms spelled out in the text);
@@ -17,14 +20,17 @@ Four kinds of finding, all about the chapter sources (``content/chapters``):
   (``1845-1851``, ``pp. 12-14``, ``1990 - 1995``, ``1990s-2000s``) is a
   finding in the source even where the build prints an en dash
   (``transform.typography``): the source should read as the book prints,
-  and the forms the build does not recognise print with the hyphen.
+  and the forms the build does not recognise print with the hyphen; a
+  number after the locale's figure, table, chapter or section label
+  ("Figura 1-1") is not a range.
   Doubled words (``the the``, ``also to also to``), doubled spaces and a
   space before punctuation are read in the source: Markdown hides a
   doubled space in print, but it is a slip all the same and usually marks
   an edit gone wrong;
 - **consistency**: the same word spelled two ways once case and accents are
   folded (``Pérez``/``Perez``; the declared spelling, else the more common
-  one, is taken as right), and an acronym used before the text spells it
+  one, is taken as right; two forms that are both words of the language,
+  Spanish ``cómo``/``como``, French ``où``/``ou``, are two words), and an acronym used before the text spells it
   out (``Long Name (ABC)``);
 - **apparatus**: the problems the collect stage and the apparatus report
   (index headings never found, unknown citations, chronology anchors that
@@ -46,8 +52,8 @@ from ...errors import ContentError, Problem
 from ...source.chapters import Chapter
 
 from .source import CATEGORIES, Query, read_source
-from .spelling import declared_words, check_spelling
-from .typography import converted_text, doubled_words, number_ranges, spacing, title_quotes
+from .spelling import checker, declared_words, check_spelling
+from .typography import LABEL_KEYS, converted_text, doubled_words, number_ranges, spacing, title_quotes
 from .consistency import acronym_definitions, acronyms_before_definition, name_spellings
 
 
@@ -55,6 +61,7 @@ from .consistency import acronym_definitions, acronyms_before_definition, name_s
 class Report:
     findings: list[Query] = field(default_factory=list)
     title: str = ""
+    notes: list[str] = field(default_factory=list)  # what was not checked, and why
 
     def of(self, category: str) -> list[Query]:
         return [f for f in self.findings if f.category == category]
@@ -68,9 +75,10 @@ class Report:
 
     def summary(self, limit: int = 20) -> str:
         counts = self.counts()
+        notes = [f"  note: {note}" for note in self.notes]
         if not self.findings:
-            return "proof report: no findings"
-        lines = [f"proof report: {len(self.findings)} finding(s)"]
+            return "\n".join(["proof report: no findings", *notes])
+        lines = [f"proof report: {len(self.findings)} finding(s)", *notes]
         for category in CATEGORIES:
             extra = f" ({self.distinct_words()} distinct words)" if category == "spelling" and counts[category] else ""
             lines.append(f"  {category}: {counts[category]}{extra}")
@@ -80,7 +88,7 @@ class Report:
         return "\n".join(lines)
 
     def to_json(self) -> str:
-        data = {"title": self.title, "counts": self.counts(), "distinct_unknown_words": self.distinct_words(),
+        data = {"title": self.title, "notes": self.notes, "counts": self.counts(), "distinct_unknown_words": self.distinct_words(),
                 "findings": [asdict(f) for f in self.findings]}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -146,19 +154,25 @@ def write_report(report: Report, directory: Path, paths: Paths | None = None) ->
 
 def _report(paths: Paths, config, chapters: list[Chapter], asts: list[dict] | None,
             apparatus: Iterable[Problem], vocabulary) -> Report:
+    from ...book.collect import load_strings
+
     sources = [read_source(c, c.meta.lang or config.language) for c in chapters]
     declared = declared_words(paths, config, vocabulary)
     acronyms = acronym_definitions(sources)
+    strings = load_strings(paths, config.language)
+    labels = [strings.get(key) for key in LABEL_KEYS]
     findings: list[Query] = []
-    findings += check_spelling(paths, sources, declared, set(acronyms), config.language)
-    findings += doubled_words(sources) + spacing(sources) + number_ranges(sources) + title_quotes(chapters)
+    notes: list[str] = []
+    findings += check_spelling(paths, sources, declared, set(acronyms), config.language, notes)
+    findings += doubled_words(sources) + spacing(sources) + title_quotes(chapters)
+    findings += number_ranges(sources, [label for label in labels if isinstance(label, str)])
     if asts is not None:
         findings += converted_text(sources, asts)
-    findings += name_spellings(sources, declared)
+    findings += name_spellings(sources, declared, lambda lang: checker(paths, lang))
     findings += acronyms_before_definition(sources, acronyms)
     findings += [Query("apparatus", p.path, p.line, p.message) for p in sorted(set(apparatus), key=_order)]
     findings.sort(key=lambda f: (CATEGORIES.index(f.category), *_order(f)))
-    return Report(findings, config.title)
+    return Report(findings, config.title, notes)
 
 
 def _order(item) -> tuple:

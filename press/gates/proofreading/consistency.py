@@ -12,13 +12,45 @@ from .source import ACRONYM, Query, HOLE, Source, split_words, fold
 # --- consistency ---------------------------------------------------------------
 
 
-def name_spellings(sources: list[Source], declared: dict[str, set[str]]) -> list[Query]:
+# Words that differ by an accent alone and are both words, by language: the
+# fallback where the language has no dictionary (with one, two forms that are
+# both its words are two words, not one spelled two ways).
+ACCENT_PAIRS = {
+    "es": {"cómo": "como", "más": "mas", "sólo": "solo", "él": "el", "tú": "tu", "sí": "si", "qué": "que",
+           "dé": "de", "té": "te", "sé": "se", "aún": "aun", "mí": "mi", "éste": "este", "ésta": "esta",
+           "ése": "ese", "ésa": "esa", "cuándo": "cuando", "dónde": "donde", "quién": "quien",
+           "cuál": "cual", "cuánto": "cuanto", "adónde": "adonde", "porqué": "porque", "tomó": "tomo",
+           "está": "esta", "estás": "estas", "público": "publico", "práctico": "practico",
+           "término": "termino", "continúo": "continuo", "árbitro": "arbitro", "género": "genero"},
+    "fr": {"à": "a", "où": "ou", "dû": "du", "sûr": "sur", "là": "la", "mûr": "mur",
+           "jeûne": "jeune", "tâche": "tache", "pêcher": "pecher", "côte": "cote", "côté": "cote",
+           "crû": "cru"},
+}
+
+
+def _two_words(lang: str, one: str, other: str, dictionary) -> bool:
+    """Two shapes of one folded key that are different words of the language."""
+    base = lang.split("-")[0]
+    a, b = one.lower(), other.lower()
+    if a == b:
+        return False  # the same letters: a difference of case, not of accent
+    pairs = ACCENT_PAIRS.get(base, {})
+    if pairs.get(a) == fold(b) or pairs.get(b) == fold(a) or (a in pairs and b in pairs):
+        return True
+    found = dictionary(lang) if dictionary is not None and base != "en" else None
+    return found is not None and found.known(one) and found.known(other)
+
+
+def name_spellings(sources: list[Source], declared: dict[str, set[str]], dictionary=None) -> list[Query]:
     """One word, two spellings (accents, inner capitals): flag the less common one.
 
     Compared within a language (Spanish 'Perú' in a Spanish span is not an
     English 'Peru' misspelt). A capital first letter or an all-capitals
     heading is not a different spelling. When the book declares a spelling
-    (index, authors, references), that one is right.
+    (index, authors, references), that one is right. Two forms that are
+    both words of the language (Spanish 'cómo' and 'como', French 'où' and
+    'ou': ACCENT_PAIRS, or both in the language's Hunspell dictionary,
+    ``dictionary(lang)``) are two words, not one misspelt.
     """
     occurrences: dict[tuple[str, str], list[tuple[Source, int, str]]] = defaultdict(list)
     for source in sources:
@@ -51,8 +83,11 @@ def name_spellings(sources: list[Source], declared: dict[str, set[str]]) -> list
         spelled = {_shape(w): w for _, _, w in reversed(found)}  # as first written
         spelled.update({_shape(w): w for w in declared_as.get(key, ())})
         shown = "' or '".join(sorted(spelled.get(s, s) for s in right))
+        lang = key[0]
         for source, offset, word in found:
             if _shape(word) in right or _shape(word) in anywhere:
+                continue
+            if all(_two_words(lang, word, spelled.get(s, s), dictionary) for s in right):
                 continue
             findings.append(Query("consistency", source.chapter.shown, source.line(offset),
                                     f"'{word}' is spelled '{shown}' elsewhere in the book", word,

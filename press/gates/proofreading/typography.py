@@ -84,19 +84,48 @@ _NUMBER = r"\d[\d,.]*(?<![,.])(?:s|st|nd|rd|th)?"
 _RANGE = re.compile(r"(?<![\w\-–/.,])(" + _NUMBER + r")([ \t]?)-(?!-)\2(" + _NUMBER + r")(?![\w\-–/])")
 
 
-def number_ranges(sources: list[Source]) -> list[Query]:
+# The locale's labels of numbered things: "Figura 1-1", "Tabla 2-3" and
+# "capítulo 3-4" are numbers (chapter 1, figure 1), not ranges.
+LABEL_KEYS = ("figure_label", "table_label", "chapter_label", "section_label")
+
+
+def _label_before(labels: list[str]) -> re.Pattern | None:
+    """A label (or its abbreviation, 'Fig.', 'Tab.', 'cap.'; a plural 's') ending just before a number."""
+    forms = set()
+    for label in labels:
+        label = label.strip()
+        if label:
+            forms.add(re.escape(label) + "s?")
+            if len(label) > 4:
+                forms.add(re.escape(label[:3]) + r"s?\.")
+    if not forms:
+        return None
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(forms, key=len, reverse=True)) + r")[ \t\u00a0]*$",
+                      re.I)
+
+
+def number_ranges(sources: list[Source], labels: list[str] = ()) -> list[Query]:
     """Hyphens in number ranges, in the source (the titles and the body). The
     editions print an en dash where the build recognises the range
     (transform.typography), but the source should read as the book prints,
-    and a form it does not recognise (1990s-2000s) prints with the hyphen."""
+    and a form it does not recognise (1990s-2000s) prints with the hyphen.
+    A number after a figure, table, chapter or section label of the book's
+    locale (``labels``: "Figura 1-1") is a number, not a range."""
+    label = _label_before(list(labels))
+
+    def ranges(text: str):
+        for match in _RANGE.finditer(text):
+            if label is None or not label.search(text, max(0, match.start() - 40), match.start()):
+                yield match
+
     findings = []
     for source in sources:
         chapter = source.chapter
         for key in TITLES:
             value = getattr(chapter.meta, key, None) or ""
-            for match in _RANGE.finditer(value):
+            for match in ranges(value):
                 findings.append(_range_finding(match, chapter.shown, chapter.located.line_of((key,)), value))
-        for match in _RANGE.finditer(source.masked):
+        for match in ranges(source.masked):
             findings.append(_range_finding(match, chapter.shown, source.line(match.start()),
                                            source.context(match.start())))
     return findings
