@@ -165,7 +165,8 @@ def _report(paths: Paths, config, chapters: list[Chapter], asts: list[dict] | No
     notes: list[str] = []
     findings += check_spelling(paths, sources, declared, set(acronyms), config.language, notes)
     findings += doubled_words(sources) + spacing(sources) + title_quotes(chapters)
-    findings += number_ranges(sources, [label for label in labels if isinstance(label, str)])
+    if strings.get("range_dash", "\u2013") != "-":  # a language whose ranges take the hyphen (es: RAE's 1914-1918)
+        findings += number_ranges(sources, [label for label in labels if isinstance(label, str)])
     if asts is not None:
         findings += converted_text(sources, asts)
     findings += name_spellings(sources, declared, lambda lang: checker(paths, lang))
