@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 
 from ..source import dates
 
@@ -25,7 +24,6 @@ NBSP = "\u00a0"
 SKELETONS = {2: "yMMMM", 3: "yMMMMd"}
 
 
-@lru_cache(maxsize=None)
 def cldr_locale(language: str | None, preferred: str | None = None):
     """Babel's Locale for the book's language (a BCP 47 tag, "es", "en-US").
     A bare language takes the locale file's ``date_locale`` when that is a
