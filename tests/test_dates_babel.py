@@ -135,3 +135,18 @@ def build_test_book_in_place(root: Path) -> Path:
         code = main(["all", "--root", str(root), "--out", str(out), "--quiet", "--strict"])
     assert code == 0
     return out
+
+
+def test_a_century_and_a_day_range_go_through_the_typeset_locale_words(tiny):
+    """The locale's words reach the chronology typeset (press.book.phrases):
+    the century's placeholders and the ordinal suffixes survive it."""
+    from .test_chronology import build_tiny
+
+    events = """chronology:
+  - {date: "18XX", event: "A century.", anchor: "ev-a", theme: "institution"}
+  - {date: "2005-04-06/2005-04-09", event: "Four days.", anchor: "ev-a", theme: "institution"}
+"""
+    assert build_tiny(tiny, events) == 0
+    page = next(root for name, root in html_pages(tiny.out / "html").items() if name.endswith("-chronology.html"))
+    terms = [dt.text_content() for dt in page.xpath("//dt[@class='ch-date']")]
+    assert terms == ["the 19th century", f"20{NB}October 1883", f"6–9{NB}April 2005"]
