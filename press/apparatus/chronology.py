@@ -4,8 +4,8 @@ Each event's ``date`` is an EDTF string parsed by the ``edtf`` library
 (press.source.dates); events sort by the earliest day they can mean, then the
 latest (an interval by its start, then its end), then reading order. Dates
 are written out for readers from the same parse ("3 August 1821",
-"1845–1851", "the 1970s", "October 2010"); the month names come from the
-book's locale file. The build hands in its dates table (press.session), which
+"1845–1851", "the 1970s", "October 2010") by CLDR's patterns for the book's
+language (press.apparatus.datewords). The build hands in its dates table (press.session), which
 keeps the parsed dates between builds; without one they are parsed anew.
 """
 
@@ -14,10 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass, field
 
 from ..source import dates
+from .datewords import locale_for, write_out
 from ..errors import Problem
 from ..book.model import Locator
 
@@ -96,47 +96,19 @@ class Chronology:
         return out.getvalue()
 
 
-def write_out(parsed: dates.EDTFDate, months: list[str], strings: dict, table=None) -> str:
-    """An EDTF date in words: 3 August 1821, October 2010, 1845–1851, the 1970s, c. 1850."""
-    text = parsed.text
-    if "/" in text:
-        start, end = (write_out(dates.parse(part, table), months, strings, table) for part in text.split("/", 1))
-        return f"{start}\u2013{end}"
-    qualifier = ""
-    if text.endswith(("~", "%")):
-        qualifier = strings.get("date_approximate", "c.") + "\u00a0"
-        text = text.rstrip("~%")
-    uncertain = text.endswith("?")
-    text = text.rstrip("?")
-    decade = re.fullmatch(r"(\d{3})X", text)
-    century = re.fullmatch(r"(\d{2})XX", text)
-    if decade:
-        words = strings.get("date_decade", "the {year}s").format(year=f"{decade.group(1)}0")
-    elif century:
-        words = strings.get("date_century", "the {year}s").format(year=f"{century.group(1)}00")
-    else:
-        parts = text.split("-")
-        if len(parts) == 1:
-            words = parts[0]
-        elif len(parts) == 2:
-            words = f"{months[int(parts[1]) - 1]} {parts[0]}"
-        else:
-            words = f"{int(parts[2])}\u00a0{months[int(parts[1]) - 1]} {parts[0]}"
-    return f"{qualifier}{words}{'?' if uncertain else ''}"
-
-
 def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict[str, str],
-                     table=None) -> Chronology:
+                     table=None, language: str | None = None) -> Chronology:
     """Events of every unit, checked and sorted, grouped under the eras of book.yaml.
 
     ``strings``: the typeset words, with the book's phrases (press.book.phrases.Words);
-    ``table``: the build's dates table (a press.memo.KeptTable), or None.
+    ``table``: the build's dates table (a press.memo.KeptTable), or None;
+    ``language``: the book's (book.yaml), whose CLDR patterns write the dates.
     """
     problems: list[Problem] = []
     events: list[ChronologyEvent] = []
     phrases = strings.phrases
     themes = {slug: phrases.text(label) for slug, label in settings.themes.items()} if settings else {}
-    months = strings.get("months", [])
+    locale = locale_for(strings, language)
     for unit in units:
         for index, item in enumerate(unit.chapter.meta.chronology):
             line = unit.chapter.located.line_of(("chronology", index))
@@ -156,7 +128,7 @@ def build_chronology(units, settings, strings: dict, anchors: dict, labels: dict
                                         f"chronology theme '{item.theme}' is not declared in book.yaml "
                                         f"(chronology.themes)"))
             event.label = labels.get(item.anchor, "")
-            event.written = write_out(event.parsed, months, strings, table)
+            event.written = write_out(event.parsed, strings, locale, table)
             event.text = phrases.text(item.event)
             events.append(event)
     seen: dict[tuple[str, str], ChronologyEvent] = {}

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import timeline
 from .chronology import build_chronology
+from .datewords import number
 from ..source.config import Paths
 from ..errors import ContentError
 from .index import build_index
@@ -109,13 +110,14 @@ def _bibliography(paths: Paths, book: Book, pandoc) -> Section:
 
 def _chronology(book: Book, session: Session) -> Section:
     chronology = build_chronology(book.units, book.config.chronology, book.strings, book.anchors,
-                                  book.mark_labels, session.dates)
+                                  book.mark_labels, session.dates, book.config.language)
     if chronology.problems:
         raise ContentError(chronology.problems)
     book.chronology = chronology
     fig = timeline.figure(chronology)
     strings = book.strings
-    caption = strings["chronology_figure_caption"].format(count=fig["count"], start=fig["first"], end=fig["last"])
+    count = number(fig["count"], strings, book.config.language)
+    caption = strings["chronology_figure_caption"].format(count=count, start=fig["first"], end=fig["last"])
     alt = caption + " " + "; ".join(f"{label}: {n}" for label, n in fig["counts"]) + "."
     return Section("chronology", "chronology", strings["chronology"], chronology,
                    {"figure": fig, "figure_alt": alt, "figure_caption": caption, "events": len(chronology.events)})
