@@ -102,19 +102,12 @@ def test_counts_are_grouped_as_the_language_groups_them():
 
 
 def test_a_spanish_chronology_book_writes_its_dates_in_spanish(tmp_path):
-    """The chronology test book switched to ``language: es``. Until es.yaml
-    lands, the copy carries a tests-only templates/locale/es.yaml: the English
-    words with the Spanish date keys."""
+    """The chronology test book switched to ``language: es``: its dates in Spanish by CLDR (the
+    toolchain's templates/locale/es.yaml names no month)."""
     root = tmp_path / "es"
     copy_book("chronology", root)
     book_yaml = root / "content" / "book.yaml"
     book_yaml.write_text(book_yaml.read_text("utf-8").replace('language: "en"', 'language: "es"'), "utf-8")
-    words = dict(EN)
-    words.update(ES)
-    words.pop("date_locale", None)
-    locale_file = root / "templates" / "locale" / "es.yaml"
-    locale_file.parent.mkdir(parents=True)
-    locale_file.write_text(yaml.safe_dump(words, allow_unicode=True), "utf-8")
     book = build_test_book_in_place(root)
     records = json.loads((book / "chronology-book-chronology.json").read_text("utf-8"))
     assert [r["date_written"] for r in records] == [f"1{NB}de marzo de 1850", "1870–1879", f"h.{NB}1901"]

@@ -28,11 +28,14 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 NNBSP = "\u202f"
 
 
+CODES = {"date_locale", "date_century_numerals", "ordinal_suffixes"}
+
+
 def flat(value) -> list[str]:
     if isinstance(value, str):
         return [value]
-    if isinstance(value, dict):
-        return [w for v in value.values() for w in flat(v)]
+    if isinstance(value, dict):  # not the settings that are codes, not words (date_locale: "en-GB")
+        return [w for k, v in value.items() if k not in CODES for w in flat(v)]
     if isinstance(value, list):
         return [w for v in value for w in flat(v)]
     return []
@@ -75,6 +78,8 @@ def shape(value, where=()):
         return {p: s for k, v in value.items() for p, s in shape(v, (*where, k)).items()}
     if isinstance(value, list):
         return {where: ("list", len(value))}
+    if not isinstance(value, str):
+        return {where: (type(value).__name__,)}  # a number (number_grouping_min)
     return {where: tuple(sorted(re.findall(r"\{(\w+)\}", value)))}
 
 
