@@ -24,7 +24,7 @@ from markupsafe import Markup
 from ..book import ast
 from ..book.phrases import escape
 from .render import context, environment
-from . import Edition, EditionResult, notes
+from . import Edition, EditionResult, fonts, notes
 from .cover import cover_png
 from .epubpackage import BACK_TYPES, EPUB_TYPES, FRONT_PAGES, NS, complete, unpack, unplaced
 
@@ -200,28 +200,20 @@ class EpubEdition(Edition):
 
     def has_code(self) -> bool:
         """Whether any unit shows code (issue 17): the monospaced face is embedded only then."""
-        return any("<code" in unit.html for unit in self.book.units)
+        return fonts.has_code([unit.html for unit in self.book.units])
 
     def fonts(self) -> list[Path]:
-        """The fonts to embed: the book's, and the monospaced face (MONO_FONT) only for a book with code."""
-        code = self.has_code()
-        return [p for p in self.paths.styles_in("fonts")
-                if p.suffix == ".ttf" and (code or not MONO_FONT.match(p.name))]
+        """The fonts to embed: the book's, and the monospaced face only for a book with code."""
+        return fonts.shipped([p for p in self.paths.styles_in("fonts") if p.suffix == ".ttf"], self.has_code())
 
     def stylesheet(self) -> str:
-        fonts = self.paths.style("fonts.css").read_text("utf-8")
-        if not self.has_code():  # no @font-face for a font not in the package
-            fonts = MONO_FACE.sub("", fonts)
+        # no @font-face for a font not in the package
+        faces = fonts.font_faces(self.paths.style("fonts.css").read_text("utf-8"), self.has_code())
         # pandoc stores embedded fonts in EPUB/fonts/, beside EPUB/styles/.
-        fonts = re.sub(r"url\((?:fonts/)?([^)]+)\)", r"url(../fonts/\1)", fonts)
-        return "\n".join([fonts, self.paths.style("base.css").read_text("utf-8"),
+        faces = re.sub(r"url\((?:fonts/)?([^)]+)\)", r"url(../fonts/\1)", faces)
+        return "\n".join([faces, self.paths.style("base.css").read_text("utf-8"),
                           self.paths.style("epub.css").read_text("utf-8"),
                           self.paths.style("code-theme.css").read_text("utf-8")])
-
-
-# The monospaced face of code (styles/fonts.css, issue 17): its files and its @font-face rules.
-MONO_FONT = re.compile(r"DejaVuSansMono")
-MONO_FACE = re.compile(r"@font-face \{[^}]*DejaVuSansMono[^}]*\}\n?")
 
 
 
