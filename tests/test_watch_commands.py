@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from press.cli import _parse, main
 from press.errors import EXIT_TOOL
 from press.commands.watch import Preview
@@ -78,30 +80,49 @@ def test_watch_out_inside_a_watched_folder_is_refused(tiny, capsys):
     assert not (tiny.content / "site").exists()
 
 
-def test_watch_out_builds_and_serves_from_that_folder(tiny, tmp_path):
-    """The command end to end, in a process of its own, stopped with Ctrl-C (SIGINT)."""
+def _watch_process(tiny, out: Path, port: int) -> subprocess.Popen:
+    """``build.py watch`` in a process of its own, with SIGINT as a terminal
+    gives it: a shell that runs the tests in the background hands its children
+    SIGINT ignored, and Ctrl-C would then not reach the preview at all."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, str(REPO / "build.py"), "watch", "--root", str(tiny.root),
+                             "--out", str(out), "--port", str(port)],
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def _wait_for_status(process: subprocess.Popen, port: int) -> dict | None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            return json.loads(get(f"http://127.0.0.1:{port}/__watch/status")[1])
+        except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
+            time.sleep(0.2)
+    return None
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_watch_out_builds_and_serves_from_that_folder(tiny, tmp_path, stop):
+    """The command end to end, in a process of its own, stopped with Ctrl-C
+    (SIGINT) or by SIGTERM: either way it says so and exits 0."""
     tiny.chapter("01-one.md", "One", "The first words.", kind="introduction")
     out, port = tmp_path / "preview", free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "watch", "--root", str(tiny.root),
-                                "--out", str(out), "--port", str(port)],
-                               stderr=subprocess.PIPE, text=True, env=env)
+    process = _watch_process(tiny, out, port)
     try:
-        deadline, status = time.monotonic() + 60, None
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                status = json.loads(get(f"http://127.0.0.1:{port}/__watch/status")[1])
-                break
-            except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
-                time.sleep(0.2)
+        status = _wait_for_status(process, port)
         assert status is not None and status["ok"], status
         code, page = get(f"http://127.0.0.1:{port}/01-one.html")
         assert code == 200 and "The first words." in re.sub(r"<[^>]+>", "", page)
         assert (out / "html" / "01-one.html").is_file()
         assert not (tiny.root / ".cache" / "watch").exists() and not (tiny.root / "dist").exists()
     finally:
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        process.send_signal(stop)
+        try:
+            _, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, err = process.communicate()
+            pytest.fail(f"the preview did not stop within 30 s of {stop.name}; its terminal:\n{err}")
     assert process.returncode == 0, err
     assert f"serving the web edition on http://127.0.0.1:{port}/" in err and "preview stopped" in err
 

@@ -27,6 +27,7 @@ import argparse
 import errno
 import html
 import json
+import signal
 import sys
 import threading
 import time
@@ -90,6 +91,21 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
         print(f"watch: error: --out {args.out} is inside {watched[0].name}/, which the preview watches; "
               "choose a folder outside content/, templates/ and styles/", file=sys.stderr)
         return 2
+    # SIGTERM (a service manager, `kill`) stops the preview as Ctrl-C does.
+    # SIGINT is left as this process found it: a shell that starts a job in
+    # the background sets it to "ignore", and that choice is the caller's.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _serve_until_stopped(root, out, args, progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve_until_stopped(root: Path, out: Path, args: argparse.Namespace, progress: Progress) -> int:
     preview = Preview(root, host=args.host, port=args.port, out=out, progress=progress)
     preview.start()
     print(f"serving the web edition on {preview.url}  (Ctrl-C to stop)", file=sys.stderr, flush=True)
