@@ -132,7 +132,7 @@ def test_collation_ignores_accents_and_case_and_uses_sort_keys():
     model = IndexVocabulary.model_validate({"entries": {
         k: {"heading": h, "forms": [k], **({"sort": s} if s else {})} for k, (h, s) in headings.items()}})
     marks = [Mark(f"ix{i}", k, None, "one") for i, k in enumerate(headings)]
-    index = build_index(Vocabulary(model, Located(None), "index.yaml"), marks, {}, {"one": "x.md"})
+    index = build_index(Vocabulary(model, Located(None), "index.yaml"), marks, {}, {"one": "x.md"}, "en")
     order = [e.key for g in index.groups for e in g.entries]
     assert order == ["alpha", "alvarez", "eighty", "paz", "peace", "perez", "de-la-torre", "ulloa", "zarumilla"]
     assert [g.letter for g in index.groups] == ["A", "E", "P", "T", "U", "Z"]

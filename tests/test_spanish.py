@@ -349,3 +349,29 @@ def test_phrases_and_interface_words_take_the_books_quotes():
     assert words["chronology"] == "Las «fechas»"
     assert words.phrases.text('Un "título con \'citas\'"') == "Un «título con “citas”»"
     assert "«título con “citas”»" in words.phrases.html('Un "título con \'citas\'"')
+
+
+def index_groups(root, ns=None) -> list[tuple[str, list[str]]]:
+    """(letter, entry headings) of an index page, web or EPUB."""
+    x = "x:" if ns else ""
+    groups = []
+    for group in root.xpath(f"//{x}section[contains(@class, 'index-group')]", namespaces=ns):
+        letter = group.xpath(f"string({x}h2)", namespaces=ns).strip()
+        headings = [" ".join(h.xpath("string()").split()) for h in
+                    group.xpath(f"./{x}ul/{x}li/{x}span[@class='ix-heading']", namespaces=ns)]
+        groups.append((letter, headings))
+    return groups
+
+
+def test_the_index_files_n_tilde_after_n_under_its_own_letter_in_every_edition(es):
+    """Spanish collation (CLDR's tailoring, by ICU): "ñandú" after "nube" and "Núñez", under "Ñ"."""
+    web = index_groups(html.parse(str(es.out / "html" / "10-index.html")).getroot())
+    letters = [letter for letter, _ in web]
+    assert letters.index("Ñ") == letters.index("N") + 1, letters
+    assert dict(web)["N"] == ["nube", "Núñez, Íñigo"] and dict(web)["Ñ"] == ["ñandú"]
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    pages = [root for name, root in epub_documents(es.epub) if root.xpath("//x:section[contains(@class, 'index-group')]", namespaces=ns)]
+    assert len(pages) == 1 and index_groups(pages[0], ns) == web
+    text = pdf_text(es.pdf)
+    index = text[text.rindex("Índice analítico"):]
+    assert re.search(r"\bN nube,\s\d+.*Núñez, Íñigo,\s\d+.* Ñ ñandú,\s\d+.* P puerto", index), index[:400]

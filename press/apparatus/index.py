@@ -3,20 +3,18 @@
 Takes the vocabulary and the marks that press.book.index_marks found in the text
 (collect time), and the marks' labels on screen; gives the ``Index`` (its
 groups by letter, each entry's locators, see and see-also references, and
-the problems found), sorted by the Unicode Collation Algorithm. A locator is
+the problems found), sorted and grouped by the book's language (ICU, with
+CLDR's tailoring: press.apparatus.collation). A locator is
 a page number in print (read from the laid-out pages) and a link on screen.
 """
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..errors import Problem, did_you_mean
+from .collation import Collation
 from ..book.index_marks import Mark, Vocabulary
-from ..memo import KeptTable
 from ..book.model import Locator, one_per_section
 
 
@@ -55,52 +53,13 @@ class Index:
                    for g in self.groups for e in g.entries)
 
 
-def letter_of(sort_key: str) -> str:
-    first = unicodedata.normalize("NFD", sort_key.strip()[:1])[:1].upper()
-    return first if first.isalpha() else "#"
-
-
-@functools.cache
-def _collator():
-    """The Unicode Collation Algorithm's default table: a third of a second to
-    load, so loaded once per process (the live preview builds the index often)."""
-    from pyuca import Collator
-
-    return Collator()
-
-
-class SortKeys:
-    """pyuca sort keys, kept in ``<cache>/collation.json`` between builds.
-
-    A key depends only on the text and pyuca's table (its version is in the
-    file), and the headings of an index change rarely: a build whose
-    headings all have a kept key does not load the table, which is a third of
-    a second of every one-shot build. ``cache`` None: keys are computed.
-    """
-
-    def __init__(self, cache: Path | None):
-        from importlib.metadata import version
-
-        self.kept = KeptTable(cache, "collation", version("pyuca"))
-
-    def __call__(self, text: str) -> tuple:
-        key = self.kept.get(text)
-        if key is None:
-            key = tuple(_collator().sort_key(text))
-            self.kept.put(text, key)
-        return tuple(key)
-
-    def save(self) -> None:
-        self.kept.save()
-
-
 def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str],
-                shown: dict[str, str], cache: Path | None = None, plain=None) -> Index:
+                shown: dict[str, str], language: str, plain=None) -> Index:
     """Entries with their locators, checked; ``labels`` maps a mark id to its label;
-    ``cache``: the folder that keeps sort keys between builds (SortKeys); ``plain``:
+    ``language``: the book's, whose order and letters the index follows (press.apparatus.collation); ``plain``:
     a heading's plain text (press.book.phrases), which it sorts by when it has no sort key
     ("*Ayacucho*, Declaration of" under A, not under the asterisk)."""
-    sort_key = SortKeys(cache)
+    collation = Collation(language)
     plain = plain or (lambda heading: heading)
     entries_model = vocabulary.model.entries
     problems: list[Problem] = []
@@ -143,16 +102,15 @@ def build_index(vocabulary: Vocabulary, marks: list[Mark], labels: dict[str, str
                 problems.append(Problem(vocabulary.shown, vocabulary.line_of(key, "sub", sub_key),
                                         f"index sub-entry '{key}/{sub_key}' is never found in the text"))
             entry.subs.append(IndexItem(sub_key, sub.heading, sub.sort or plain(sub.heading), None, found))
-        entry.subs.sort(key=lambda e: sort_key(e.sort_key))
+        entry.subs.sort(key=lambda e: collation.key(e.sort_key))
         if model.see is None and not entry.locators and not entry.subs:
             problems.append(Problem(vocabulary.shown, line, f"index heading '{key}' is never found in the text"))
         entries.append(entry)
     problems.extend(_see_cycles(entries_model, vocabulary))
-    entries.sort(key=lambda e: sort_key(e.sort_key))
-    sort_key.save()
+    entries.sort(key=lambda e: collation.key(e.sort_key))
     groups: dict[str, list[IndexItem]] = {}
     for entry in entries:
-        groups.setdefault(letter_of(entry.sort_key), []).append(entry)
+        groups.setdefault(collation.letter(entry.sort_key), []).append(entry)
     return Index([Group(letter, items) for letter, items in groups.items()], problems)
 
 

@@ -79,8 +79,7 @@ def build_sections(paths: Paths, book: Book, pandoc, session: Session) -> list[S
     """The back matter, built: the planned sections with their models.
 
     The apparatus's problems go to ``book.warnings``; a chronology that does
-    not hold is an error. The session keeps the index's sort keys and the
-    chronology's dates.
+    not hold is an error. The session keeps the chronology's dates.
     """
     builders = {"bibliography": lambda: _bibliography(paths, book, pandoc),
                 "chronology": lambda: _chronology(book, session),
@@ -90,7 +89,7 @@ def build_sections(paths: Paths, book: Book, pandoc, session: Session) -> list[S
 
 def _index(book: Book, session: Session) -> Section:
     shown = {u.slug: u.chapter.shown for u in book.units}
-    index = build_index(book.vocabulary, book.index_marks, book.mark_labels, shown, session.cache,
+    index = build_index(book.vocabulary, book.index_marks, book.mark_labels, shown, book.config.language,
                         book.strings.phrases.text)
     book.warnings.extend(index.problems)
     return Section("index", "index", book.strings["index"], index, {"locators": index.locator_count})

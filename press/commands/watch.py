@@ -94,6 +94,10 @@ def run(args: argparse.Namespace, progress: Progress) -> int:
     # SIGTERM (a service manager, `kill`) stops the preview as Ctrl-C does.
     # SIGINT is left as this process found it: a shell that starts a job in
     # the background sets it to "ignore", and that choice is the caller's.
+    # Only the main thread may set a handler (a program that runs the command
+    # in a thread of its own stops it its own way).
+    if threading.current_thread() is not threading.main_thread():
+        return _serve_until_stopped(root, out, args, progress)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return _serve_until_stopped(root, out, args, progress)

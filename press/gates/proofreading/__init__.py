@@ -198,7 +198,8 @@ def _apparatus_checks(book) -> list[Problem]:
         from ...apparatus.index import build_index
 
         shown = {u.slug: u.chapter.shown for u in book.units}
-        problems += build_index(book.vocabulary, book.index_marks, book.mark_labels, shown).problems
+        problems += build_index(book.vocabulary, book.index_marks, book.mark_labels, shown,
+                                book.config.language).problems
     if any(u.chapter.meta.chronology for u in book.units):
         from ...apparatus.chronology import build_chronology
 
