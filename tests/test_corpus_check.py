@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 CORPUS = ["front-back", "no-parts", "opens-with-part", "figures", "tables", "code", "math", "markdown",
-          "gapminder", "d2l"]
+          "gapminder", "d2l", "es-libro"]
 CHECKERS = ["epubcheck", "ace", "nu", "web", "pdf", "preflight"]
 
 

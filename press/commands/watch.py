@@ -343,6 +343,31 @@ def error_page(problems: list[Problem], words: dict) -> str:
             f"</head><body>{error_overlay(problems, words)}</body></html>")
 
 
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+WILDCARD = {"0.0.0.0", "::", ""}
+
+
+def allowed_host(header: str, host: str, port: int) -> bool:
+    """Whether a request's ``Host`` names this server: its address and port, or
+    ``localhost`` for a loopback address. Bound to every address (``--host
+    0.0.0.0``), any IP address with the port: a rebinding attack needs a name."""
+    name, _, given = header.rpartition(":")
+    if not name or given != str(port):
+        return False
+    name = name[1:-1] if name.startswith("[") and name.endswith("]") else name
+    if name == host or (host in LOOPBACK and name in LOOPBACK):
+        return True
+    if host in WILDCARD:
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return name == "localhost"
+        return True
+    return False
+
+
 class _Handler(SimpleHTTPRequestHandler):
     """Files of the preview's site; HTML gets the script (and overlay); the watch endpoints."""
 
@@ -357,7 +382,13 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
+        if not self._refused():
+            super().do_HEAD()
+
     def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        if self._refused():
+            return None
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == PREFIX + "events":
             return self._events()
@@ -375,6 +406,28 @@ class _Handler(SimpleHTTPRequestHandler):
                                                                   preview_words(self.preview.root))).encode("utf-8"),
                               "text/html; charset=utf-8", HTTPStatus.SERVICE_UNAVAILABLE)
         return super().do_GET()
+
+    def _refused(self) -> bool:
+        """Answer 421 to a request for another host and 404 to a path that leaves the
+        site through a symlink; True when the request was answered so.
+
+        A page on another site can reach a server on 127.0.0.1 by rebinding its own
+        name to that address (DNS rebinding): the browser then sends that name as
+        ``Host``. Only the preview's own address (and ``localhost`` for a loopback
+        one) is answered.
+        """
+        if not allowed_host(self.headers.get("Host", ""), self.preview.host, self.preview.port):
+            body = f"this preview answers only {self.preview.url}\n".encode()
+            self._send(body, "text/plain; charset=utf-8", HTTPStatus.MISDIRECTED_REQUEST)
+            return True
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(PREFIX):
+            site = self.preview.site.resolve()
+            target = Path(self.translate_path(path)).resolve()
+            if target != site and not target.is_relative_to(site):
+                self._send(b"not found\n", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
+                return True
+        return False
 
     def _send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
         self.send_response(status)
