@@ -375,3 +375,18 @@ def test_the_index_files_n_tilde_after_n_under_its_own_letter_in_every_edition(e
     text = pdf_text(es.pdf)
     index = text[text.rindex("Índice analítico"):]
     assert re.search(r"\bN nube,\s\d+.*Núñez, Íñigo,\s\d+.* Ñ ñandú,\s\d+.* P puerto", index), index[:400]
+
+
+def test_a_hyphen_range_is_kept_on_one_line_in_the_text_and_in_citations(es):
+    """es.yaml's range_dash is the hyphen (RAE: 1914-1918), after which a line
+    may break as in a compound word: each range is a span .range (no wrap)."""
+    ranges = []
+    for page in sorted((es.out / "html").glob("*.html")):
+        root = html.parse(str(page)).getroot()
+        ranges += [(page.name, s.text_content()) for s in root.xpath("//span[@class='range']")]
+    assert ("03-puertos.html", "12-14)") in ranges and ("08-bibliography.html", "15-32.") in ranges, ranges
+    css = (es.out / "html" / "assets" / "base.css").read_text("utf-8")
+    assert re.search(r"\.range\s*\{\s*white-space:\s*nowrap", css)
+    epub = [n for n, root in epub_documents(es.epub)
+            if root.xpath("//*[local-name()='span'][@class='range'][contains(., '12-14')]")]
+    assert epub, "no held range in the EPUB"

@@ -152,6 +152,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     moves = _check_links_and_images(book, paths, problems, unread, unknown, [work.ast for work in works])
     problems.raise_if_any()
     renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
+    transform.hold_ranges(renderings, strings.typesetting.marks.range_dash)  # citeproc's "12-14" too
     outputs = _unit_outputs(works, renderings, moves, pandoc, session, numbering,
                              book.strings["caption_separator"])
     for unit, output in zip(units, outputs):  # formulas pandoc could not read for MathML (press.book.math)

@@ -37,9 +37,14 @@ FORBIDDEN_HTML = re.compile(
 
 def _range(word: str, dash: str = EN_DASH) -> str:
     match = RANGE.match(word)
-    if match and "-" not in match.group(1) + match.group(4):
+    if _is_range(word):
         return f"{match.group(1)}{match.group(2)}{dash}{match.group(3)}{match.group(4)}"
     return word
+
+
+def _is_range(word: str) -> bool:
+    match = RANGE.match(word)
+    return bool(match) and "-" not in match.group(1) + match.group(4)
 
 
 def typography(blocks: list, style: Typesetting | None = None) -> list:
@@ -62,7 +67,23 @@ def typography(blocks: list, style: Typesetting | None = None) -> list:
         inlines = _inline_list(node)
         if inlines is not None:
             _tie(inlines)
-    return blocks
+    return hold_ranges(blocks, dash, urls)
+
+
+def hold_ranges(nodes: list, dash: str, skip: set[int] = frozenset()) -> list:
+    """A range set with a hyphen (Spanish 12-14) would break after it like a
+    compound word, leaving "12-" at a line's end: each goes in a span
+    ``.range`` kept on one line (base.css). Other dashes are left alone: a
+    line may break after an en dash. Edits ``nodes`` in place; the nodes whose
+    id is in ``skip`` (a URL's words) are not ranges."""
+    if dash != "-":
+        return nodes
+    held = [node for node in iter_nodes(nodes) if node["t"] == "Str" and id(node) not in skip and _is_range(node["c"])]
+    for node in held:
+        text = node["c"]
+        node.clear()
+        node.update(Span([Str(text)], ["range"]))
+    return nodes
 
 
 def _inline_list(node: Node) -> list | None:
