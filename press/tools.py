@@ -32,7 +32,26 @@ def pandoc_path() -> str:
             "run 'make all' (it installs pypandoc-binary into .venv)"
         )
     os.environ["PYPANDOC_PANDOC"] = str(bundled)
+    utf8_locale(os.environ)
     return str(bundled)
+
+
+UTF8_LOCALES = {"darwin": "en_US.UTF-8"}  # elsewhere C.UTF-8 (glibc, musl)
+
+
+def utf8_locale(env) -> None:
+    """Give the programs the build runs (pandoc first) a UTF-8 locale when the
+    environment's is not: pandoc, a Haskell program, encodes file names in
+    the locale's character set, and under ``LC_ALL=C`` a book in a folder
+    named "Política" fails with "cannot encode character". Python itself
+    reads and writes UTF-8 whatever the locale (PEP 538, 540); only
+    ``LC_ALL`` (which overrides the rest) is set, and only then."""
+    import sys
+
+    name = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if re.search(r"utf-?8", name, re.I):
+        return
+    env["LC_ALL"] = UTF8_LOCALES.get(sys.platform, "C.UTF-8")
 
 
 @functools.cache

@@ -248,3 +248,32 @@ def test_the_default_output_is_dist_in_the_book_not_where_it_is_run_from(tiny, t
     assert main(["html", "--root", str(tiny.root), "--quiet"]) == 0
     assert (tiny.root / "dist" / "html" / "index.html").is_file()
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_book_in_a_folder_with_accents_builds_under_the_c_locale(tiny, tmp_path):
+    """pandoc encodes file names in the locale's character set: under LC_ALL=C
+    a book in "Política ñ/" failed to open its own files ("cannot encode
+    character") until the build gave pandoc a UTF-8 locale (press.tools.utf8_locale)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from .conftest import BOOKS, REPO
+
+    book = tmp_path / "Política ñ" / "libro"
+    shutil.copytree(BOOKS / "es-libro" / "content", book / "content")  # a bibliography: pandoc reads its path
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "SOURCE_DATE_EPOCH": "1700000000"}
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "all", "--strict", "--quiet", "--root", str(book)],
+                          capture_output=True, text=True, timeout=600, env=env, cwd=book)
+    assert done.returncode == 0, done.stderr
+    assert {p.suffix for p in (book / "dist").iterdir()} >= {".pdf", ".epub"}
+
+
+def test_only_a_locale_that_is_not_utf8_is_replaced():
+    for given, wanted in [({"LC_ALL": "C"}, "C.UTF-8"), ({"LANG": "POSIX"}, "C.UTF-8"), ({}, "C.UTF-8"),
+                          ({"LANG": "es_PE.ISO-8859-1"}, "C.UTF-8"), ({"LC_ALL": "tr_TR.UTF-8"}, "tr_TR.UTF-8"),
+                          ({"LANG": "en_GB.utf8"}, None), ({"LC_CTYPE": "C.UTF-8", "LANG": "C"}, None)]:
+        env = dict(given)
+        tools.utf8_locale(env)
+        assert env.get("LC_ALL") == wanted, given

@@ -11,6 +11,7 @@ those artefacts as they are (``--no-build``).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -296,24 +297,41 @@ def test_ace_violations_name_the_file_and_element():
 
 def test_reproducibility_passes_and_can_fail(tiny_dist, monkeypatch):
     root = tiny_dist.parent
-    assert reproducibility(root, EPOCH).findings == []
-
     import press.gates.repro as repro
 
-    real_build, calls = repro.build, []
+    real_run, runs = repro.subprocess.run, []
 
-    def drifting(root, targets, out, **kwargs):
-        result = real_build(root, targets, out, **kwargs)
-        calls.append(out)
-        if len(calls) == 2:  # the second build stamps its own time somewhere
-            with open(out / "html" / "index.html", "a", encoding="utf-8") as handle:
-                handle.write("<!-- built at 12:00 -->")
-        return result
+    def recorded(command, **kwargs):
+        runs.append((command, kwargs))
+        return real_run(command, **kwargs)
 
-    monkeypatch.setattr(repro, "build", drifting)
+    monkeypatch.setattr(repro.subprocess, "run", recorded)
+    assert reproducibility(root, EPOCH).findings == []
+    # The second build ran in another process, from a copy in another folder, elsewhere.
+    [(command, kwargs)] = runs
+    copy = Path(command[command.index("--root") + 1])
+    assert copy != root and not copy.is_relative_to(root) and " " in str(copy) and "ñ" in str(copy)
+    assert kwargs["cwd"] == copy and kwargs["env"]["TZ"] != os.environ.get("TZ")
+    assert kwargs["env"]["LC_ALL"] == "C" and kwargs["env"]["SOURCE_DATE_EPOCH"] == EPOCH
+    assert kwargs["preexec_fn"] is not None
+
+    real_elsewhere = repro.build_elsewhere
+
+    def drifting(root, out, epoch, tmp):
+        failed = real_elsewhere(root, out, epoch, tmp)
+        with open(out / "html" / "index.html", "a", encoding="utf-8") as handle:
+            handle.write("<!-- built at 12:00 in Kiritimati -->")  # what a leaked clock would do
+        return failed
+
+    monkeypatch.setattr(repro, "build_elsewhere", drifting)
     found = reproducibility(root, EPOCH).findings
     assert [(f.path, f.message) for f in found] == [
-        ("html/index.html", f"differs between two builds of the same sources (SOURCE_DATE_EPOCH={EPOCH})")]
+        ("html/index.html", f"differs between two builds of the same sources (SOURCE_DATE_EPOCH={EPOCH}; "
+                            "the second from another folder, TZ, locale and umask)")]
+    # A second build that fails is said, not compared.
+    monkeypatch.setattr(repro, "build_elsewhere", lambda *a: "error: content/book.yaml:1: gone")
+    [finding] = reproducibility(root, EPOCH).findings
+    assert "failed where this one passed: error: content/book.yaml:1: gone" in finding.message
 
 
 def test_the_report_is_written_as_json_and_html(copy, tmp_path, capsys):
