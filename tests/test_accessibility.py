@@ -135,3 +135,21 @@ def test_display_transformability_is_earned_by_a_reflowable_package_that_lets_th
     features, _, summary = claims(package("<p>Words.</p>", layout="pre-paginated"))
     assert "displayTransformability" not in features and "reflowable" not in summary
     assert summary.startswith(LOCALE["epub_accessibility"]["navigation_contents"])
+
+
+def test_the_summarys_counts_are_written_in_the_books_language():
+    """Counts as the language writes numbers (CLDR, through Babel) and in its plural form."""
+    def locale(name: str) -> dict:
+        return yaml.safe_load((REPO / "templates" / "locale" / f"{name}.yaml").read_text("utf-8"))
+
+    found = accessibility.Contents()
+    found.images = found.described = 12345
+    found.notes = 1
+    texts = {name: accessibility.summary(found, locale(name)["epub_accessibility"], index=False,
+                                         strings=locale(name), language=name) for name in ("en", "es", "fr")}
+    assert "12,345" in texts["en"] and "12.345" in texts["es"] and "12\u202f345" in texts["fr"], texts
+    assert locale("es")["epub_accessibility"]["notes"]["one"] in texts["es"]
+    found.images = found.described = 1234  # Spanish groups from five digits only
+    spanish = accessibility.summary(found, locale("es")["epub_accessibility"], index=False,
+                                    strings=locale("es"), language="es")
+    assert locale("es")["epub_accessibility"]["images"]["other"].format(count="1234") in spanish

@@ -171,11 +171,28 @@ def hazards(found: Contents) -> list[str]:
     return ["unknown"] if found.hazardous_media else ["none"]
 
 
-def summary(found: Contents, words: dict, index: bool, pages: str | None = None) -> str:
-    """The accessibility summary, a sentence per fact; ``pages``: the sentence on print page numbers, if any."""
+def summary(found: Contents, words: dict, index: bool, pages: str | None = None,
+            strings: dict | None = None, language: str | None = None) -> str:
+    """The accessibility summary, a sentence per fact; ``pages``: the sentence on print page numbers, if any.
+
+    ``strings`` and ``language`` (the book's): counts are written as the
+    language writes numbers (6,784 / 6784 / 6 784) and take the language's
+    plural form by CLDR's rules (French "1" and "0" are singular), from the
+    forms the locale file gives ("one", "other", and "few", "many" where the
+    language has them; "other" stands in for a category the file lacks).
+    """
+    from ..apparatus.datewords import locale_for, number
+
+    cldr = locale_for(strings or {}, language)
+
     def plural(key: str, count: int, **more) -> str:
         forms = words[key]
-        return (forms["one"] if count == 1 else forms["other"]).format(count=count, **more)
+        form = forms.get("one") if count == 1 else None
+        if language is not None:
+            form = forms.get(cldr.plural_form(count))
+        text = form or forms["other"]
+        shown = {name: number(value, strings or {}, language) for name, value in {"count": count, **more}.items()}
+        return text.format(**shown)
 
     if found.reflowable and found.contents and found.landmarks and found.headings:
         sentences = [words["navigation"]]

@@ -215,7 +215,8 @@ def _opf(files: dict[str, bytes], book, back_sections, paged: bool = False, fron
         # EPUB Accessibility 1.1, 4.2): the print ISBN, else the PDF's
         # (its pages are the printed book's), else a UUID (press/source/schema.py).
         meta("pageBreakSource", source)
-    meta("schema:accessibilitySummary", accessibility.summary(found, strings["epub_accessibility"], index, pages))
+    meta("schema:accessibilitySummary", accessibility.summary(found, strings["epub_accessibility"], index, pages,
+                                                                      strings, book.config.language))
     # The conformance claim and who made it (EPUB Accessibility 1.1, 2.2 and
     # 2.2.3): the publisher, after `make check` (EPUBCheck, Ace) passes.
     meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
