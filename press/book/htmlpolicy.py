@@ -142,3 +142,28 @@ def problems(blocks: list) -> Iterator[tuple[str, str]]:
             reason = url_problem(node["c"][2][0])
             if reason:
                 yield node["c"][2][0], reason
+
+
+def strings_in(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string inside YAML data, with its key path (for a line number)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings_in(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings_in(item, (*path, index))
+
+
+def data_problems(value) -> Iterator[tuple[tuple, str]]:
+    """``(key path, reason)`` for each string in YAML data (a reference of
+    references.yaml) that holds raw HTML the policy refuses, or whose ``URL``
+    uses a scheme that runs code or reads files."""
+    for path, text in strings_in(value):
+        for reason in fragment_problems(text):
+            yield path, reason
+        if path and str(path[-1]).lower() == "url":
+            reason = url_problem(text)
+            if reason:
+                yield path, reason
