@@ -136,8 +136,8 @@ def problems(blocks: list) -> Iterator[tuple[str, str]]:
         if t in ATTR_INDEX:
             for key, value in attr(node)[2]:
                 reason = attribute_problem("", key, value)
-                if reason:
-                    yield key, reason
+                if reason:  # the value as typed finds the line (pandoc gives the key in lower case)
+                    yield value.strip() or key, reason
         if t in ("Link", "Image"):
             reason = url_problem(node["c"][2][0])
             if reason:

@@ -143,8 +143,9 @@ def book_phrases(config, chapters, vocabulary=None, emendations: Iterable[dict] 
             out.append((event.event, chapter.shown, chapter.located.line_of(("chronology", index, "event"))))
     if vocabulary is not None:
         for key, entry in vocabulary.model.entries.items():
-            out.append((entry.heading, vocabulary.shown, vocabulary.line_of(key)))
-            out += [(sub.heading, vocabulary.shown, vocabulary.line_of(key, "sub", k)) for k, sub in entry.sub.items()]
+            out.append((entry.heading, vocabulary.shown, vocabulary.line_of(key, "heading")))
+            out += [(sub.heading, vocabulary.shown, vocabulary.line_of(key, "sub", k, "heading"))
+                    for k, sub in entry.sub.items()]
     for item in emendations:
         out += [(item[key], "content/emendations.yaml", None) for key in ("original", "corrected", "note")]
     if emendation_intro:
