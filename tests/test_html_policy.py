@@ -170,7 +170,8 @@ def seeded(tmp_path_factory):
 
     book = TinyBook(tmp_path_factory.mktemp("seeded") / "book")
     seed(book, title=f"One {AS_TEXT}", byline=f"Ana {AS_TEXT_MEDIA}", event=f"It opens {AS_TEXT}",
-         heading=f"harbour {AS_TEXT_MEDIA}", ref_title="Harbours &lt;script&gt;window.__pwned=1&lt;/script&gt;",
+         heading=f"harbour {AS_TEXT_MEDIA}",
+         ref_title="Harbours &lt;script&gt;window.__pwned=1&lt;/script&gt;",
          body=f"Plain words {AS_TEXT} and {AS_TEXT_MEDIA}.\n\nIn code: {CODE}.\n\n"
               f"```html\n<script>window.__pwned=1</script>\n<audio src=\"/etc/passwd\"></audio>\n```\n\n"
               "Allowed: 50\u00a0km<sup>2</sup>, <abbr title=\"Peru\">PE</abbr>, "
@@ -242,7 +243,8 @@ def test_no_page_runs_a_script_or_asks_for_another_file(seeded):
                 strays: list[str] = []
                 context = browser.new_context()
                 # Any script of the book's that asks for the network trips this too.
-                context.add_init_script("window.fetch = () => { window.__pwned = 'fetch'; return new Promise(() => {}); };")
+                context.add_init_script(
+                    "window.fetch = () => { window.__pwned = 'fetch'; return new Promise(() => {}); };")
                 context.route("**/*", _server(root, strays))
                 page = context.new_page()
                 page.goto(f"{ORIGIN}/{page_path.relative_to(root).as_posix()}")

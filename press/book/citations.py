@@ -80,8 +80,8 @@ def load_library(paths: Paths, settings, language: str = "en") -> Library:
         groups[key], lines[key] = group, line
         # issue 19: citeproc copies a title's markup into every edition; one HTML policy for it too.
         problems += [Problem(shown, located.line_of(("references", index, *where)),
-                             f"reference '{key}': '{'.'.join(map(str, where))}' holds raw HTML or an address that "
-                             f"is not allowed: {reason}; {htmlpolicy.REMEDY}")
+                             f"reference '{key}': '{'.'.join(map(str, where))}' holds raw HTML or an "
+                             f"address that is not allowed: {reason}; {htmlpolicy.REMEDY}")
                      for where, reason in htmlpolicy.data_problems(item)]
     if problems:
         raise ContentError(problems)

@@ -113,7 +113,8 @@ def fragment_problems(html: str) -> list[str]:
     # act in a whole page: every name the tokenizer could read is judged too.
     opened = names | {m.group(1) for m in _SERIALISED_TAG.finditer(parsed)}
     for element in sorted(opened - ALLOWED_ELEMENTS):
-        problems.append(f"the element <{element}> is not on the allow-list of raw HTML (it can run, load, embed or frame something)")
+        problems.append(f"the element <{element}> is not on the allow-list of raw HTML "
+                        "(it can run, load, embed or frame something)")
     for element, name, value in dict.fromkeys(seen):
         reason = attribute_problem(element, name, value)
         if reason is None and not (name in ALLOWED_ATTRIBUTES or name.startswith(ALLOWED_PREFIXES)):

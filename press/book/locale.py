@@ -92,12 +92,13 @@ def _check(data: dict, reference: dict, located: Located, shown: str, where: tup
             if not isinstance(value, list) or len(value) != len(english) or not all(isinstance(v, str) for v in value):
                 out.append(Problem(shown, line, f"'{name}' is a list of {len(english)} strings; write it so"))
             else:
-                out += [Problem(shown, located.line_of((*here, i)), f"'{name}' holds raw HTML that is not allowed: "
-                                f"{reason}; interface words are plain text: remove it")
+                out += [Problem(shown, located.line_of((*here, i)),
+                                f"'{name}' holds raw HTML that is not allowed: {reason}; "
+                                "interface words are plain text: remove it")
                         for i, v in enumerate(value) for reason in htmlpolicy.fragment_problems(v)]
         elif not isinstance(value, str):
             out.append(Problem(shown, line, f"'{name}' is a string; put it in double quotes"))
-        elif reasons := htmlpolicy.fragment_problems(value):  # issue 19: one HTML policy for every source text
+        elif reasons := htmlpolicy.fragment_problems(value):  # issue 19: one HTML policy for all text
             out += [Problem(shown, line, f"'{name}' holds raw HTML that is not allowed: {reason}; "
                                          "interface words are plain text: remove it") for reason in reasons]
         elif placeholders(value) != placeholders(english):

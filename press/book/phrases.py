@@ -105,7 +105,8 @@ class Words(dict):
 def book_phrases(config, chapters, vocabulary=None, emendations: Iterable[dict] = (),
                  config_shown: str = "content/book.yaml",
                  emendation_intro: str | None = None,
-                 config_line: Callable[[tuple], int | None] | None = None) -> list[tuple[str, str, int | None]]:
+                 config_line: Callable[[tuple], int | None] | None = None
+                 ) -> list[tuple[str, str, int | None]]:
     """Every phrase of the book: (text, source file, line). ``config_line``: the
     line of a key path in book.yaml (press.source.yamlsrc.Located.line_of), when known."""
     out: list[tuple[str, str, int | None]] = []
