@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from . import htmlpolicy
 from .ast import Node, Span, attr, has_class, iter_nodes, kv, rewrite
 from ..source.config import Paths, load_yaml
 from .convert import Pandoc
@@ -77,6 +78,11 @@ def load_library(paths: Paths, settings, language: str = "en") -> Library:
             problems.append(Problem(shown, line, f"reference '{key}': custom.group '{group}' is not one of the "
                                                  f"groups in book.yaml ({', '.join(settings.groups)})"))
         groups[key], lines[key] = group, line
+        # issue 19: citeproc copies a title's markup into every edition; one HTML policy for it too.
+        problems += [Problem(shown, located.line_of(("references", index, *where)),
+                             f"reference '{key}': '{'.'.join(map(str, where))}' holds raw HTML or an "
+                             f"address that is not allowed: {reason}; {htmlpolicy.REMEDY}")
+                     for where, reason in htmlpolicy.data_problems(item)]
     if problems:
         raise ContentError(problems)
     return Library(shown, path, style, groups, lines, language)

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import math as book_math
 from . import phrases as book_text
 from . import figures
-from . import markup, transform
+from . import htmlpolicy, markup, transform
 from .ast import clone, iter_nodes, stringify
 from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
 from . import codeblocks
@@ -90,8 +90,11 @@ def typeset_words(paths: Paths, config: BookConfig, chapters: list[Chapter], pan
                   vocabulary=None, emendations=(), emendation_intro: str | None = None):
     """Every phrase of the book and every interface word, typeset in one go
     (press.book.phrases): the ``t`` of every template, and the problems found."""
-    phrases = book_text.book_phrases(config, chapters, vocabulary, emendations, paths.show(paths.book_yaml),
-                                     emendation_intro)
+    shown = paths.show(paths.book_yaml)
+    # The lines of book.yaml's keys, for a problem in one of its phrases (one more read of a small file).
+    located = load_yaml(paths.book_yaml, shown) if paths.book_yaml.is_file() else None
+    phrases = book_text.book_phrases(config, chapters, vocabulary, emendations, shown,
+                                     emendation_intro, located.line_of if located is not None else None)
     strings = load_strings(paths, config.language, paths.show(paths.book_yaml))
     style = typesetting(strings, config.language, other_locales(paths, config.language))
     return book_text.render(pandoc, phrases, strings, style)
@@ -217,9 +220,8 @@ def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacun
     problems = markup.heading_problems(blocks, chapter.shown, chapter.body, chapter.body_line)
     problems += book_math.problems(blocks, chapter, typesetter) + [
         Problem(chapter.shown, chapter.line_of(fragment.strip().split("\n")[0]),
-                "raw HTML or attributes that run scripts, embed frames or forms, or load files are not allowed "
-                "in a chapter (use Markdown images)")
-        for fragment in transform.unsafe_html(blocks)
+                f"raw HTML or an attribute that is not allowed in a chapter: {reason}; {htmlpolicy.REMEDY}")
+        for fragment, reason in transform.unsafe_html(blocks)
     ]
     blocks = transform.heading_ids(blocks, chapter.slug)
     blocks = transform.number_sections(blocks)

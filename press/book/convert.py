@@ -11,6 +11,7 @@ warnings reach the build instead of being lost on stderr.
 from __future__ import annotations
 
 import hashlib
+from html import escape as html_escape
 import json
 import os
 import re
@@ -258,7 +259,9 @@ def _split_html(output: str, indices: list[int]) -> dict[int, str] | None:
         if isinstance(element, str) or element.get("class") != SPLIT:
             return None
         index = int(element.get("id").rsplit("-", 1)[1])
-        inner = (element.text or "").lstrip("\n") + "".join(
+        # lxml gives the text before the first child decoded: escaped again, or a
+        # title's "\<script\>" would reach every page as a script (issue 19).
+        inner = html_escape((element.text or "").lstrip("\n"), quote=False) + "".join(
             lxml_html.tostring(child, encoding="unicode") for child in element)
         pieces[index] = inner
     return pieces if sorted(pieces) == sorted(indices) else None
@@ -315,7 +318,8 @@ def _parse_lines(pandoc: Pandoc, texts: list[str]) -> list[dict] | None:
 
 def phrases_html(pandoc: Pandoc, fragments: list[list]) -> list[str]:
     """Inline AST fragments to HTML (no paragraph around them), in one pandoc call."""
-    table = _phrase_table(pandoc, "phrases-html", HTML_ARGS)
+    # "-2": the pieces kept before the leading text was escaped again (issue 19) are not read.
+    table = _phrase_table(pandoc, "phrases-html-2", HTML_ARGS)
     # Keys sorted: a fragment read back from the kept table has its keys sorted.
     texts = [json.dumps(inlines, ensure_ascii=False, sort_keys=True) for inlines in fragments]
     missing = sorted({text for text in texts if table.get(text) is None})

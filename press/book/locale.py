@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import htmlpolicy
 from ..errors import ContentError, Problem, did_you_mean
 from ..source.config import Paths, load_yaml
 from ..source.yamlsrc import Located
@@ -90,8 +91,16 @@ def _check(data: dict, reference: dict, located: Located, shown: str, where: tup
         elif isinstance(english, list):
             if not isinstance(value, list) or len(value) != len(english) or not all(isinstance(v, str) for v in value):
                 out.append(Problem(shown, line, f"'{name}' is a list of {len(english)} strings; write it so"))
+            else:
+                out += [Problem(shown, located.line_of((*here, i)),
+                                f"'{name}' holds raw HTML that is not allowed: {reason}; "
+                                "interface words are plain text: remove it")
+                        for i, v in enumerate(value) for reason in htmlpolicy.fragment_problems(v)]
         elif not isinstance(value, str):
             out.append(Problem(shown, line, f"'{name}' is a string; put it in double quotes"))
+        elif reasons := htmlpolicy.fragment_problems(value):  # issue 19: one HTML policy for all text
+            out += [Problem(shown, line, f"'{name}' holds raw HTML that is not allowed: {reason}; "
+                                         "interface words are plain text: remove it") for reason in reasons]
         elif placeholders(value) != placeholders(english):
             out.append(Problem(shown, line, f"'{name}' must hold the placeholders "
                                             f"{', '.join(sorted('{' + p + '}' for p in placeholders(english))) or 'none'}"

@@ -31,11 +31,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from markupsafe import Markup
 
-from . import transform
+from . import htmlpolicy, transform
 from .ast import iter_nodes, rewrite
 from .typesetting import Typesetting, marks_of
 from ..errors import Problem
@@ -104,27 +104,37 @@ class Words(dict):
 
 def book_phrases(config, chapters, vocabulary=None, emendations: Iterable[dict] = (),
                  config_shown: str = "content/book.yaml",
-                 emendation_intro: str | None = None) -> list[tuple[str, str, int | None]]:
-    """Every phrase of the book: (text, source file, line)."""
+                 emendation_intro: str | None = None,
+                 config_line: Callable[[tuple], int | None] | None = None
+                 ) -> list[tuple[str, str, int | None]]:
+    """Every phrase of the book: (text, source file, line). ``config_line``: the
+    line of a key path in book.yaml (press.source.yamlsrc.Located.line_of), when known."""
     out: list[tuple[str, str, int | None]] = []
+
+    def at(*path) -> int | None:
+        return config_line(path) if config_line is not None else None
+
     for key in ("title", "subtitle", "edition", "rights", "source_note"):
         if getattr(config, key):
-            out.append((getattr(config, key), config_shown, None))
+            out.append((getattr(config, key), config_shown, at(key)))
     # Names as printed (O'Brien), but not the contact data (phone numbers, e-mail
     # addresses and URLs are printed as typed: 626-6170 is not a range).
-    out += [(text, config_shown, None) for author in config.authors for text in (author.name, author.affiliation)
-            if text]
-    out += [(text, config_shown, None) for publisher in config.publishers
-            for text in (publisher.name, publisher.short_name) if text]
-    out += [(holder, config_shown, None) for holder in config.copyright_holders]
-    out += [(paragraph, config_shown, None) for paragraph in config.cover.paragraphs()]
+    out += [(text, config_shown, at("authors", i, key)) for i, author in enumerate(config.authors)
+            for key, text in (("name", author.name), ("affiliation", author.affiliation)) if text]
+    out += [(text, config_shown, at("publishers", i, key)) for i, publisher in enumerate(config.publishers)
+            for key, text in (("name", publisher.name), ("short_name", publisher.short_name)) if text]
+    out += [(holder, config_shown, at("copyright_holders")) for holder in config.copyright_holders]
+    out += [(paragraph, config_shown, at("cover")) for paragraph in config.cover.paragraphs()]
     if config.chronology is not None:
-        out += [(era.title, config_shown, None) for era in config.chronology.eras]
-        out += [(label, config_shown, None) for label in config.chronology.themes.values()]
+        out += [(era.title, config_shown, at("chronology", "eras", i, "title"))
+                for i, era in enumerate(config.chronology.eras)]
+        out += [(label, config_shown, at("chronology", "themes", key))
+                for key, label in config.chronology.themes.items()]
     if config.bibliography is not None:
-        out += [(heading, config_shown, None) for heading in config.bibliography.groups.values()]
+        out += [(heading, config_shown, at("bibliography", "groups", key))
+                for key, heading in config.bibliography.groups.items()]
         if config.bibliography.intro:
-            out.append((config.bibliography.intro, config_shown, None))
+            out.append((config.bibliography.intro, config_shown, at("bibliography", "intro")))
     for chapter in chapters:
         meta = chapter.meta
         for key in ("title", "short_title", "byline"):
@@ -134,8 +144,9 @@ def book_phrases(config, chapters, vocabulary=None, emendations: Iterable[dict] 
             out.append((event.event, chapter.shown, chapter.located.line_of(("chronology", index, "event"))))
     if vocabulary is not None:
         for key, entry in vocabulary.model.entries.items():
-            out.append((entry.heading, vocabulary.shown, vocabulary.line_of(key)))
-            out += [(sub.heading, vocabulary.shown, vocabulary.line_of(key, "sub", k)) for k, sub in entry.sub.items()]
+            out.append((entry.heading, vocabulary.shown, vocabulary.line_of(key, "heading")))
+            out += [(sub.heading, vocabulary.shown, vocabulary.line_of(key, "sub", k, "heading"))
+                    for k, sub in entry.sub.items()]
     for item in emendations:
         out += [(item[key], "content/emendations.yaml", None) for key in ("original", "corrected", "note")]
     if emendation_intro:
@@ -203,8 +214,13 @@ def escape(word: str) -> str:
 def inline_content(blocks: list, style: Typesetting | None = None) -> tuple[list, list[str]]:
     """A phrase's inlines (the sentinel taken off, typography done), and what is wrong with it."""
     inlines: list = []
-    trouble: list[str] = []
+    # The one HTML policy first, over every block: pandoc reads <script> as a raw block.
+    trouble = [f"raw HTML or an attribute that is not allowed: {reason}; {htmlpolicy.REMEDY}"
+               for _, reason in transform.unsafe_html(blocks)]
+    refused = bool(trouble)
     for block in blocks:
+        if refused and block["t"] == "RawBlock":
+            continue
         if block["t"] not in ("Para", "Plain"):
             trouble.append("only inline Markdown can be used here (no lists, headings or code blocks)")
             continue
@@ -213,7 +229,7 @@ def inline_content(blocks: list, style: Typesetting | None = None) -> tuple[list
         inlines = inlines[2:]
     elif inlines and inlines[0]["t"] == "Str" and inlines[0]["c"].startswith(SENTINEL):
         inlines = [{"t": "Str", "c": inlines[0]["c"][len(SENTINEL):]}, *inlines[1:]]  # "x\ a": a no-break space
-    if len(blocks) > 1:
+    if len(blocks) > 1 and not refused:
         trouble.append("a phrase is one paragraph; remove the blank line")
     kinds = {node["t"] for node in iter_nodes(inlines)}
     if "Note" in kinds:
@@ -225,8 +241,6 @@ def inline_content(blocks: list, style: Typesetting | None = None) -> tuple[list
                        "or escape a dollar sign as \\$")
     if any(n["t"] == "RawInline" and n["c"][0] in ("tex", "latex") for n in iter_nodes(inlines)):
         trouble.append("raw TeX is not shown in any edition; write it as Markdown")
-    if transform.unsafe_html([{"t": "Plain", "c": inlines}]):
-        trouble.append("raw HTML or attributes that run scripts or load files are not allowed")
     return transform.typography([{"t": "Plain", "c": inlines}], style)[0]["c"], trouble
 
 

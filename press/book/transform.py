@@ -2,7 +2,8 @@
 
 The source stays plain Markdown; the build does the typography (pandoc's
 ``smart`` extension gives curly quotes, dashes and ellipses; the rest is
-here), shows section numbers, renders editorial lacunae and checks raw HTML.
+here), shows section numbers, renders editorial lacunae and checks raw HTML
+(by press.book.htmlpolicy).
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import htmlpolicy
 from .typesetting import Typesetting, set_marks
 from .ast import ATTR_INDEX, Node, Span, Str, attr, has_class, iter_nodes, kv, rewrite
-
-ATTR_NODES = tuple(ATTR_INDEX)
 
 NBSP = "\u00a0"
 EN_DASH = "\u2013"
@@ -24,16 +24,6 @@ RANGE = re.compile(r"^(\D*?)(\d{1,4})-(\d{1,4})(\D*)$")
 NUMBER = re.compile(r"^\(?\d[\d,.]*\)?$")
 TITLE_WORD = re.compile(r"^[A-Z][a-z]+\.?$")  # Law, Decree, Article, No.
 UNIT_WORD = re.compile(r"^[a-z]")
-
-# Raw HTML that would run code when an edition is opened, or make a tool
-# load a file or URL at build time (images go through Markdown, where the
-# collect stage checks that they are files inside content/).
-FORBIDDEN_HTML = re.compile(
-    r"<\s*(script|iframe|form|object|embed|base|meta|link|style|img|video|audio|source|svg)\b"
-    r"|\son[a-z]+\s*=|javascript:|\bsrc\s*=|@import|url\(",
-    re.I,
-)
-
 
 def _range(word: str, dash: str = EN_DASH) -> str:
     match = RANGE.match(word)
@@ -220,26 +210,12 @@ def _wrap_last_word(inlines: list) -> list | None:
     return [*inlines[:start], Span(tail, ["last-word"]), *inlines[end:]]
 
 
-def unsafe_html(blocks: list) -> list[str]:
-    """Raw HTML, attributes and link targets that must not reach an edition.
-
-    pandoc reads ``<span onclick=...>`` as a native span with an ``onclick``
-    attribute, so attributes are checked as well as raw HTML. Returns the
-    source text to look for when reporting the line.
-    """
-    found = []
-    for node in iter_nodes(blocks):
-        t = node["t"]
-        if t in ("RawBlock", "RawInline") and node["c"][0] in ("html", "html5", "epub", "epub3"):
-            if FORBIDDEN_HTML.search(node["c"][1]):
-                found.append(node["c"][1])
-        elif t in ATTR_NODES:
-            for key, value in attr(node)[2]:
-                if key.lower().startswith("on") or "javascript:" in value.lower():
-                    found.append(key)
-            if t == "Link" and node["c"][2][0].strip().lower().startswith(("javascript:", "data:")):
-                found.append(node["c"][2][0])
-    return found
+def unsafe_html(blocks: list) -> list[tuple[str, str]]:
+    """Raw HTML, attributes and link targets that must not reach an edition, as
+    ``(source text to look for when reporting the line, reason)``: the one
+    policy of press.book.htmlpolicy (pandoc reads ``<span onclick=...>`` as a
+    native span with an ``onclick`` attribute, so attributes are checked too)."""
+    return list(htmlpolicy.problems(blocks))
 
 
 def heading_ids(blocks: list, prefix: str) -> list:

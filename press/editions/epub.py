@@ -169,7 +169,7 @@ class EpubEdition(Edition):
             # fonts and cover given on the command line. What the document
             # itself can make pandoc read is confined by the collect stage
             # instead: images must be files inside content/, and raw HTML may
-            # not load anything (transform.FORBIDDEN_HTML).
+            # not load anything (press.book.htmlpolicy).
             args = [
                 "--split-level=1", "--toc", "--toc-depth=2",
                 "--mathml",  # TeX math as MathML, which reading systems voice (pandoc's default is plain text)

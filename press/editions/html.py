@@ -33,6 +33,18 @@ _BODY, _MARKS = "\x00body\x00", "\x00page-marks\x00"
 SCRIPTS = ("search.js", "menu.js")
 
 
+
+def script_json(value) -> str:
+    """``value`` as JSON that is safe as script text, inline or in a file (issue 19):
+    no ``</script>`` or ``<!--`` can close or confuse a <script> element, and the
+    line separators U+2028 and U+2029 (line ends to older JavaScript) are escaped.
+    The same value to JSON.parse; only those characters are spelled differently."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for raw, safe in (("</", "<\\/"), ("<!--", "\\u003c!--"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, safe)
+    return text
+
+
 def endnotes(body: str, first_number: int, back_label: str, notes_label: str) -> tuple[str, int]:
     """Inline note spans (``span.footnote``) become numbered endnotes of the page.
 
@@ -247,7 +259,7 @@ class HtmlEdition(Edition):
             shutil.copyfile(font, assets / "fonts" / font.name)
         for name in SCRIPTS:
             shutil.copyfile(self.paths.template(f"web/{name}"), assets / name)
-        index = json.dumps(search_index(pages), ensure_ascii=False, separators=(",", ":"))
+        index = script_json(search_index(pages))
         # A script, not a JSON file: fetch() is not allowed on file:// pages.
         (assets / "search-index.js").write_text(f"window.SEARCH_INDEX={index};\n", "utf-8")
         cover = cover_png(self.paths, self.book.config, self.book.strings, self.warnings)
