@@ -24,13 +24,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from . import stamp
+from . import publishing, stamp
 from .source.config import Paths, load_config
 from .editions import REGISTRY, Registry, book_targets
 from .errors import ContentError, Problem
@@ -101,23 +100,28 @@ def run(request: Request, progress: Progress | None = None) -> BuildResult:
         # rebuild touches nothing and imports neither pandoc nor WeasyPrint.
         progress.note("up to date: nothing changed since the last build")
         return BuildResult(out, warnings=[Problem(*w) for w in previous["warnings"]], up_to_date=True)
+    for note in publishing.sweep(out):  # what a killed build left beside out/
+        progress.note(note)
     plan = request.registry.plan(list(request.targets))
+    built = [request.manifest_name(name) for name in request.targets]
+
+    def finish(folder: Path, result: BuildResult) -> None:
+        """The manifest and the stamp, written into the new set before it is published."""
+        written = prune(folder, stamp.outputs(previous), result.results, built)
+        stamp.write(folder, fingerprint, result.results, result.warnings, written)
+
     # Before any thread and before the book is read: the print worker is forked here.
     started = {cls.name: cls.start(request) for cls in plan}
     session = request.session if request.session is not None else Session.for_book(paths.root)
     try:
-        result = _stages(paths, request, plan, started, inputs, progress, session)
+        return _stages(paths, request, plan, started, inputs, progress, session, finish)
     finally:
         for handle in started.values():
             handle.close()
-    built = [request.manifest_name(name) for name in request.targets]
-    written = prune(out, stamp.outputs(previous), result.results, built)
-    stamp.write(out, fingerprint, result.results, result.warnings, written)
-    return result
 
 
 def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: str,
-            progress: Progress, session: Session) -> BuildResult:
+            progress: Progress, session: Session, finish: Callable[[Path, BuildResult], None]) -> BuildResult:
     # Imported here, not at the top: a no-op rebuild must not pay for them.
     from .apparatus.sections import build_sections, plan_sections
     from .book.collect import collect
@@ -152,8 +156,7 @@ def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: s
     editions = [cls(job, started[cls.name]) for cls in plan]
     result = BuildResult(request.out)
     facts = _recalled(request, plan, inputs, paths, result.notes)
-    request.out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{request.out.name}-staging-", dir=request.out.parent))
+    stage = publishing.staging_folder(request.out)
     try:
         with progress.stage("write editions: " + ", ".join(request.targets)):
             results = _write(editions, stage, facts)
@@ -171,7 +174,8 @@ def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: s
         result.results = {request.manifest_name(name): results[name] for name in request.targets
                           if results[name].files}
         with progress.stage("publish"):
-            publish(stage, request.out, [f for r in result.results.values() for f in r.files])
+            publish(stage, request.out, [f for r in result.results.values() for f in r.files],
+                    lambda folder: finish(folder, result))
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     if request.chapter is None:  # what an edition keeps describes the whole book
@@ -241,22 +245,10 @@ def report(result: BuildResult, file=None) -> None:
         print(f"note: {note}", file=file)
 
 
-def publish(stage: Path, out: Path, names: list[str]) -> None:
-    """Move finished files into ``out``, replacing older ones atomically."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name in sorted(names):
-        source, target = stage / name, out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            trash = None
-            if target.exists():
-                trash = target.with_name(f".{target.name}.old-{os.getpid()}")
-                os.replace(target, trash)
-            os.replace(source, target)
-            if trash is not None:
-                shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.replace(source, target)
+def publish(stage: Path, out: Path, names: list[str], finish: Callable[[Path], None] | None = None) -> None:
+    """Make the finished files in ``stage`` part of ``out``, with what ``finish``
+    writes, all at once: a kill leaves the old set or the new (press.publishing)."""
+    publishing.publish_set(stage, out, names, finish)
 
 
 def prune(out: Path, before: dict[str, list[str]], results: dict, built: list[str]) -> dict[str, list[str]]:

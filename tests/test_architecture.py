@@ -25,7 +25,7 @@ STAGES = [
     {"press.book"},  # 2-3. convert and collect
     {"press.apparatus"},  # 4. index, bibliography, chronology
     {"press.editions"},  # 5-6. render and lay out each edition
-    {"press.pipeline", "press.stamp"},  # 7. the build: stages in order, write, publish
+    {"press.pipeline", "press.stamp", "press.publishing"},  # 7. the build: stages in order, write, publish
     {"press.gates"},  # 8. verify: checkers of the built editions and of the text
     {"press.commands", "press.cli", "press.__main__"},  # what a user asks for
 ]
