@@ -21,6 +21,7 @@ build makes, fresh, for itself; every stage is handed it.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sys
@@ -252,11 +253,35 @@ def publish(stage: Path, out: Path, names: list[str]) -> None:
             if target.exists():
                 trash = target.with_name(f".{target.name}.old-{os.getpid()}")
                 os.replace(target, trash)
-            os.replace(source, target)
+            try:
+                _move(source, target)
+            except BaseException:
+                if trash is not None:  # the old folder back, as it was
+                    os.replace(trash, target)
+                raise
             if trash is not None:
                 shutil.rmtree(trash, ignore_errors=True)
         else:
-            os.replace(source, target)
+            _move(source, target)
+
+
+def _move(source: Path, target: Path) -> None:
+    """os.replace, or a copy when ``out`` is a mount of its own (EXDEV: the stage is beside it)."""
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        partial = target.with_name(f".{target.name}.new-{os.getpid()}")
+        try:
+            if source.is_dir():
+                shutil.copytree(source, partial)
+            else:
+                shutil.copy2(source, partial)
+            os.replace(partial, target)  # on target's own file system: atomic again
+        except BaseException:
+            _remove(partial.parent, partial.name)
+            raise
 
 
 def prune(out: Path, before: dict[str, list[str]], results: dict, built: list[str]) -> dict[str, list[str]]:
