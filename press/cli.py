@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
               file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
-        failure = write_failure(exc)
+        failure = write_failure(exc, args.out.resolve())
         if failure is None:
             traceback.print_exc()
             print("internal error: this is a bug in the pipeline; dist/ was not changed", file=sys.stderr)

@@ -118,6 +118,7 @@ CANNOT_WRITE = {
     "EACCES": (EXIT_CANTCREAT, "permission denied; make the folder writable or choose another with --out"),
     "EPERM": (EXIT_CANTCREAT, "not permitted; make the folder writable or choose another with --out"),
     "ENOENT": (EXIT_CANTCREAT, "a folder on the way does not exist; create it or choose another with --out"),
+    "EEXIST": (EXIT_CANTCREAT, "a file stands where a folder is needed; move it or choose another --out"),
     "ENOTDIR": (EXIT_CANTCREAT, "a file stands where a folder is needed; move it or choose another --out"),
     "EXDEV": (EXIT_CANTCREAT, "the folder is on another file system than its parent; choose another --out"),
     "ENOSPC": (EXIT_IOERR, "no space left on the device; free some space or choose another --out"),
@@ -126,13 +127,21 @@ CANNOT_WRITE = {
 }
 
 
-def write_failure(exc: OSError) -> tuple[int, str] | None:
-    """The exit code and message for a failure to write, or None when it is not one of those."""
+def write_failure(exc: OSError, out: Path) -> tuple[int, str] | None:
+    """The exit code and message for a failure to write, or None when it is not one of those.
+
+    A missing file is a failure to write only on the way to ``out`` (its
+    parent is gone); anywhere else it is a bug, reported as one.
+    """
     import errno
 
     name = errno.errorcode.get(exc.errno or 0)
     if name not in CANNOT_WRITE:
         return None
+    if name in ("ENOENT", "ENOTDIR", "EEXIST"):
+        missing = Path(str(exc.filename or ""))
+        if not (missing == out or missing in out.parents or missing.is_relative_to(out.parent)):
+            return None
     code, advice = CANNOT_WRITE[name]
     where = exc.filename if exc.filename is not None else "the output folder"
     return code, f"cannot write {display_path(where)}: {advice} ({exc.strerror or name})"

@@ -82,7 +82,7 @@ def test_deeply_nested_quotes_are_refused_with_their_line(tiny, capsys):
     book(tiny, "Before.\n\n" + "> " * 5000 + "deep\n")
     code, err = run(tiny, capsys)
     assert code == 65
-    assert "01-one.md:" in err and "nested more than" in err
+    assert "01-one.md:9:" in err and "nested more than" in err
     assert not tiny.out.exists()
 
 
@@ -110,3 +110,12 @@ def test_an_oversized_chapter_is_refused(tiny, capsys):
     book(tiny, ("A sentence of some words. " * 40 + "\n\n") * (MAX_CHAPTER_BYTES // 1000 + 10))
     code, err = run(tiny, capsys)
     assert code == 65 and "01-one.md" in err and "MB" in err and "split it" in err
+
+
+def test_an_out_folder_whose_parent_is_a_file_names_it(tiny, capsys):
+    book(tiny)
+    blocker = tiny.write("not-a-folder", "a file")
+    tiny.out = blocker / "dist"
+    code, err = run(tiny, capsys)
+    assert code == 73 and "not-a-folder" in err and "--out" in err
+    assert blocker.read_text() == "a file"

@@ -28,6 +28,7 @@ from .typesetting import Typesetting, typesetting
 from ..source.config import Paths, load_model, load_yaml
 from ..source.units import check_back_order
 from .convert import Pandoc, parse_logged, to_html_logged
+from .limits import check as check_limits
 from ..errors import Collector, ContentError, Problem, did_you_mean
 from ..memo import digest
 from .model import Book, Heading, Locator, Unit
@@ -190,6 +191,8 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     tasks = tasks or {"task_open": "task_open", "task_done": "task_done"}
     shared = digest(note, tasks, marker.fingerprint() if marker else None, style.fingerprint() if style else None,
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
+    for c in chapters:  # before pandoc: a chapter too big or too deep is refused at once
+        check_limits(c.body, c.shown, c.body_line - 1)
     keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
     memo = session.memo(UNIT_WORK)
     works: list[UnitWork | None] = memo.recall(keys)

@@ -22,7 +22,6 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from .ast import ATTR_INDEX, document, iter_nodes
-from .limits import check as check_limits
 from ..tools import pandoc_path, pandoc_version
 
 # pandoc Markdown as the book's source format. Metadata blocks inside a body
@@ -154,8 +153,6 @@ def parse_logged(pandoc: Pandoc, items: list[tuple[str, str]]) -> list[tuple[dic
     their chapter whether or not they come from the cache, so that a build
     reports the same warnings with a warm cache as with a cold one.
     """
-    for source, body in items:
-        check_limits(body, source)
     keys = [pandoc.key(READER, "json", PARSE_ARGS, body) for _, body in items]
     results: list[tuple[dict, list[str]] | None] = []
     for (source, _), key in zip(items, keys):

@@ -10,7 +10,6 @@ with ``path:line`` and the limit it passed (README.md, "Limits").
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from ..errors import ContentError, Problem
 
@@ -24,9 +23,8 @@ _NOTE = re.compile(r"^ {0,3}\[\^[^\]\n]+\]:", re.M)
 _ROW = re.compile(r"^[ \t]*[|+]", re.M)
 
 
-def check(body: str, source: str) -> None:
-    """Raise ContentError when ``body`` passes one of the limits."""
-    offset = _offset(body, source)
+def check(body: str, source: str, offset: int = 0) -> None:
+    """Raise ContentError when ``body`` (after ``offset`` lines of its file) passes a limit."""
     size = len(body.encode("utf-8"))
     if size > MAX_CHAPTER_BYTES:
         _fail(source, None, f"the chapter is {size / 1e6:.1f} MB, more than the limit of "
@@ -55,15 +53,6 @@ def _depth(line: str) -> int:
         position = match.end()
     indent = len(line) - len(line.lstrip(" \t"))
     return max(depth, indent // 2)
-
-
-def _offset(body: str, source: str) -> int:
-    """Lines before the body in its file (the front matter), when the file can be read."""
-    try:
-        text = Path(source).read_text("utf-8")
-    except (OSError, UnicodeError, ValueError):
-        return 0
-    return text[: len(text) - len(body)].count("\n") if text.endswith(body) else 0
 
 
 def _fail(source: str, line: int | None, message: str) -> None:
