@@ -119,3 +119,16 @@ def test_an_out_folder_whose_parent_is_a_file_names_it(tiny, capsys):
     code, err = run(tiny, capsys)
     assert code == 73 and "not-a-folder" in err and "--out" in err
     assert blocker.read_text() == "a file"
+
+
+def test_a_damaged_conversion_cache_entry_is_converted_again(tiny, capsys):
+    book(tiny, "Some *marked* text.")
+    assert tiny.build("html") == 0
+    entries = list((tiny.root / ".cache").rglob("*.json"))
+    assert entries
+    for entry in entries:
+        entry.write_text("{}", "utf-8")
+    tiny.chapter("01-one.md", "Uno", "Some *marked* text.", number="1")  # the same body, parsed anew
+    code, err = run(tiny, capsys)
+    assert code == 0, err
+    assert "<em>marked</em>" in (tiny.out / "html" / "01-one.html").read_text("utf-8")
