@@ -18,10 +18,11 @@ import traceback
 from importlib import metadata
 from pathlib import Path
 
-from .errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_TOOL, BookError
+from .errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_TOOL, EXIT_USAGE, BookError, write_failure
 from .editions import EDITIONS, book_targets
 from .pipeline import Request, report, run
 from .progress import Progress
+from .source.epoch import check_epoch
 
 TARGETS = {"build": list(EDITIONS), "all": list(EDITIONS), **{name: [name] for name in EDITIONS}}
 
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     args = _parse(argv, prog)
     progress = Progress(quiet=args.quiet)
     try:
+        check_epoch()
         if getattr(args, "module", None):
             return importlib.import_module(args.module).run(args, progress)
         request = Request(args.root.resolve(), book_targets(TARGETS[args.command]), args.out.resolve(),
@@ -131,10 +133,19 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     except BookError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
-        kind = "content" if exc.exit_code == EXIT_CONTENT else "tool"
+        kind = {EXIT_CONTENT: "content", EXIT_USAGE: "usage"}.get(exc.exit_code, "tool")
         print(f"{args.command} failed ({len(exc.problems)} {kind} problem(s)); dist/ was not changed",
               file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        failure = write_failure(exc, args.out.resolve())
+        if failure is None:
+            traceback.print_exc()
+            print("internal error: this is a bug in the pipeline; dist/ was not changed", file=sys.stderr)
+            return EXIT_INTERNAL
+        print(f"error: {failure[1]}", file=sys.stderr)
+        print(f"{args.command} failed; dist/ was not changed", file=sys.stderr)
+        return failure[0]
     except KeyboardInterrupt:
         print("interrupted; dist/ was not changed", file=sys.stderr)
         return 130

@@ -15,9 +15,12 @@ from pathlib import Path
 
 # Exit codes follow sysexits(3), so that scripts can tell the cases apart.
 EXIT_OK = 0
+EXIT_USAGE = 64  # EX_USAGE: the command or its environment is wrong (SOURCE_DATE_EPOCH)
 EXIT_CONTENT = 65  # EX_DATAERR: the book's sources are wrong
 EXIT_TOOL = 69  # EX_UNAVAILABLE: a required tool is missing
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in the pipeline
+EXIT_CANTCREAT = 73  # EX_CANTCREAT: an output file cannot be created or written
+EXIT_IOERR = 74  # EX_IOERR: the disk is full or failed
 
 
 @dataclass(frozen=True, order=True)
@@ -101,6 +104,47 @@ class ToolError(BookError):
     """A program or library the build needs is missing or too old."""
 
     exit_code = EXIT_TOOL
+
+
+class UsageError(BookError):
+    """The command's arguments or environment are wrong (a bad SOURCE_DATE_EPOCH)."""
+
+    exit_code = EXIT_USAGE
+
+
+# errno names of the failures to write that a user can fix, with what to do.
+CANNOT_WRITE = {
+    "EROFS": (EXIT_CANTCREAT, "the file system is read-only; choose another folder with --out"),
+    "EACCES": (EXIT_CANTCREAT, "permission denied; make the folder writable or choose another with --out"),
+    "EPERM": (EXIT_CANTCREAT, "not permitted; make the folder writable or choose another with --out"),
+    "ENOENT": (EXIT_CANTCREAT, "a folder on the way does not exist; create it or choose another with --out"),
+    "EEXIST": (EXIT_CANTCREAT, "a file stands where a folder is needed; move it or choose another --out"),
+    "ENOTDIR": (EXIT_CANTCREAT, "a file stands where a folder is needed; move it or choose another --out"),
+    "EXDEV": (EXIT_CANTCREAT, "the folder is on another file system than its parent; choose another --out"),
+    "ENOSPC": (EXIT_IOERR, "no space left on the device; free some space or choose another --out"),
+    "EDQUOT": (EXIT_IOERR, "the disk quota is exceeded; free some space or choose another --out"),
+    "EIO": (EXIT_IOERR, "an input/output error; check the disk"),
+}
+
+
+def write_failure(exc: OSError, out: Path) -> tuple[int, str] | None:
+    """The exit code and message for a failure to write, or None when it is not one of those.
+
+    A missing file is a failure to write only on the way to ``out`` (its
+    parent is gone); anywhere else it is a bug, reported as one.
+    """
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0)
+    if name not in CANNOT_WRITE:
+        return None
+    if name in ("ENOENT", "ENOTDIR", "EEXIST"):
+        missing = Path(str(exc.filename or ""))
+        if not (missing == out or missing in out.parents or missing.is_relative_to(out.parent)):
+            return None
+    code, advice = CANNOT_WRITE[name]
+    where = exc.filename if exc.filename is not None else "the output folder"
+    return code, f"cannot write {display_path(where)}: {advice} ({exc.strerror or name})"
 
 
 class Collector:

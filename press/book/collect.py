@@ -28,6 +28,7 @@ from .typesetting import Typesetting, typesetting
 from ..source.config import Paths, load_model, load_yaml
 from ..source.units import check_back_order
 from .convert import Pandoc, parse_logged, to_html_logged
+from .limits import check_chapters
 from ..errors import Collector, ContentError, Problem, did_you_mean
 from ..memo import digest
 from .model import Book, Heading, Locator, Unit
@@ -194,6 +195,7 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
     tasks = tasks or {"task_open": "task_open", "task_done": "task_done"}
     shared = digest(note, tasks, marker.fingerprint() if marker else None, style.fingerprint() if style else None,
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
+    check_chapters(chapters)  # before pandoc: a chapter too big or too deep is refused at once
     keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
     memo = session.memo(UNIT_WORK)
     works: list[UnitWork | None] = memo.recall(keys)

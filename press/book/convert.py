@@ -114,6 +114,9 @@ class Pandoc:
             data = json.loads((self.cache_dir / f"{key}.json").read_text("utf-8"))
         except (OSError, ValueError):
             return None
+        if not (isinstance(data, dict) and isinstance(data.get("result"), str)
+                and isinstance(data.get("messages"), list)):
+            return None  # a damaged entry (`{}`, a truncated write) is a miss, converted again
         return data["result"], data["messages"]
 
     def cache_put(self, key: str, result: str, messages: list[str]) -> None:

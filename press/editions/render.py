@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
 from ..source.config import Paths
+from ..source.epoch import epoch
 from ..book.model import Book
 
 
 def build_date() -> dt.datetime:
     """The build's date: ``SOURCE_DATE_EPOCH`` when set, so builds reproduce."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    seconds = epoch()
+    if seconds is not None:
+        return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
     return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
 
 

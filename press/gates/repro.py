@@ -32,9 +32,10 @@ def source_date_epoch(root: Path) -> str:
     The last commit's time is what reproducible-builds.org recommends for a
     checkout: every clone of the same commit gets the same date.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return epoch
+    from ..source.epoch import epoch
+
+    if epoch() is not None:
+        return os.environ["SOURCE_DATE_EPOCH"].strip()
     from ..vcs import last_commit_time
 
     return last_commit_time(root) or str(int(time.time()))

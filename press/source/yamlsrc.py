@@ -27,6 +27,12 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path_ = tuple[str | int, ...]
 
+# Aliases are expanded when the nodes become data: nine levels of ten
+# aliases ("billion laughs") are a billion strings. Both the expanded size
+# and the depth are counted on the node graph, before anything is expanded.
+MAX_NODES = 100_000  # values after aliases are expanded: index.yaml of a big book has ~20,000
+MAX_DEPTH = 50  # mappings and lists inside each other
+
 
 @dataclass
 class Located:
@@ -58,6 +64,7 @@ def load(text: str, source: str, line_offset: int = 0) -> Located:
     keys and tags we do not accept.
     """
     try:
+        _shallow(text, source, line_offset)
         node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -71,10 +78,54 @@ def load(text: str, source: str, line_offset: int = 0) -> Located:
     located = Located(None)
     problems: list[Problem] = []
     if node is not None:
+        _bounded(node, source, line_offset)
         located.data = _convert(node, (), located.lines, problems, source, line_offset)
     if problems:
         raise YAMLProblems(problems)
     return located
+
+
+def _shallow(text: str, source: str, offset: int) -> None:
+    """Refuse nesting past MAX_DEPTH from the event stream, before the composer recurses into it.
+
+    The composer recurses once a level, in C: a list nested 100,000 deep
+    overflows the stack (a segfault, not an error).
+    """
+    if text.count("[") + text.count("{") + text.count("\n") <= MAX_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=LOADER):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YAMLProblems([Problem(source, event.start_mark.line + 1 + offset,
+                                            f"YAML nested more than {MAX_DEPTH} deep; flatten it")])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _bounded(root, source: str, offset: int) -> None:
+    """Refuse a node graph whose expansion would pass MAX_NODES or MAX_DEPTH (no recursion)."""
+    sizes: dict[int, int] = {}
+    stack = [(root, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if depth > MAX_DEPTH:
+            raise YAMLProblems([Problem(source, node.start_mark.line + 1 + offset,
+                                        f"YAML nested more than {MAX_DEPTH} deep; flatten it")])
+        children = [] if isinstance(node, yaml.ScalarNode) else (
+            node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair])
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+            if sizes[id(node)] > MAX_NODES:
+                raise YAMLProblems([Problem(source, node.start_mark.line + 1 + offset, (
+                    f"YAML with more than {MAX_NODES} values once its aliases (*name) are expanded; "
+                    "write the values out or use fewer aliases"))])
+            continue
+        if id(node) in sizes:
+            continue
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
 
 
 def _convert(node, path, lines, problems, source, offset):

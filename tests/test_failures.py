@@ -1,0 +1,134 @@
+"""Every failure a clear error: the file system, the environment, oversized input.
+
+Each case runs the command in-process on a tiny book and asserts the exit
+code, a message naming the file or the variable, no traceback, and an
+output folder left as it was. The tests run as root, who can write into a
+read-only folder, so the file system's refusals are raised by a patched
+``os.replace`` instead of by chmod.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pytest
+
+from press.book.limits import MAX_CHAPTER_BYTES
+
+REAL_REPLACE = os.replace
+
+
+def snapshot(folder):
+    if not folder.exists():
+        return None
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def book(tiny, body="Some text.", extra=""):
+    tiny.chapter("01-one.md", "One", body, number="1", extra=extra)
+    return tiny
+
+
+def refusing(code):
+    """An os.replace that refuses to move a finished file out of the stage."""
+    def replace(source, target, *args, **kwargs):
+        if "-staging-" in str(source):
+            raise OSError(code, os.strerror(code), str(target))
+        return REAL_REPLACE(source, target, *args, **kwargs)
+    return replace
+
+
+def run(tiny, capsys, target="html"):
+    code = tiny.build(target)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error" not in err, err
+    return code, err
+
+
+@pytest.mark.parametrize("name, expected", [("EROFS", 73), ("EACCES", 73), ("ENOSPC", 74), ("EDQUOT", 74)])
+def test_a_folder_that_cannot_be_written_names_the_path(tiny, capsys, monkeypatch, name, expected):
+    book(tiny)
+    assert tiny.build("html") == 0
+    before = snapshot(tiny.out)
+    monkeypatch.setattr(os, "replace", refusing(getattr(errno, name)))
+    tiny.chapter("01-one.md", "One", "Changed text.", number="1")
+    code, err = run(tiny, capsys)
+    assert code == expected
+    assert str(tiny.out.name) in err and "cannot write" in err and "dist/ was not changed" in err
+    assert snapshot(tiny.out) == before
+
+
+def test_an_out_folder_on_another_file_system_is_copied_into(tiny, capsys, monkeypatch):
+    book(tiny)
+    monkeypatch.setattr(os, "replace", refusing(errno.EXDEV))
+    code, err = run(tiny, capsys)
+    assert code == 0, err
+    assert any(p.suffix == ".html" for p in tiny.out.rglob("*"))
+    assert not [p for p in tiny.out.rglob(".*.new-*")]
+
+
+@pytest.mark.parametrize("value", ["", "soon", "-5", "1.5", "99999999999999999999"])
+def test_a_bad_source_date_epoch_is_a_usage_error(tiny, capsys, monkeypatch, value):
+    book(tiny)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    code, err = run(tiny, capsys)
+    assert code == 64
+    assert "SOURCE_DATE_EPOCH" in err and "seconds since 1970" in err
+    assert not tiny.out.exists()
+
+
+def test_deeply_nested_quotes_are_refused_with_their_line(tiny, capsys):
+    book(tiny, "Before.\n\n" + "> " * 5000 + "deep\n")
+    code, err = run(tiny, capsys)
+    assert code == 65
+    assert "01-one.md:9:" in err and "nested more than" in err
+    assert not tiny.out.exists()
+
+
+def test_a_deeply_nested_list_is_refused(tiny, capsys):
+    book(tiny, "".join("  " * i + "- item\n" for i in range(300)))
+    code, err = run(tiny, capsys)
+    assert code == 65 and "01-one.md:" in err and "nested more than" in err
+
+
+def test_billion_laughs_in_front_matter_stops_at_once(tiny, capsys):
+    lines = ['lol0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"lol{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    book(tiny, extra="\n".join(lines))
+    code, err = run(tiny, capsys)
+    assert code == 65 and "01-one.md:" in err and "aliases" in err
+
+
+def test_deeply_nested_yaml_does_not_crash(tiny, capsys):
+    book(tiny, extra="deep: " + "[" * 100_000 + "]" * 100_000)
+    code, err = run(tiny, capsys)
+    assert code == 65 and "01-one.md:" in err and "nested more than" in err
+
+
+def test_an_oversized_chapter_is_refused(tiny, capsys):
+    book(tiny, ("A sentence of some words. " * 40 + "\n\n") * (MAX_CHAPTER_BYTES // 1000 + 10))
+    code, err = run(tiny, capsys)
+    assert code == 65 and "01-one.md" in err and "MB" in err and "split it" in err
+
+
+def test_an_out_folder_whose_parent_is_a_file_names_it(tiny, capsys):
+    book(tiny)
+    blocker = tiny.write("not-a-folder", "a file")
+    tiny.out = blocker / "dist"
+    code, err = run(tiny, capsys)
+    assert code == 73 and "not-a-folder" in err and "--out" in err
+    assert blocker.read_text() == "a file"
+
+
+def test_a_damaged_conversion_cache_entry_is_converted_again(tiny, capsys):
+    book(tiny, "Some *marked* text.")
+    assert tiny.build("html") == 0
+    entries = list((tiny.root / ".cache").rglob("*.json"))
+    assert entries
+    for entry in entries:
+        entry.write_text("{}", "utf-8")
+    tiny.chapter("01-one.md", "Uno", "Some *marked* text.", number="1")  # the same body, parsed anew
+    code, err = run(tiny, capsys)
+    assert code == 0, err
+    assert "<em>marked</em>" in (tiny.out / "html" / "01-one.html").read_text("utf-8")
