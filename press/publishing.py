@@ -60,7 +60,7 @@ def publish_set(stage: Path, out: Path, names: list[str], finish: Callable[[Path
         for name in sorted(names):
             source, target = stage / name, nxt / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
+            _move(source, target)
         if finish is not None:
             finish(nxt)
         os.chmod(nxt, 0o777 & ~_umask())  # mkdtemp's 0700 would lock the published folder
