@@ -120,7 +120,31 @@ def _parse_command(argv: list[str] | None, prog: str) -> tuple[argparse.Argument
     return p, p.parse_args(argv)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the build is, so that its ``finally`` blocks run:
+    the staging folder goes and the print worker is stopped."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv, prog)  # only the main thread may set a handler
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv, prog)
+    except Terminated:  # between the build and its report
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None, prog: str) -> int:
     args = _parse(argv, prog)
     progress = Progress(quiet=args.quiet)
     try:
@@ -149,6 +173,9 @@ def main(argv: list[str] | None = None, prog: str = "build.py") -> int:
     except KeyboardInterrupt:
         print("interrupted; dist/ was not changed", file=sys.stderr)
         return 130
+    except Terminated:
+        print("stopped (SIGTERM); dist/ was not changed", file=sys.stderr)
+        return 143
     except Exception:  # an internal failure: show the traceback, a bug to report
         traceback.print_exc()
         print("internal error: this is a bug in the pipeline; dist/ was not changed", file=sys.stderr)

@@ -33,17 +33,20 @@ class Worker:
     def __init__(self, setup: Callable[[], Any]):
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, setup), daemon=True)
+        self._process = context.Process(target=_serve, args=(child, setup, os.getpid()), daemon=True)
         self._process.start()
         child.close()
+        self._pending = 0  # jobs sent whose result has not been read
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> "Worker":
         self._conn.send((fn, args))
+        self._pending += 1
         return self
 
     def result(self) -> Any:
         try:
             status, value = self._conn.recv()
+            self._pending -= 1
         except EOFError:
             self._process.join()
             raise RuntimeError(f"the print worker died (exit code {self._process.exitcode})") from None
@@ -51,7 +54,13 @@ class Worker:
             raise value
         return value
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
     def close(self) -> None:
+        if self._pending:  # the build failed or was interrupted: what the worker does is wasted
+            self._process.kill()
         try:
             self._conn.send(None)
         except OSError:
@@ -83,7 +92,37 @@ class InProcess:
         self._state = None
 
 
-def _serve(conn, setup) -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """End this child when the build that forked it ends, however it ends.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl``'s
+    PR_SET_PDEATHSIG), a ``kill -9`` of the build included; the parent may have
+    died before the call, hence the check after it. Elsewhere the child ends
+    when its pipe reaches EOF, which is when the parent's end closes."""
+    import signal
+    import sys
+
+    # A terminal's Ctrl-C goes to the whole process group: the parent decides,
+    # and ends this child by closing the pipe.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a C library without prctl
+            pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _serve(conn, setup, parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with(parent)
     state = setup()
     while True:
         try:

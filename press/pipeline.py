@@ -92,6 +92,8 @@ def run(request: Request, progress: Progress | None = None) -> BuildResult:
     progress = progress or Progress(quiet=True)
     paths = Paths(request.root)
     out = request.out
+    for note in publishing.sweep(out):  # what a killed build left beside out/ (and out/ itself, put back)
+        progress.note(note)
     inputs = stamp.inputs(paths)
     fingerprint = stamp.fingerprint(inputs, request.key())
     previous = stamp.read(out)
@@ -100,8 +102,6 @@ def run(request: Request, progress: Progress | None = None) -> BuildResult:
         # rebuild touches nothing and imports neither pandoc nor WeasyPrint.
         progress.note("up to date: nothing changed since the last build")
         return BuildResult(out, warnings=[Problem(*w) for w in previous["warnings"]], up_to_date=True)
-    for note in publishing.sweep(out):  # what a killed build left beside out/
-        progress.note(note)
     plan = request.registry.plan(list(request.targets))
     built = [request.manifest_name(name) for name in request.targets]
 

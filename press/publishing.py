@@ -95,11 +95,12 @@ def _switch(nxt: Path, out: Path) -> None:
     if _exchange(nxt, out):
         return
     aside = out.with_name(f".{out.name}-old-{os.getpid()}-{nxt.name.rsplit('-', 1)[-1]}")
-    os.replace(out, aside)
     try:
+        os.replace(out, aside)
         os.replace(nxt, out)
-    except BaseException:
-        os.replace(aside, out)
+    except BaseException:  # a signal between the two: the old set back (a kill: sweep does it)
+        if aside.exists() and not out.exists():
+            os.replace(aside, out)
         raise
     shutil.rmtree(aside, ignore_errors=True)
 

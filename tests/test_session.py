@@ -92,6 +92,7 @@ ALLOWED_STATE = {
 # (or of their arguments alone), the same for every book and every build.
 ALLOWED_CACHED = {
     ("tools.py", "pandoc_path"), ("tools.py", "pandoc_version"), ("tools.py", "check_pango"),
+    ("publishing.py", "_renameat2"),  # the C library's renameat2, looked up once
     ("gates/proofreading/spelling.py", "_checker"),  # pyspellchecker's dictionary for a language
     ("gates/proofreading/spelling.py", "_hunspell"),  # a Hunspell dictionary, by its files' path
     ("commands/check.py", "_plain"),  # a title's text through pandoc: a pure function of the text
