@@ -34,6 +34,7 @@ from .source.config import Paths, load_config
 from .editions import REGISTRY, Registry, book_targets
 from .errors import ContentError, Problem
 from .progress import Progress
+from .safety import links_out_of_the_book
 from .session import Session
 from .tools import check_pango, pandoc_version
 
@@ -94,6 +95,9 @@ def run(request: Request, progress: Progress | None = None) -> BuildResult:
     out = request.out
     for note in publishing.sweep(out):  # what a killed build left beside out/ (and out/ itself, put back)
         progress.note(note)
+    refused = links_out_of_the_book(paths)  # before any file of the book is read
+    if refused:
+        raise ContentError(refused)
     inputs = stamp.inputs(paths)
     fingerprint = stamp.fingerprint(inputs, request.key())
     previous = stamp.read(out)

@@ -10,6 +10,7 @@ fail on it (see WeasyPrint's "URL fetchers" documentation).
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -59,7 +60,7 @@ class ConfinedFetcher(URLFetcher):
         return path
 
     def _inside(self, path: Path) -> bool:
-        return any(path.is_relative_to(root) for root in self.roots)
+        return any(path.is_relative_to(root) for root in self.roots) and not _project_file(path, self.roots)
 
 
 def _mime(path: Path) -> str:
@@ -124,3 +125,50 @@ def confined_layout(paths, html: str, stylesheets: list[Path], **options):
     if fetcher.refused:
         raise ContentError([Problem("cover", None, f"refused to read {url}") for url in fetcher.refused])
     return document, list(messages)
+
+
+# Folders of a book's project that are not the book: version control, the
+# virtual environment, tools' folders. A file in them is never an edition's.
+NOT_THE_BOOK = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache"})
+
+
+def _project_file(path: Path, roots: list[Path]) -> bool:
+    for root in roots:
+        if path.is_relative_to(root):
+            return bool(NOT_THE_BOOK & set(path.relative_to(root).parts))
+    return False
+
+
+def links_out_of_the_book(paths) -> list:
+    """Every symbolic link under the book's folders (content/, and its own
+    templates/ and styles/) whose target is outside them and outside the
+    toolchain's assets, or inside a project folder that is not the book
+    (``.git``, ``.venv``): a problem each, before anything is read. A link that
+    stays inside the book is followed as its target."""
+    from .errors import Problem
+
+    root = paths.root.resolve()
+    folders = [paths.content, paths.root / "templates", paths.root / "styles"]
+    allowed = [f.resolve() for f in folders if f.exists()] + [a.resolve() for a in paths.asset_roots]
+    problems = []
+
+    def check(link: Path) -> None:
+        target = link.resolve()
+        if any(target.is_relative_to(a) for a in allowed) and not _project_file(target, [root, *allowed]):
+            return
+        problems.append(Problem(paths.show(link), None,
+                                f"is a link to {target}, outside the book; the build reads only the book's own "
+                                "files (content/, templates/, styles/): copy the file in instead of linking it"))
+
+    for folder in folders:
+        if folder.is_symlink():
+            check(folder)
+            continue
+        if not folder.is_dir():
+            continue
+        for base, dirs, files in os.walk(folder):
+            for name in [*dirs, *files]:
+                entry = Path(base) / name
+                if entry.is_symlink():
+                    check(entry)
+    return problems
