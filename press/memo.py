@@ -126,8 +126,9 @@ class KeptTable:
             data = json.loads(self.path.read_text("utf-8")) if self.path else {}
         except (OSError, ValueError):
             data = {}
-        if isinstance(data, dict) and data.get("version") == version and isinstance(data.get(name), dict):
-            self.values = data[name]
+        if (isinstance(data, dict) and data.get("version") == version and isinstance(data.get(name), dict)
+                and data.get("sha256") == _table_sha(data[name])):
+            self.values = data[name]  # else damaged, edited or another's: computed again
 
     def get(self, text: str) -> Any | None:
         return self.values.get(text)
@@ -142,7 +143,12 @@ class KeptTable:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": self.version, self.name: self.values}, ensure_ascii=False,
-                                  sort_keys=True), "utf-8")
+        tmp.write_text(json.dumps({"version": self.version, "sha256": _table_sha(self.values),
+                                   self.name: self.values}, ensure_ascii=False, sort_keys=True), "utf-8")
         os.replace(tmp, self.path)
         self.new = False
+
+
+def _table_sha(values: dict) -> str:
+    """What a kept table's values hash to: a table edited by hand, or cut short, is not read."""
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()

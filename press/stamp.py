@@ -65,9 +65,29 @@ def read(out: Path) -> dict | None:
 
 
 def is_current(previous: dict | None, current: str, out: Path) -> bool:
+    """The same inputs, and in ``out`` the very files the last build wrote (a
+    deleted web page or a truncated PDF is not "up to date")."""
     if not previous or previous.get("fingerprint") != current:
         return False
-    return all((out / name).exists() for name in previous.get("files", []))
+    digests = previous.get("digests")
+    if not isinstance(digests, dict):
+        return False
+    return all((out / name).exists() and digests.get(name) == output_digest(out / name)
+               for name in previous.get("files", []))
+
+
+def output_digest(path: Path) -> str:
+    """A hash of an output: a file's bytes, or a folder's files with their names."""
+    import hashlib
+
+    if path.is_file():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    h = hashlib.sha256()
+    for item in sorted(path.rglob("*")):
+        if item.is_file():
+            h.update(item.relative_to(path).as_posix().encode("utf-8") + b"\0")
+            h.update(hashlib.sha256(item.read_bytes()).digest())
+    return h.hexdigest()
 
 
 def outputs(previous: dict | None) -> dict[str, list[str]]:
@@ -81,6 +101,7 @@ def write(out: Path, current: str, results: dict, warnings: list, written: dict[
     that this and earlier builds left in ``out`` (press.pipeline.prune)."""
     files = sorted(f for r in results.values() for f in r.files)
     data = {"fingerprint": current, "files": files,
+            "digests": {name: output_digest(out / name) for name in files if (out / name).exists()},
             "warnings": [[w.path, w.line, w.message] for w in warnings],
             "outputs": {k: sorted(v) for k, v in sorted(written.items())}}
     tmp = out / f"{STAMP}.tmp"

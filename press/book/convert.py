@@ -117,6 +117,8 @@ class Pandoc:
         if not (isinstance(data, dict) and isinstance(data.get("result"), str)
                 and isinstance(data.get("messages"), list)):
             return None  # a damaged entry (`{}`, a truncated write) is a miss, converted again
+        if data.get("key") != key or data.get("sha256") != _sha(data["result"], data["messages"]):
+            return None  # another key's entry (files swapped) or an edited one: converted again
         return data["result"], data["messages"]
 
     def cache_put(self, key: str, result: str, messages: list[str]) -> None:
@@ -125,8 +127,13 @@ class Pandoc:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"result": result, "messages": messages}, handle)
+            json.dump({"key": key, "sha256": _sha(result, messages), "result": result, "messages": messages}, handle)
         os.replace(tmp, self.cache_dir / f"{key}.json")
+
+
+def _sha(result: str, messages: list) -> str:
+    """What a cache entry's payload must hash to: an entry checks itself when read."""
+    return hashlib.sha256(json.dumps([result, messages], ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _read_log(path: Path) -> list[str]:
