@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from lxml import etree, html
@@ -131,3 +133,27 @@ def epub_unit_headings(path: Path) -> list[str]:
         if h1 is not None:
             firsts.append("".join(h1.itertext()))
     return firsts
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@contextmanager
+def chromium():
+    """Headless Chromium (Debian's package) driven by Playwright, with the flags
+    this workplace's machines need: no sandbox as root, no background networking."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run 'make test' (it installs Debian's chromium) "
+                    "or 'apt-get install chromium'")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            yield browser
+        finally:
+            browser.close()

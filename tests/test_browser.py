@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from .conftest import REPO
+from .artefacts import chromium
 from .test_web import make_web_book
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "tests" / "artifacts"
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run 'make test' (it installs Debian's chromium) "
-                    "or 'apt-get install chromium'")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        # Flags as this workplace's machines need them: no sandbox as root, and
-        # no background networking (the network is closed).
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def test_follow_the_contents_and_search(browser, whole):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -250,15 +249,9 @@ def test_the_print_theme_is_ink_only():
 
 @pytest.mark.browser
 def test_no_sideways_scroll_at_375_px(code):
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.fail("Chromium is missing: 'apt-get install chromium'")
-    from playwright.sync_api import sync_playwright
+    from .artefacts import chromium
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with chromium() as browser:
         try:
             page = browser.new_page(viewport={"width": 375, "height": 800})
             for name in ("01-opening.html", "02-program.html"):

@@ -228,16 +228,9 @@ def _server(root: Path, strays: list[str]):
 
 @pytest.mark.browser
 def test_no_page_runs_a_script_or_asks_for_another_file(seeded):
-    from .test_browser import CHROMIUM
+    from .artefacts import chromium
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with chromium() as browser:
         try:
             for root, page_path in _pages(seeded):
                 strays: list[str] = []

@@ -10,7 +10,6 @@ scroll sideways, the wide table scrolls in its own box.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pypdf
 import pytest
@@ -163,15 +162,9 @@ def test_no_lists_unless_the_book_asks(built_book):
 
 @pytest.mark.browser
 def test_on_a_phone_tables_scroll_in_their_own_box(book):
-    from tests.test_browser import CHROMIUM
+    from .artefacts import chromium
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: 'apt-get install chromium'")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+    with chromium() as browser:
         try:
             for name in ("01-long.html", "02-wide.html", "index.html"):
                 page = browser.new_page(viewport={"width": 375, "height": 800})
