@@ -130,6 +130,7 @@ def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: s
     from .apparatus.sections import build_sections, plan_sections
     from .book.collect import collect
     from .book.convert import Pandoc
+    from .book.glyphs import check_book as check_glyphs
     from .editions import Job
     from .editions.profiles import print_profile
     from .source.chapters import read_book
@@ -157,6 +158,8 @@ def _stages(paths: Paths, request: Request, plan: list, started: dict, inputs: s
     with progress.stage("apparatus"):
         job = job.with_sections(build_sections(paths, book, pandoc, session) if request.chapter is None else [])
     session.save()  # every date of the book is parsed by now
+    with progress.stage("check glyphs"):  # every printed character against the fonts (press.book.glyphs)
+        book.warnings.extend(check_glyphs(paths, book, reading.chapters, job.sections))
     editions = [cls(job, started[cls.name]) for cls in plan]
     result = BuildResult(request.out)
     facts = _recalled(request, plan, inputs, paths, result.notes)

@@ -101,8 +101,12 @@ def tiny(tmp_path, monkeypatch) -> TinyBook:
 
 
 def copy_book(name: str, target: Path) -> Path:
-    """A copy of the test book ``tests/books/<name>`` (its content/ alone) at ``target``."""
+    """A copy of the test book ``tests/books/<name>`` at ``target``: its content/,
+    and its own styles/ and templates/ where it has them (the fallback-font book's font)."""
     shutil.copytree(BOOKS / name / "content", target / "content")
+    for own in ("styles", "templates"):
+        if (BOOKS / name / own).is_dir():
+            shutil.copytree(BOOKS / name / own, target / own)
     return target
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..source.config import Paths
+from .fonts import fallback_css
 from .render import config_context, environment
 
 WIDTH_PX = 1600
@@ -203,7 +204,8 @@ def cover_png(paths: Paths, config, strings: dict, warnings: list | None = None)
     from ..errors import Problem
 
     html = cover_html(paths, config, strings)
-    digest = hashlib.sha256(html.encode("utf-8"))
+    css = fallback_css(paths, config, "cover.css")
+    digest = hashlib.sha256((html + css).encode("utf-8"))
     sheets = [paths.style(name) for name in ("fonts.css", "cover.css")]
     for path in [*paths.styles_in("fonts"), *sheets]:
         digest.update(path.read_bytes())
@@ -211,7 +213,7 @@ def cover_png(paths: Paths, config, strings: dict, warnings: list | None = None)
     with _lock:  # the HTML edition and the EPUB both ask for it
         if cache.is_file():
             return cache.read_bytes()
-        data, messages = _render(paths, html)
+        data, messages = _render(paths, html, css)
         if messages:
             if warnings is not None:
                 warnings.extend(Problem("cover", None, f"WeasyPrint: {m}") for m in messages)
@@ -221,14 +223,14 @@ def cover_png(paths: Paths, config, strings: dict, warnings: list | None = None)
     return data
 
 
-def _render(paths: Paths, html: str) -> tuple[bytes, list[str]]:
+def _render(paths: Paths, html: str, css: str = "") -> tuple[bytes, list[str]]:
     import pypdfium2
 
     # Imported here: WeasyPrint takes half a second to import, and the cover
     # is usually in the cache.
     from ..safety import captured_warnings, confined_layout
 
-    document, messages = confined_layout(paths, html, [paths.style(n) for n in ("fonts.css", "cover.css")])
+    document, messages = confined_layout(paths, html, [paths.style(n) for n in ("fonts.css", "cover.css")], css)
     with captured_warnings("weasyprint") as written:
         pdf = document.write_pdf()
     page = pypdfium2.PdfDocument(pdf)[0]

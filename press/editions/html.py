@@ -24,7 +24,7 @@ from .render import context, environment
 from . import Edition, EditionResult, notes
 from .cover import cover_png
 from .figurelists import figure_lists
-from .fonts import font_faces, has_code, shipped
+from .fonts import fallback_css, font_faces, has_code, shipped
 from .sections import timeline_section
 
 WEB_STYLES = ("fonts.css", "base.css", "screen.css", "code-theme.css", "web-print.css")
@@ -250,7 +250,7 @@ class HtmlEdition(Edition):
         for name in styles:
             data = self.paths.style(name).read_bytes()
             if name == "fonts.css":
-                data = font_faces(data.decode("utf-8"), code).encode("utf-8")
+                data = font_faces(data.decode("utf-8"), code, fallback_css(self.paths, self.book.config)).encode("utf-8")
             if name == styles[-1] and self.profile.web_css:
                 data += self.profile.web_css.encode("utf-8")  # the proof's banner (editions/profiles.py)
             (assets / name).write_bytes(data)

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from ..source.config import Paths, load_yaml
 from ..errors import ContentError, Problem
+from .fonts import fallback_css
 from .render import config_context, environment
 from ..source.schema import BookConfig, ean13_check_digit, isbn_digits
 from . import Edition, EditionResult
@@ -212,7 +213,7 @@ def _layout(paths: Paths, config: BookConfig, html: str):
     from ..safety import confined_layout
 
     return confined_layout(paths, html, [paths.style(name) for name in STYLESHEETS],
-                           pdf_variant="pdf/x-4", output_intent="device-cmyk")
+                           fallback_css(paths, config, "cover.css"), pdf_variant="pdf/x-4", output_intent="device-cmyk")
 
 
 def _spine_overflow(document, size: CoverSize) -> bool:

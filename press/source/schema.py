@@ -173,6 +173,16 @@ class FigureSettings(Strict):
     list_of_tables: bool = False
 
 
+class FontSettings(Strict):
+    """The book's own fonts (issue 19): faces it ships in its ``styles/fonts/``
+    for the characters the toolchain's faces lack (Chinese, Arabic, emoji),
+    named by file. Each edition embeds them and sets them after the book face
+    and after the face of code, so a character missing from those is taken
+    from the first fallback that has it (press/editions/fonts.py)."""
+
+    fallback: list[Annotated[str, Field(pattern=r"^[^/\\]+\.(ttf|otf|TTF|OTF)$")]] = []
+
+
 class BookConfig(Strict):
     title: Text
     subtitle: Text | None = None
@@ -191,6 +201,7 @@ class BookConfig(Strict):
     copyright: Copyright | None = None
     cover: CoverCopy = CoverCopy()
     print: PrintSettings = PrintSettings()
+    fonts: FontSettings = FontSettings()
     chronology: ChronologySettings | None = None
     bibliography: BibliographySettings | None = None
     # The order of the back matter, by kind (README, "Back matter"): the
