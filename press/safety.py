@@ -10,6 +10,7 @@ fail on it (see WeasyPrint's "URL fetchers" documentation).
 from __future__ import annotations
 
 import logging
+import re
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,14 +103,15 @@ def captured_warnings(logger_name: str):
         logger.propagate = previous
 
 
-def confined_layout(paths, html: str, stylesheets: list[Path], **options):
+def confined_layout(paths, html: str, stylesheets: list[Path], css: str = "", **options):
     """Lay out ``html`` with the book's stylesheets, reading only the book's
     files and the toolchain's assets (``paths``: press.source.config.Paths).
 
     Returns the WeasyPrint document and its warnings; a refused read is an
     error (ContentError). For the one-off documents (the cover image, the
     wrap cover); the books's pages keep their stylesheets parsed for a build
-    (press.editions.pdf.render).
+    (press.editions.pdf.render). ``css``: a stylesheet more, after them, its
+    URLs relative to fonts.css (the book's fallback faces, press.editions.fonts).
     """
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -120,10 +122,14 @@ def confined_layout(paths, html: str, stylesheets: list[Path], **options):
     fonts = FontConfiguration()  # shared by the stylesheets and the layout, or @font-face is ignored
     with captured_warnings("weasyprint") as messages:
         sheets = [CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts) for path in stylesheets]
+        if css:
+            sheets.append(CSS(string=css, base_url=paths.style("fonts.css").as_uri(), url_fetcher=fetcher,
+                              font_config=fonts))
         document = HTML(string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, **options)
     if fetcher.refused:
-        raise ContentError([Problem("cover", None, f"refused to read {url}") for url in fetcher.refused])
+        raise ContentError([load_problem(paths, f"refused to read {url}: only the book's own files may be read; "
+                                                "copy the file into content/", "cover") for url in fetcher.refused])
     return document, list(messages)
 
 
@@ -172,3 +178,56 @@ def links_out_of_the_book(paths) -> list:
                 if entry.is_symlink():
                     check(entry)
     return problems
+
+
+# --- where a refused or failed load comes from --------------------------------------
+
+_LOAD_URL = re.compile(r"""(?:at|read)\s+["']?((?:file|https?|ftp|data):[^\s"')]+)""")
+_SOURCE_SUFFIXES = {".md", ".yaml", ".yml", ".css", ".j2", ".html", ".svg"}
+
+
+def load_problem(paths, message: str, edition: str):
+    """A WeasyPrint load failure or a refused read, at the line of the book's
+    source that names what it tried to load (a stylesheet's ``url()``, a
+    chapter's image, a template), or at the edition when no source names it."""
+    from .errors import Problem
+
+    match = _LOAD_URL.search(message)
+    if match is None:
+        return Problem(edition, None, message)
+    url = match.group(1).rstrip(":,.;")
+    for needle in _needles(paths, url):
+        for path in _book_sources(paths):
+            try:
+                text = path.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            at = text.find(needle)
+            if at >= 0:
+                return Problem(paths.show(path), text.count("\n", 0, at) + 1, f"{edition}: {message}")
+    return Problem(edition, None, message)
+
+
+def _needles(paths, url: str) -> list[str]:
+    """What a source may have written for ``url``: as given, relative to the book, the file's name."""
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        return [url]
+    path = Path(unquote(parts.path))
+    found = [url, str(path)]
+    root = paths.root.resolve()
+    if path.is_relative_to(root):
+        found.append(path.relative_to(root).as_posix())
+    if path.name:
+        found.append(path.name)
+    return found
+
+
+def _book_sources(paths) -> list[Path]:
+    """The book's own text files (content/, and its templates/ and styles/), small ones, in a fixed order."""
+    files = []
+    for folder in (paths.content, paths.root / "styles", paths.root / "templates"):
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.suffix.lower() in _SOURCE_SUFFIXES and p.is_file()
+                            and not p.is_symlink() and p.stat().st_size < 4_000_000)
+    return files

@@ -119,3 +119,51 @@ def test_the_print_fetcher_refuses_project_folders_inside_the_book(tmp_path):
             fetcher.fetch((tmp_path / name).as_uri())
     fetcher.fetch((tmp_path / "content" / "map.svg").as_uri())  # the book's own file: served
     assert len(fetcher.refused) == 2
+
+
+# --- pandoc in its sandbox, every call (deliverable 1) --------------------------------------
+
+def test_every_pandoc_call_of_a_build_runs_in_the_sandbox(tmp_path, monkeypatch):
+    """A build of a book with every kind of pandoc work (chapters, citeproc, the
+    bibliography, images, the EPUB writer): each call's options hold --sandbox."""
+    import pypandoc
+
+    from .conftest import copy_book, source_date_epoch
+    from press.cli import main
+
+    calls = []
+    for name in ("convert_text", "convert_file"):
+        real = getattr(pypandoc, name)
+
+        def recording(*args, real=real, **kwargs):
+            calls.append((kwargs.get("to") or args[1], list(kwargs.get("extra_args", []))))
+            return real(*args, **kwargs)
+        monkeypatch.setattr(pypandoc, name, recording)
+    for book in ("bibliography", "figures"):
+        root = copy_book(book, tmp_path / book)
+        with source_date_epoch():
+            assert main(["all", "--root", str(root), "--out", str(root / "dist"), "--quiet", "--strict"]) == 0
+    assert {to for to, _ in calls} >= {"json", "html5", "epub3"}, calls
+    assert all("--sandbox" in extra for _, extra in calls), [c for c in calls if "--sandbox" not in c[1]]
+
+
+def test_the_epub_writer_embeds_nothing_a_document_points_at(tmp_path):
+    """Raw HTML that the policy would refuse, given to the EPUB writer directly: in
+    its sandbox pandoc reads neither the system's file nor a file beside the book."""
+    import json
+
+    from press.book.convert import Pandoc
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, "utf-8")
+    raw = f'<AUDIO src="{secret}"></AUDIO><img src="/etc/hostname"><video poster="{secret}"></video>'
+    doc = {"pandoc-api-version": [1, 23, 1], "meta": {"title": {"t": "MetaString", "c": "T"}},
+           "blocks": [{"t": "RawBlock", "c": ["html", raw]},
+                      {"t": "Para", "c": [{"t": "Image", "c": [["", [], []], [], [str(secret), ""]]}]}]}
+    out = tmp_path / "out.epub"
+    Pandoc(tmp_path / "cache").run(json.dumps(doc), "json", "epub3", [], output_file=out)
+    with zipfile.ZipFile(out) as epub:
+        names = epub.namelist()
+        data = b"".join(epub.read(n) for n in names)
+    assert SECRET.encode() not in data
+    assert not [n for n in names if n.startswith("EPUB/media/")], names

@@ -81,14 +81,17 @@ class Pandoc:
         pandoc_path()
         with tempfile.TemporaryDirectory(prefix="press-pandoc-") as tmp:
             log = Path(tmp) / "log.json"
-            extra = [*args, f"--log={log}", "--quiet"]
+            # Every call in pandoc's sandbox, readers and writers: it reads only
+            # the files its options name (the bibliography, the CSL style, the
+            # EPUB's metadata and fonts), never one a document points at.
+            extra = ["--sandbox", *(a for a in args if a != "--sandbox"), f"--log={log}", "--quiet"]
             with self._lock:
                 self.calls += 1
             convert = pypandoc.convert_file if files else pypandoc.convert_text
             result = convert(
                 source, to, format=fmt, extra_args=extra,
                 outputfile=str(output_file) if output_file else None,
-                sandbox=False,  # we pass --sandbox ourselves where it applies
+                sandbox=False,  # --sandbox is in extra, for every call
                 verify_format=False,  # it would run pandoc twice more per call
                 **({"sort_files": False} if files else {}),
             )

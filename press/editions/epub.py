@@ -24,7 +24,7 @@ from markupsafe import Markup
 from ..book import ast
 from ..book.phrases import escape
 from .render import context, environment
-from . import Edition, EditionResult, fonts, notes
+from . import Edition, EditionResult, epubmedia, fonts, notes
 from .cover import cover_png
 from .epubpackage import BACK_TYPES, EPUB_TYPES, FRONT_PAGES, NS, complete, unpack, unplaced
 
@@ -161,33 +161,36 @@ class EpubEdition(Edition):
         with tempfile.TemporaryDirectory(prefix="press-epub-") as tmp:
             tmp_path = Path(tmp)
             cover = cover_png(self.paths, self.book.config, self.book.strings, self.warnings)
-            (tmp_path / "cover.png").write_bytes(cover)
             (tmp_path / "meta.yaml").write_text(yaml.safe_dump(self.metadata(), allow_unicode=True), "utf-8")
-            (tmp_path / "book.css").write_text(self.stylesheet(), "utf-8")
             raw = tmp_path / "pandoc.epub"
-            # No --sandbox here: pandoc's sandbox also refuses the stylesheet,
-            # fonts and cover given on the command line. What the document
-            # itself can make pandoc read is confined by the collect stage
-            # instead: images must be files inside content/, and raw HTML may
-            # not load anything (press.book.htmlpolicy).
+            # pandoc runs in its sandbox: it reads nothing but the metadata
+            # file, the fonts and the highlighting theme named here, so no
+            # raw HTML can make it embed a file. The images come in the
+            # document, the stylesheet and the cover are put into its package
+            # (press.editions.epubmedia).
             args = [
-                "--split-level=1", "--toc", "--toc-depth=2",
+                "--sandbox", "--split-level=1", "--toc", "--toc-depth=2",
                 "--mathml",  # TeX math as MathML, which reading systems voice (pandoc's default is plain text)
-                f"--resource-path={self.paths.root}",  # images are named from the root (collect)
                 f"--metadata-file={tmp_path / 'meta.yaml'}",
-                f"--epub-cover-image={tmp_path / 'cover.png'}",
-                f"--css={tmp_path / 'book.css'}",
                 "--epub-title-page=false",  # ours: front_pages()
                 *(f"--epub-embed-font={font}" for font in self.fonts()),
                 # issue 17: pandoc's highlighting rules (in each XHTML) without colours (epub.css's theme).
                 f"--syntax-highlighting={self.paths.style('code-epub.theme')}",
             ]
-            self.job.pandoc.run(json.dumps(self.document(tmp_path), ensure_ascii=False), "json", "epub3", args,
+            document = epubmedia.inline_images(self.document(tmp_path), [self.paths.root, tmp_path])
+            self.job.pandoc.run(json.dumps(document, ensure_ascii=False), "json", "epub3", args,
                                 source="epub", output_file=raw)
             # What print pages do not change is compressed now, beside the
             # print layout (the fonts are most of the work); finish() adds
             # the rest and writes the package.
-            self._files, self._archive = unpack(raw.read_bytes())
+            width, height = epubmedia.png_size(cover)
+            self._files, self._archive = unpack(raw.read_bytes(), {
+                epubmedia.STYLESHEET: self.stylesheet().encode("utf-8"), epubmedia.COVER_IMAGE: cover,
+                epubmedia.COVER_PAGE: epubmedia.cover_page(self.book.strings.phrases.text(self.book.config.title),
+                                                           self.book.config.language,
+                                                           width, height)})
+            self._files["EPUB/content.opf"] = epubmedia.add_cover(self._files["EPUB/content.opf"],
+                                                                  self.book.strings["cover"])
             self._files.update(self.front_pages(_stylesheet(self._files["EPUB/content.opf"])))
 
     def finish(self, facts: dict, stage: Path) -> EditionResult:
@@ -204,11 +207,13 @@ class EpubEdition(Edition):
 
     def fonts(self) -> list[Path]:
         """The fonts to embed: the book's, and the monospaced face only for a book with code."""
-        return fonts.shipped([p for p in self.paths.styles_in("fonts") if p.suffix == ".ttf"], self.has_code())
+        return fonts.shipped([p for p in self.paths.styles_in("fonts") if p.suffix.lower() in (".ttf", ".otf")],
+                             self.has_code())
 
     def stylesheet(self) -> str:
         # no @font-face for a font not in the package
-        faces = fonts.font_faces(self.paths.style("fonts.css").read_text("utf-8"), self.has_code())
+        faces = fonts.font_faces(self.paths.style("fonts.css").read_text("utf-8"), self.has_code(),
+                                 fonts.fallback_css(self.paths, self.book.config))
         # pandoc stores embedded fonts in EPUB/fonts/, beside EPUB/styles/.
         faces = re.sub(r"url\((?:fonts/)?([^)]+)\)", r"url(../fonts/\1)", faces)
         return "\n".join([faces, self.paths.style("base.css").read_text("utf-8"),

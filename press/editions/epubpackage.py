@@ -63,10 +63,12 @@ FRONT_PAGES = (
 
 # --- finishing the package ------------------------------------------------
 
-def unpack(data: bytes) -> tuple[dict[str, bytes], "_Archive"]:
-    """pandoc's package unzipped; what the finishing leaves as it is, zipped already."""
+def unpack(data: bytes, given: dict[str, bytes] | None = None) -> tuple[dict[str, bytes], "_Archive"]:
+    """pandoc's package unzipped, with the files ``given`` added or put in place
+    of pandoc's (press.editions.epubmedia); what the finishing leaves as it is, zipped already."""
     source = zipfile.ZipFile(io.BytesIO(data))
     files = {info.filename: source.read(info.filename) for info in source.infolist()}
+    files.update(given or {})
     archive = _Archive()
     archive.add({name: files.pop(name) for name in list(files) if not _finished(name)})
     return files, archive
@@ -193,6 +195,9 @@ def _opf(files: dict[str, bytes], book, back_sections, paged: bool = False, fron
         element = etree.SubElement(metadata, f"{{{NS['opf']}}}meta", property=prop)
         element.text = text
 
+    # pandoc's sandbox has no clock (it reads 1970): the build's date (SOURCE_DATE_EPOCH, else now).
+    for element in metadata.findall("opf:meta[@property='dcterms:modified']", NS):
+        element.text = build_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     # pandoc writes the same access modes and features for every book: ours
     # are read from this one (press/editions/accessibility.py).
     for element in metadata.findall("opf:meta", NS):

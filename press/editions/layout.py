@@ -48,6 +48,7 @@ from ..errors import ContentError, Problem
 from ..apparatus.index import page_ranges
 from .render import config_context, environment
 from ..source.schema import BookConfig
+from .fonts import fallback_css
 from .profiles import READING, PrintProfile
 from .sections import render_paged
 
@@ -216,7 +217,7 @@ class Typesetter:
         # renders the print HTML, the print worker lays it out (press.parallel).
         from weasyprint import HTML
 
-        from ..safety import captured_warnings
+        from ..safety import captured_warnings, load_problem
         from .linebreaking import mend
 
         mend()  # a run broken after its first word before an inline element (press.editions.linebreaking)
@@ -233,8 +234,10 @@ class Typesetter:
         if fetcher.refused:
             refused, fetcher.refused = list(fetcher.refused), []
             self._parsed.clear()
-            raise ContentError([Problem("print edition", None, f"refused to read {url}") for url in refused])
-        return document, [Problem("print edition", None, f"WeasyPrint: {m}") for m in messages]
+            raise ContentError([load_problem(paths, f"refused to read {url}: only the book's own files may be "
+                                                    "read; copy the file into content/", "print edition")
+                                for url in refused])
+        return document, [load_problem(paths, f"WeasyPrint: {m}", "print edition") for m in messages]
 
 
 def paged_dict(paths: Paths, config: BookConfig, strings: dict, section, pages) -> dict:
@@ -335,6 +338,10 @@ def stylesheets(paths: Paths, config: BookConfig, fetcher, fonts, profile: Print
 
     sheets = [CSS(filename=str(paths.style(name)), url_fetcher=fetcher, font_config=fonts)
               for name in STYLESHEETS + profile.stylesheets]
+    fallback = fallback_css(paths, config)  # the book's fallback faces (press/editions/fonts.py)
+    if fallback:
+        sheets.append(CSS(string=fallback, base_url=paths.style("fonts.css").as_uri(), url_fetcher=fetcher,
+                          font_config=fonts))
     # The trim size is the book's, from book.yaml; the rest of @page is in print.css.
     trim = config.print
     sheets.append(CSS(string=f"@page {{ size: {trim.trim_width} {trim.trim_height}; }}"))
