@@ -18,7 +18,8 @@ import traceback
 from importlib import metadata
 from pathlib import Path
 
-from .errors import EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_TOOL, EXIT_USAGE, BookError, write_failure
+from .errors import (EXIT_CONTENT, EXIT_INTERNAL, EXIT_OK, EXIT_TOOL, EXIT_USAGE, BookError, template_failure,
+                     write_failure)
 from .editions import EDITIONS, book_targets
 from .pipeline import Request, report, run
 from .progress import Progress
@@ -163,6 +164,9 @@ def _main(argv: list[str] | None, prog: str) -> int:
         return exc.exit_code
     except OSError as exc:
         failure = write_failure(exc, args.out.resolve())
+        problem = template_failure(exc, args.root.resolve())  # Jinja's TemplateNotFound is an OSError
+        if problem is not None:
+            failure = (EXIT_CONTENT, str(problem))
         if failure is None:
             traceback.print_exc()
             print("internal error: this is a bug in the pipeline; dist/ was not changed", file=sys.stderr)
@@ -176,7 +180,12 @@ def _main(argv: list[str] | None, prog: str) -> int:
     except Terminated:
         print("stopped (SIGTERM); dist/ was not changed", file=sys.stderr)
         return 143
-    except Exception:  # an internal failure: show the traceback, a bug to report
+    except Exception as exc:  # an internal failure: show the traceback, a bug to report
+        problem = template_failure(exc, args.root.resolve())  # unless the book's own template failed
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            print(f"{args.command} failed (1 content problem(s)); dist/ was not changed", file=sys.stderr)
+            return EXIT_CONTENT
         traceback.print_exc()
         print("internal error: this is a bug in the pipeline; dist/ was not changed", file=sys.stderr)
         return EXIT_INTERNAL

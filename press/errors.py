@@ -8,6 +8,7 @@ that a writer can go straight to it, the way Sphinx reports
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -162,3 +163,36 @@ class Collector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise ContentError(self.problems)
+
+
+def template_failure(exc: BaseException, root: Path) -> Problem | None:
+    """A Jinja error raised by one of the book's own templates (its ``templates/``
+    overrides): a problem at the template's line. None when the failing
+    template is the toolchain's own, or the error is not Jinja's (a bug)."""
+    import traceback
+
+    chain = exc
+    while chain is not None and not type(chain).__module__.startswith("jinja2"):
+        chain = chain.__cause__ or chain.__context__
+    if chain is None:
+        return None
+    own = (root / "templates").resolve()
+    where = None
+    filename, lineno = getattr(chain, "filename", None), getattr(chain, "lineno", None)
+    if filename and Path(filename).resolve().is_relative_to(own):
+        where = (Path(filename), lineno)
+    else:  # the innermost frame of a template of the book's (Jinja maps its frames to template lines)
+        frames = [(f.filename, f.lineno) for f in traceback.extract_tb(chain.__traceback__)]
+        # Raised in the print worker (press.parallel): its frames came as text.
+        frames += [(name, int(line)) for name, line in
+                   re.findall(r'File "([^"]+\.j2)", line (\d+)', getattr(chain, "worker_traceback", ""))]
+        for name, line in reversed(frames):
+            if name.endswith(".j2") and Path(name).resolve().is_relative_to(own):
+                where = (Path(name), line)
+                break
+    if where is None:
+        return None
+    message = str(chain).strip() or type(chain).__name__
+    return Problem(display_path(where[0], root), where[1],
+                   f"the template fails: {type(chain).__name__}: {message}; mend the book's own template "
+                   "(or remove it to use the toolchain's)")

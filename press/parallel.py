@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import traceback
 from typing import Any, Callable
 
 
@@ -135,4 +136,8 @@ def _serve(conn, setup, parent: int | None = None) -> None:
         try:
             conn.send(("ok", fn(state, *args)))
         except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+            try:  # the frames do not cross the pipe: their text does (press.errors.template_failure reads it)
+                exc.worker_traceback = traceback.format_exc()
+            except AttributeError:
+                pass
             conn.send(("error", exc))

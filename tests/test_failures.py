@@ -132,3 +132,38 @@ def test_a_damaged_conversion_cache_entry_is_converted_again(tiny, capsys):
     code, err = run(tiny, capsys)
     assert code == 0, err
     assert "<em>marked</em>" in (tiny.out / "html" / "01-one.html").read_text("utf-8")
+
+
+# A book's own template that fails (issue 19.3): an error at the template's
+# line, exit 65, not "internal error". The index is rendered in the print
+# worker (press.parallel), whose frames cross the pipe as text.
+@pytest.mark.parametrize("template, line, fault, kind", [
+    ("templates/partials/copyright.html.j2", 1, '{% include "../../../../etc/passwd" %}', "TemplateNotFound"),
+    ("templates/partials/copyright.html.j2", 1, "{{ nonexistent.attr }}", "UndefinedError"),
+    ("templates/partials/copyright.html.j2", 1, "{% if %}", "TemplateSyntaxError"),
+])
+def test_a_failing_template_of_the_book_names_its_line(tiny, capsys, template, line, fault, kind):
+    book(tiny)
+    path = tiny.own(template)
+    text = path.read_text("utf-8")
+    path.unlink()  # tiny.own may hard-link the toolchain's file: write a new one
+    path.write_text(fault + "\n" + text, "utf-8")
+    before = snapshot(tiny.out)
+    code, err = run(tiny, capsys, "pdf")
+    assert code == 65, err
+    assert f"error: {template}:{line}: the template fails: {kind}" in err, err
+    assert snapshot(tiny.out) == before
+
+
+def test_a_failing_template_in_the_print_worker_names_its_line(tiny, capsys):
+    tiny.write("content/index.yaml", 'entries:\n  word:\n    heading: "word"\n    forms: ["word"]\n')
+    book(tiny, body="A word here.")
+    path = tiny.own("templates/partials/index.html.j2")
+    lines = path.read_text("utf-8").split("\n")
+    path.unlink()
+    at = next(i for i, text in enumerate(lines) if "#}" in text) + 1  # after the opening comment
+    lines.insert(at, "{{ nonexistent.attr }}")
+    path.write_text("\n".join(lines), "utf-8")
+    code, err = run(tiny, capsys, "pdf")
+    assert code == 65, err
+    assert f"error: templates/partials/index.html.j2:{at + 1}: the template fails: UndefinedError" in err, err
