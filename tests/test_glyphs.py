@@ -136,7 +136,9 @@ def test_the_toolchains_own_words_and_the_test_books_are_covered_by_its_faces():
     """Every interface word of every shipped locale is in the book face: the toolchain
     itself never makes a finding. (A test book's text is checked by its --strict build.)"""
     coverage = Coverage(Paths(BOOKS / "plain"), _config("plain"))
-    for locale in sorted((ASSETS / "templates" / "locales").glob("*.yaml")):
+    locales = sorted((ASSETS / "templates" / "locale").glob("*.yaml"))
+    assert len(locales) >= 3, locales  # en, es, fr at least
+    for locale in locales:
         words = "".join(words_of(yaml.safe_load(locale.read_text("utf-8"))))
         assert not coverage.lacks(set(words)), (locale.name, coverage.lacks(set(words)))
     # The face of code has what print's code layout draws (continuation arrow, box drawing).
@@ -157,3 +159,18 @@ def _config(book):
     from press.source.config import load_config
 
     return load_config(Paths(BOOKS / book if book else REPO))
+
+
+def test_a_books_own_locale_file_is_checked_too(tiny, capsys):
+    """A book in a language the toolchain has no words for writes templates/locale/<lang>.yaml:
+    its words print on every page, so their characters are checked at their lines."""
+    tiny.chapter("01-one.md", "One", "Some text.", number="1")
+    locale = tiny.own("templates/locale/en.yaml")
+    lines = locale.read_text("utf-8").split("\n")
+    locale.unlink()
+    at = next(i for i, text in enumerate(lines) if text.startswith("contents:"))
+    lines[at] = 'contents: "目录"'
+    locale.write_text("\n".join(lines), "utf-8")
+    assert tiny.build("html", "--strict") == 65
+    err = capsys.readouterr().err
+    assert f"templates/locale/en.yaml:{at + 1}: '目' (U+76EE CJK UNIFIED IDEOGRAPH-76EE)" in err, err

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .ast import iter_nodes
+from .phrases import words_of
 from ..errors import ContentError, Problem
 from ..source.config import Paths, load_yaml
 
@@ -155,7 +156,21 @@ def check(paths: Paths, book, phrases: list[tuple[str, str, int | None]], biblio
         lines = source.read_text("utf-8").split("\n") if source.is_file() else []
         add(book.library.shown, False, printed,
             lambda c: next((i for i, text in enumerate(lines, 1) if c in text), None))
+    for path in _own_locales(paths, book.config.language):  # the toolchain's own words are tested to be covered
+        lines = path.read_text("utf-8").split("\n")
+        add(paths.show(path), False, set("".join(words_of(dict(book.strings)))),
+            lambda c, lines=lines: next((i for i, text in enumerate(lines, 1) if c in text), None))
     return [problem for (shown, code), chars in found.items() for problem in _findings(shown, code, chars, coverage)]
+
+
+def _own_locales(paths: Paths, language: str) -> list[Path]:
+    """The book's own locale files for its language (templates/locale/, press.book.locale)."""
+    from .locale import language_names
+
+    own = paths.root / "templates" / "locale"
+    if own.resolve() == (paths.assets / "templates" / "locale").resolve():
+        return []
+    return [own / f"{name}.yaml" for name in language_names(language) if (own / f"{name}.yaml").is_file()]
 
 
 def _printed(ast: dict) -> tuple[dict[str, str], dict[str, str]]:
