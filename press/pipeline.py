@@ -32,9 +32,9 @@ from typing import Any, Callable
 from . import publishing, stamp
 from .source.config import Paths, load_config
 from .editions import REGISTRY, Registry, book_targets
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, UsageError
 from .progress import Progress
-from .safety import links_out_of_the_book
+from .safety import links_out_of_the_book, out_among_the_sources
 from .session import Session
 from .tools import check_pango, pandoc_version
 
@@ -93,6 +93,9 @@ def run(request: Request, progress: Progress | None = None) -> BuildResult:
     progress = progress or Progress(quiet=True)
     paths = Paths(request.root)
     out = request.out
+    mixed = out_among_the_sources(paths, out)  # before anything is swept or written
+    if mixed:
+        raise UsageError(mixed)
     for note in publishing.sweep(out):  # what a killed build left beside out/ (and out/ itself, put back)
         progress.note(note)
     refused = links_out_of_the_book(paths)  # before any file of the book is read

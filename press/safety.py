@@ -231,3 +231,20 @@ def _book_sources(paths) -> list[Path]:
             files += sorted(p for p in folder.rglob("*") if p.suffix.lower() in _SOURCE_SUFFIXES and p.is_file()
                             and not p.is_symlink() and p.stat().st_size < 4_000_000)
     return files
+
+
+def out_among_the_sources(paths, out: Path) -> list:
+    """The out folder, if it would replace or mix with what the build reads: the
+    book's folder itself (or a folder holding it), its content/, templates/ or
+    styles/ (or a folder inside them), or the toolchain's assets. Publishing
+    swaps the out folder whole (press.publishing): the book's root as ``--out``
+    would be copied and replaced."""
+    from .errors import Problem
+
+    out = out.resolve()
+    root = paths.root.resolve()
+    sources = [paths.content, paths.root / "templates", paths.root / "styles", *paths.asset_roots]
+    if root.is_relative_to(out) or any(out.is_relative_to(s.resolve()) for s in sources):
+        return [Problem("--out", None, f"the out folder {out} holds the book's sources or is inside them; "
+                                       "choose another folder, such as the book's dist/")]
+    return []

@@ -167,3 +167,20 @@ def test_a_failing_template_in_the_print_worker_names_its_line(tiny, capsys):
     code, err = run(tiny, capsys, "pdf")
     assert code == 65, err
     assert f"error: templates/partials/index.html.j2:{at + 1}: the template fails: UndefinedError" in err, err
+
+
+@pytest.mark.parametrize("where", [".", "..", "content", "content/chapters/out", "styles", "templates/x"])
+def test_an_out_folder_among_the_books_sources_is_refused(tiny, capsys, where):
+    """Publishing swaps the out folder whole: the book's own folder (or one
+    holding it, or its sources) as --out is refused before anything is written."""
+    from press.cli import main
+
+    book(tiny)
+    before = snapshot(tiny.root)
+    out = (tiny.root / where).resolve()
+    code = main(["html", "--root", str(tiny.root), "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 64, err
+    assert f"error: --out: the out folder {out} holds the book's sources or is inside them" in err, err
+    assert "Traceback" not in err
+    assert snapshot(tiny.root) == before
