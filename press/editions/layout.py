@@ -218,9 +218,10 @@ class Typesetter:
         from weasyprint import HTML
 
         from ..safety import captured_warnings, load_problem
-        from .linebreaking import mend
+        from . import footnotequeue, linebreaking
 
-        mend()  # a run broken after its first word before an inline element (press.editions.linebreaking)
+        linebreaking.mend()  # a run broken after its first word before an inline element
+        footnotequeue.mend()  # footnotes in linear time
         with captured_warnings("weasyprint") as messages:
             fetcher, fonts, sheets, colour_profiles = self.styles(paths, config, profile)
             if css:
