@@ -69,7 +69,12 @@ def copy_book(target: Path) -> Path:
 
 
 def synthetic_book(target: Path, times: int) -> Path:
-    """The real book repeated ``times`` times, ids and parts renamed per copy."""
+    """The real book repeated ``times`` times, ids and parts renamed per copy: its
+    body ``times`` times, its front matter in the first copy and its back matter
+    (the authors' note) in the last, where a book has them."""
+    sys.path.insert(0, str(REPO))
+    from press.source.units import place
+
     copy_book(target)
     chapters = target / "content" / "chapters"
     originals = sorted(chapters.glob("*.md"))
@@ -81,8 +86,12 @@ def synthetic_book(target: Path, times: int) -> Path:
         for index, path in enumerate(originals):
             slug = path.stem.split("-", 1)[1]
             name = f"{copy * 10 + index:03d}-{slug}-r{copy}.md"
-            names.setdefault(path.name, name)
             text = texts[path]
+            kind = re.search(r"(?m)^kind:\s*\"?([\w-]+)", text)
+            where = place(kind.group(1)) if kind else 1
+            if (where == 0 and copy > 1) or (where == 2 and copy < times):
+                continue
+            names.setdefault(path.name, name)  # the emendations name the first copy written
             text = re.sub(r"\{#([A-Za-z][\w:.-]*)", rf"{{#\1-r{copy}", text)
             text = re.sub(r'anchor: "([^"]+)"', rf'anchor: "\1-r{copy}"', text)
             text = re.sub(r'part: "([^"]+)"', rf'part: "\1-r{copy}"', text)
