@@ -184,3 +184,21 @@ def test_an_out_folder_among_the_books_sources_is_refused(tiny, capsys, where):
     assert f"error: --out: the out folder {out} holds the book's sources or is inside them" in err, err
     assert "Traceback" not in err
     assert snapshot(tiny.root) == before
+
+
+@pytest.mark.parametrize("char, name", [("\x00", "NULL"), ("\x0c", "FORM FEED"), ("\x1b", "ESCAPE")])
+def test_a_character_no_edition_can_hold_is_refused_at_its_line_and_column(tiny, capsys, char, name):
+    book(tiny, body=f"First line.\n\nThe second{char} line.")
+    code, err = run(tiny, capsys)
+    assert code == 65, err
+    assert f"content/chapters/01-one.md:9: column 11 holds U+{ord(char):04X} ({name})" in err, err
+    assert not tiny.out.exists()
+
+
+def test_a_control_character_in_book_yaml_is_refused_too(tiny, capsys):
+    book(tiny)
+    text = (tiny.content / "book.yaml").read_text("utf-8")
+    tiny.write("content/book.yaml", text.replace('title: "', 'title: "\x0c', 1))
+    code, err = run(tiny, capsys)
+    assert code == 65, err
+    assert "content/book.yaml:" in err and "U+000C (FORM FEED)" in err, err

@@ -4,6 +4,8 @@ toolchain's templates, styles, fonts and CSL styles."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,14 +122,31 @@ def _merged(layers: list[Path], folder: str) -> dict[str, Path]:
     return found
 
 
+# Characters XML 1.0 forbids (the EPUB's XHTML) and no edition can hold: the
+# C0 controls but tab, line feed and carriage return, and U+FFFE/U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_NAMES = {0x00: "NULL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED", 0x1B: "ESCAPE"}
+
+
 def read_text(path: Path, shown: str) -> str:
-    """Read a UTF-8 file, or say on which line it stops being UTF-8."""
+    """Read a UTF-8 file, or say on which line it stops being UTF-8 or holds a
+    character no edition can hold (a NUL, a form feed left by a conversion)."""
     data = path.read_bytes()
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError([Problem(shown, line, "the file is not UTF-8 text; save it as UTF-8")]) from None
+    bad = _FORBIDDEN.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        char = bad.group()
+        name = _CONTROL_NAMES.get(ord(char)) or unicodedata.name(char, "a control character")
+        raise ContentError([Problem(shown, line, f"column {column} holds U+{ord(char):04X} ({name}), which no "
+                                                 "edition can hold (XML forbids it); remove it (a form feed is "
+                                                 "often a page break left by a conversion)")])
+    return text
 
 
 def load_yaml(path: Path, shown: str) -> Located:
