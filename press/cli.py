@@ -163,8 +163,8 @@ def _main(argv: list[str] | None, prog: str) -> int:
               file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
-        failure = write_failure(exc, args.out.resolve())
-        problem = template_failure(exc, args.root.resolve())  # Jinja's TemplateNotFound is an OSError
+        failure = write_failure(exc, Path(args.out or ".").resolve())  # `new` has no out folder
+        problem = template_failure(exc, Path(args.root or ".").resolve())  # Jinja's TemplateNotFound is an OSError
         if problem is not None:
             failure = (EXIT_CONTENT, str(problem))
         if failure is None:
@@ -181,7 +181,7 @@ def _main(argv: list[str] | None, prog: str) -> int:
         print("stopped (SIGTERM); dist/ was not changed", file=sys.stderr)
         return 143
     except Exception as exc:  # an internal failure: show the traceback, a bug to report
-        problem = template_failure(exc, args.root.resolve())  # unless the book's own template failed
+        problem = template_failure(exc, Path(args.root or ".").resolve())  # unless the book's own template failed
         if problem is not None:
             print(f"error: {problem}", file=sys.stderr)
             print(f"{args.command} failed (1 content problem(s)); dist/ was not changed", file=sys.stderr)

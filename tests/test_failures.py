@@ -202,3 +202,17 @@ def test_a_control_character_in_book_yaml_is_refused_too(tiny, capsys):
     code, err = run(tiny, capsys)
     assert code == 65, err
     assert "content/book.yaml:" in err and "U+000C (FORM FEED)" in err, err
+
+
+def test_new_reports_a_folder_it_cannot_write(tmp_path, capsys, monkeypatch):
+    """`new` has no out folder: a refusal to write is still its own exit code, not a crash in the handler."""
+    from press.cli import main
+    import press.commands.scaffold as scaffold
+
+    def refuse(args, progress):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(tmp_path / "newbook"))
+    monkeypatch.setattr(scaffold, "run", refuse)
+    code = main(["new", str(tmp_path / "newbook"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 73, err
+    assert "Traceback" not in err and "cannot write" in err, err
