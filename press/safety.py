@@ -10,8 +10,8 @@ fail on it (see WeasyPrint's "URL fetchers" documentation).
 from __future__ import annotations
 
 import logging
-import re
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -128,8 +128,7 @@ def confined_layout(paths, html: str, stylesheets: list[Path], css: str = "", **
         document = HTML(string=html, base_url=paths.root.resolve().as_uri() + "/", url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, **options)
     if fetcher.refused:
-        raise ContentError([load_problem(paths, f"refused to read {url}: only the book's own files may be read; "
-                                                "copy the file into content/", "cover") for url in fetcher.refused])
+        raise ContentError(refusals(paths, fetcher.refused, "cover"))
     return document, list(messages)
 
 
@@ -184,6 +183,12 @@ def links_out_of_the_book(paths) -> list:
 
 _LOAD_URL = re.compile(r"""(?:at|read)\s+["']?((?:file|https?|ftp|data):[^\s"')]+)""")
 _SOURCE_SUFFIXES = {".md", ".yaml", ".yml", ".css", ".j2", ".html", ".svg"}
+
+
+def refusals(paths, urls: list[str], edition: str) -> list:
+    """The fetcher's refusals (``ConfinedFetcher.refused``), each at the line of the source that names it."""
+    return [load_problem(paths, f"refused to read {url}: only the book's own files may be read; copy the file "
+                                "into content/", edition) for url in urls]
 
 
 def load_problem(paths, message: str, edition: str):

@@ -10,10 +10,10 @@ EPUB's manifest and stylesheet, the web edition's fonts.css and files.
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
 
 import pypdf
+import pytest
 import yaml
 
 from press.book.glyphs import Coverage
@@ -148,9 +148,9 @@ def test_the_toolchains_own_words_and_the_test_books_are_covered_by_its_faces():
 
 def test_the_real_book_has_no_character_its_fonts_lack():
     text = "".join(p.read_text("utf-8") for p in sorted((REPO / "content").rglob("*.md")))
-    text += (REPO / "content" / "book.yaml").read_text("utf-8")
     if not text:
-        return
+        pytest.skip("content/ holds no book")
+    text += (REPO / "content" / "book.yaml").read_text("utf-8")
     coverage = Coverage(Paths(REPO), _config(None))
     assert not coverage.lacks(set(text)), sorted(coverage.lacks(set(text)))
 

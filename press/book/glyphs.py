@@ -145,7 +145,8 @@ def check(paths: Paths, book, phrases: list[tuple[str, str, int | None]], biblio
         add(shown, False, set(text), lambda c, line=line: line)
     for unit in book.units:
         chapter = unit.chapter
-        if not (coverage.lacks(set(chapter.body)) or coverage.lacks(set(chapter.body), code=True)):
+        chars = set(chapter.body)
+        if not (coverage.lacks(chars) or coverage.lacks(chars, code=True)):
             continue  # the common case: one pass over the text in C, no walk of the tree
         for code, found_in in enumerate(_printed(unit.ast)):
             add(chapter.shown, bool(code), set(found_in),
@@ -153,14 +154,16 @@ def check(paths: Paths, book, phrases: list[tuple[str, str, int | None]], biblio
     if bibliography and book.library is not None:
         printed = set(_TAGS.sub("", "".join(bibliography)))
         source = paths.content / book.config.bibliography.references
-        lines = source.read_text("utf-8").split("\n") if source.is_file() else []
-        add(book.library.shown, False, printed,
-            lambda c: next((i for i, text in enumerate(lines, 1) if c in text), None))
+        add(book.library.shown, False, printed, _first_line(source))
     for path in _own_locales(paths, book.config.language):  # the toolchain's own words are tested to be covered
-        lines = path.read_text("utf-8").split("\n")
-        add(paths.show(path), False, set("".join(words_of(dict(book.strings)))),
-            lambda c, lines=lines: next((i for i, text in enumerate(lines, 1) if c in text), None))
+        add(paths.show(path), False, set("".join(words_of(dict(book.strings)))), _first_line(path))
     return [problem for (shown, code), chars in found.items() for problem in _findings(shown, code, chars, coverage)]
+
+
+def _first_line(path: Path):
+    """``line_of(char)``: the first line of the file holding the character (None if none does)."""
+    lines = path.read_text("utf-8").split("\n") if path.is_file() else []
+    return lambda char: next((i for i, text in enumerate(lines, 1) if char in text), None)
 
 
 def _own_locales(paths: Paths, language: str) -> list[Path]:

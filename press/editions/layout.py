@@ -217,7 +217,7 @@ class Typesetter:
         # renders the print HTML, the print worker lays it out (press.parallel).
         from weasyprint import HTML
 
-        from ..safety import captured_warnings, load_problem
+        from ..safety import captured_warnings, load_problem, refusals
         from . import footnotequeue, linebreaking
 
         linebreaking.mend()  # a run broken after its first word before an inline element
@@ -235,9 +235,7 @@ class Typesetter:
         if fetcher.refused:
             refused, fetcher.refused = list(fetcher.refused), []
             self._parsed.clear()
-            raise ContentError([load_problem(paths, f"refused to read {url}: only the book's own files may be "
-                                                    "read; copy the file into content/", "print edition")
-                                for url in refused])
+            raise ContentError(refusals(paths, refused, "print edition"))
         return document, [load_problem(paths, f"WeasyPrint: {m}", "print edition") for m in messages]
 
 
