@@ -378,3 +378,22 @@ def test_the_whole_book_passes(whole_check, name):
 def test_the_whole_books_summaries(whole_check):
     assert whole_check["Nu"].summary.startswith("Nu: 0 errors on ")
     assert whole_check["Ace"].summary.startswith("Ace: 0 violations, 0 accessibility metadata items missing")
+
+
+def test_ace_is_run_again_once_when_chromium_is_slow_to_start(tiny_dist, monkeypatch):
+    """Ace gives Chromium 5 s to start: a first run that writes no report (the
+    timeout) is run again; the second's report is the gate's."""
+    import subprocess as sp
+
+    from press.gates import epub as gate
+
+    real, calls = sp.run, []
+
+    def flaky(cmd, **kwargs):
+        calls.append(cmd)
+        if len(calls) == 1:  # as Ace exits when Chromium's endpoint does not appear in time
+            return sp.CompletedProcess(cmd, 1, "", "Timed out after 5000 ms while waiting for the WS endpoint URL")
+        return real(cmd, **kwargs)
+    monkeypatch.setattr(gate.subprocess, "run", flaky)
+    report = gate.run_ace(tiny_dist / f"{SLUG}.epub")
+    assert len(calls) == 2 and "a11y-metadata" in report

@@ -72,9 +72,14 @@ def run_ace(epub: Path) -> dict:
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium()}
     with tempfile.TemporaryDirectory(prefix="press-ace-") as tmp:
         out = Path(tmp) / "report"
-        done = subprocess.run([str(modules / ".bin" / "ace-puppeteer"), "--silent", "--force",
-                               "--outdir", str(out), "--tempdir", str(Path(tmp) / "work"), str(epub)],
-                              env=env, capture_output=True, text=True, timeout=600)
+        # Twice at most: Ace gives Chromium 5 s to start, which a busy machine can exceed
+        # ("Timed out after 5000 ms while waiting for the WS endpoint URL").
+        for _ in range(2):
+            done = subprocess.run([str(modules / ".bin" / "ace-puppeteer"), "--silent", "--force",
+                                   "--outdir", str(out), "--tempdir", str(Path(tmp) / "work"), str(epub)],
+                                  env=env, capture_output=True, text=True, timeout=600)
+            if (out / "report.json").is_file():
+                break
         report = out / "report.json"
         if not report.is_file():
             raise ToolError(f"DAISY Ace failed on {epub.name} (exit {done.returncode}): "
