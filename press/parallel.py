@@ -72,6 +72,64 @@ class Worker:
             self._process.kill()
 
 
+class Forked(Worker):
+    """A worker forked by a worker (the print worker's runs of units: press/editions/runs.py).
+
+    ``multiprocessing`` gives a daemonic process no children, and the print
+    worker is one (it must not outlive a build): this child is forked with
+    ``os.fork`` and serves the same jobs over a pipe. It dies with the
+    process that forked it (``_die_with``), and inherits its imports.
+    """
+
+    def __init__(self, setup: Callable[[], Any]):  # noqa: super().__init__ would start a Process
+        self._conn, child = multiprocessing.Pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child's side; coverage does not follow a fork
+            code = 0
+            try:
+                self._conn.close()
+                _serve(child, setup, parent)
+            except BaseException:  # noqa: BLE001 - nothing of the child may go on in the parent's code
+                code = 1
+            finally:
+                os._exit(code)
+        child.close()
+        self._child = pid
+        self._pending = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._child
+
+    def result(self) -> Any:
+        try:
+            status, value = self._conn.recv()
+            self._pending -= 1
+        except EOFError:
+            _, status = os.waitpid(self._child, 0)
+            self._child = None
+            raise RuntimeError(f"a print worker died (status {status})") from None
+        if status == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        import signal
+
+        if self._child is None:
+            return
+        if self._pending:
+            os.kill(self._child, signal.SIGKILL)
+        try:
+            self._conn.send(None)
+        except OSError:
+            pass
+        self._conn.close()
+        os.waitpid(self._child, 0)
+        self._child = None
+
+
 class InProcess:
     """The worker's interface, in this process: a job runs when its result is asked for."""
 

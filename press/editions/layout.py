@@ -71,6 +71,7 @@ class Typesetter:
     """One build's print layout: its steps, and what they keep between them."""
 
     def __init__(self):
+        self.runs = None  # press.editions.runlayout.Runs, when the body is laid out in runs (press/editions/pdf.py)
         self.body = None  # step one's laid-out document and its warnings
         self.body_html = ""  # and what it was laid out from
         self.start_id = ""  # the id of the start of text, on page 1
@@ -160,14 +161,18 @@ class Typesetter:
         return layout_of(document, offset + start, offset)
 
     def _splice_back_matter(self, paths: Paths, config: BookConfig, strings: dict, paged: list, document,
-                            body: "PrintLayout", profile: PrintProfile):
-        """The body with its paged back matter laid out, in place of the headings it had."""
+                            body: "PrintLayout", profile: PrintProfile, offset: int | None = None):
+        """The body with its paged back matter laid out, in place of the headings it had.
+
+        ``offset``: the index in ``body`` of ``document``'s first page (by
+        default the front matter's pages before the body's)."""
         first = body.anchor_pages[paged[0].id]
         sections = [paged_dict(paths, config, strings, s, page_references(body)) for s in paged]
         back_html = environment(paths).get_template("print/back.html.j2").render(
             **config_context(config, strings), paged=sections, first_folio=body.folio_number(first))
         back, warnings = self.lay_out(paths, config, back_html, profile)
-        return document.copy(document.pages[:first - self.front_count] + back.pages), warnings
+        offset = self.front_count if offset is None else offset
+        return document.copy(document.pages[:first - offset] + back.pages), warnings
 
     def _front_matter(self, paths: Paths, config: BookConfig, front: tuple[str, str], body: "PrintLayout | None",
                             profile: PrintProfile) -> tuple[list, list[Problem]]:

@@ -22,27 +22,44 @@ def read_page_starts(document, layout) -> list[PageStart]:
     element with an id is taken as the page's beginning only on the page
     where it begins, not where it continues.
     """
+    return starts_of(page_walks(document, layout), layout)
+
+
+def page_walks(document, layout, first: int = 0) -> list[tuple]:
+    """Each page's walk: (index, the FRONT section it begins, whether a unit's text is on it, its first point).
+
+    ``first``: the index of ``document``'s first page in the book (a piece
+    laid out apart: press/editions/runs.py; its units are whole, and the
+    counts are per unit). Small and picklable: the pieces' walks, in order,
+    are the book's (``starts_of``).
+    """
     walks = []
     running: dict[tuple[str, int], int] = {}
     last_paragraph: dict[str, int] = {}
     entries: dict[str, dict] = {}
     fronts: set[str] = set()
-    for index, page in enumerate(document.pages):
+    for index, page in enumerate(document.pages, start=first):
         walk = _PageWalk(index, layout.anchor_pages, running, last_paragraph, entries, fronts)
         walk.page(page._page_box)  # WeasyPrint's laid-out page (no public API)
-        walks.append(walk)
-    in_text = [w.index for w in walks if w.in_unit]
+        walks.append((walk.index, walk.front, walk.in_unit, walk.point))
+    return walks
+
+
+def starts_of(walks: list[tuple], layout) -> list[PageStart]:
+    """The page starts of the book's pages' walks (``page_walks``), in page order."""
+    in_text = [index for index, _, in_unit, _ in walks if in_unit]
     if not in_text:
         return []
-    # A front page is named by its section, on the page where that begins.
-    starts = [PageStart(w.index, layout.folio(w.index), w.front, w.front) for w in walks[:in_text[0]] if w.front]
-    for walk in walks[in_text[0]:in_text[-1] + 1]:
-        # A page without text (a blank verso) begins where the next one does.
-        found = next((w.point for w in walks[walk.index:] if w.point is not None), None)
+    first = walks[0][0]
+    starts = [PageStart(index, layout.folio(index), front, front)
+              for index, front, _, _ in walks[:in_text[0] - first] if front]
+    for position in range(in_text[0] - first, in_text[-1] - first + 1):
+        index = walks[position][0]
+        found = next((point for _, _, _, point in walks[position:] if point is not None), None)
         if found is None:
             continue
         unit, anchor, paragraph, offset, back = found
-        starts.append(PageStart(walk.index, layout.folio(walk.index), unit, anchor, paragraph, offset, back))
+        starts.append(PageStart(index, layout.folio(index), unit, anchor, paragraph, offset, back))
     return starts
 
 

@@ -54,15 +54,41 @@ def _set_up() -> Typesetter:
     import weasyprint  # noqa: F401
     from weasyprint.text.fonts import FontConfiguration  # noqa: F401
 
-    return Typesetter()
+    typesetter = Typesetter()
+    typesetter.can_run = True  # this worker may fork workers for runs of units (press/editions/runs.py)
+    return typesetter
 
 
-def _lay_out_body(typesetter: Typesetter, *args) -> None:
-    typesetter.lay_out_body(*args)
+def _lay_out_body(typesetter: Typesetter, paths, config, html, profile, start_id, front) -> None:
+    """The body in one document, or, in the print worker, in runs of units laid out by several (issue 20)."""
+    typesetter.runs = None
+    if getattr(typesetter, "can_run", False):
+        import os
+
+        from .layout import STYLESHEETS
+        from .runlayout import Runs
+        from .runs import planned
+
+        styles = "".join(paths.style(name).read_text(encoding="utf-8")
+                         for name in STYLESHEETS + profile.stylesheets) + profile.css
+        runs = planned(html, styles, start_id, profile, os.environ.get("PRESS_PRINT_RUNS"))
+        if len(runs) > 1:
+            typesetter.start_id = start_id
+            typesetter.runs = Runs(runs)
+            typesetter.runs.lay_out(paths, config, profile, front)
+            return
+    typesetter.lay_out_body(paths, config, html, profile, start_id, front)
 
 
-def _finish(typesetter: Typesetter, *args):
-    return typesetter.finish(*args)
+def _finish(typesetter: Typesetter, paths, config, strings, paged, front, profile, stage):
+    runs, typesetter.runs = typesetter.runs, None
+    if runs is None:
+        return typesetter.finish(paths, config, strings, paged, front, profile, stage)
+    try:
+        return runs.finish(paths, config, strings, paged, front, profile, stage, typesetter.start_id)
+    finally:
+        typesetter.written = runs.lead  # its pages are not freed (see Typesetter.finish)
+        runs.close()
 
 
 class PdfEdition(Edition):

@@ -1,0 +1,81 @@
+"""The print layout in runs of units (issue 20, in part): the PDF laid out by
+several workers and joined is the one document's, page by page.
+
+press.gates.samepdf compares the two files as a reader would: every page's
+text at its position, the page labels, the outline, the links and named
+destinations, the structure tree and the parent tree.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from press.cli import main
+from press.editions.profiles import READING
+from press.editions.runs import planned, split
+from press.gates.samepdf import counts, differences
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _pdf(book: Path, out: Path, runs: str, monkeypatch) -> Path:
+    monkeypatch.setenv("PRESS_PRINT_RUNS", runs)
+    shutil.rmtree(book / ".cache", ignore_errors=True)
+    assert main(["pdf", "--strict", str(book), "--out", str(out), "--quiet"]) == 0
+    return next(out.glob("*.pdf"))
+
+
+def test_real_book_in_runs_is_the_same_pdf(tmp_path, monkeypatch):
+    if not any((REPO / "content" / "chapters").glob("*.md")):
+        pytest.skip("the first book's content/ is empty")
+    book = tmp_path / "book"
+    shutil.copytree(REPO / "content", book / "content")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    one = _pdf(book, tmp_path / "one", "1", monkeypatch)
+    runs = _pdf(book, tmp_path / "runs", "3", monkeypatch)
+    assert one.read_bytes() != runs.read_bytes()  # laid out in runs and joined, not the same path
+    assert differences(one, runs) == []
+    seen = counts(one)
+    assert seen["pages"] > 40 and seen["links"] > 100 and seen["structure elements"] > 1000
+
+
+HTML = ('<html><body><main class="body-matter">\n'
+        '<article class="unit kind-introduction start-of-text" id="a">' + "x" * 100 + '</article>\n'
+        '<section class="part" id="p1">part</section>\n'
+        '<article class="unit kind-chapter" id="b">' + "y" * 100 + '</article>\n'
+        '<article class="unit kind-chapter" id="c">' + "z" * 100 + '</article>\n'
+        '<section class="unit back-matter paged kind-index" id="ix">index</section>\n'
+        '</main></body></html>')
+
+
+def test_runs_keep_their_siblings_as_shells():
+    runs = split(HTML, 2, "a")
+    assert len(runs) == 2
+    first, second = runs
+    assert first.stub and not second.stub
+    assert first.units[0] == "a" and second.units[-1] == "ix"  # the paged back matter is in the last run
+    ids = ["a", "p1", "b", "c", "ix"]
+    for run in runs:  # every unit is in every run: its own with their ids, the others as shells without
+        for ident in ids:
+            assert (f'id="{ident}"' in run.html) == (ident in run.units)
+    # The next run's first unit is displayed, empty (the blank verso before it); the others are hidden.
+    assert first.html.count('style="display: none"') == len(ids) - len(first.units) - 1
+    assert second.html.count('style="display: none"') == len(ids) - len(second.units)
+    if "p1" in second.units:
+        return
+    assert '<section class="part" style="display: none"></section>' in second.html  # .part ~ .kind-chapter
+
+
+def test_what_keeps_a_book_in_one_document():
+    assert len(planned(HTML, "", "a", READING, "2")) == 2
+    assert len(planned(HTML, "", "a", READING, "1")) == 1
+    assert len(planned(HTML, "", "a", READING, None)) == 1  # small: one document
+    assert len(planned(HTML, "h1::after { content: counter(pages) }", "a", READING, "2")) == 1
+    assert len(planned(HTML, "h1 { counter-increment: chapter }", "a", READING, "2")) == 1
+    assert len(planned(HTML.replace("yyy", '<a class="xref" href="#c" data-page="p. ">c</a>'), "", "a",
+                       READING, "2")) == 1
+    with pytest.raises(ValueError, match="PRESS_PRINT_RUNS"):
+        planned(HTML, "", "a", READING, "two")
