@@ -72,7 +72,7 @@ def test_runs_keep_their_siblings_as_shells():
 def test_what_keeps_a_book_in_one_document():
     assert len(planned(HTML, "", "a", READING, "2")) == 2
     assert len(planned(HTML, "", "a", READING, "1")) == 1
-    assert len(planned(HTML, "", "a", READING, None)) == 1  # small: one document
+    assert len(planned(HTML, "", "a", READING, None)) == 1  # unset: one document (runs are opt-in for now)
     assert len(planned(HTML, "h1::after { content: counter(pages) }", "a", READING, "2")) == 1
     assert len(planned(HTML, "h1 { counter-increment: chapter }", "a", READING, "2")) == 1
     assert len(planned(HTML.replace("yyy", '<a class="xref" href="#c" data-page="p. ">c</a>'), "", "a",

@@ -35,9 +35,6 @@ from dataclasses import dataclass, field
 # The body's units and parts, each opening a line of print/book.html.j2.
 UNIT_START = re.compile(r'(?m)^<(article|section) class="(?:unit|part)\b[^"]*"[^>]*>')
 PAGE_DEPENDENT = ("target-counter", "target-counters", "target-text", "counter(pages", "counters(pages")
-# Below this much HTML a book is laid out in one document: forking, parsing
-# the styles again and joining the files cost more than the layout saves.
-SMALL_BODY = 150_000
 
 
 @dataclass
@@ -197,22 +194,19 @@ def margins_deferred(margins: DeferredMargins):
 def planned(html: str, styles: str, start_id: str, profile, requested: str | None) -> list[Run]:
     """The runs this body is laid out in: one, or one per core.
 
-    ``requested``: ``PRESS_PRINT_RUNS`` (a number; 1 lays out one document,
-    more force that many runs whatever the body's length). The printer's
+    ``requested``: ``PRESS_PRINT_RUNS`` (a number; 1 or unset lays out one
+    document, more force that many runs). The printer's
     file is one document (its checks read every image on the laid-out
     pages), as is a body whose pages depend on each other (``single_reason``).
     """
-    import os
-
     one = [Run(html, [], False)]
-    if requested:
-        if not requested.isdigit() or int(requested) < 1:
-            raise ValueError(f"PRESS_PRINT_RUNS is {requested!r}; give a whole number, 1 or more")
-        count = int(requested)
-    else:
-        count = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 4)
-        if len(html) < SMALL_BODY:
-            return one
+    if not requested:
+        # Opt-in until the join is measured on long books: on the 20x book the
+        # lead worker's part (the join, most likely) took minutes (issue 20).
+        return one
+    if not requested.isdigit() or int(requested) < 1:
+        raise ValueError(f"PRESS_PRINT_RUNS is {requested!r}; give a whole number, 1 or more")
+    count = int(requested)
     if count < 2 or profile.name == "press" or single_reason(html, styles):
         return one
     return split(html, count, start_id)
