@@ -131,7 +131,7 @@ def _outline(out, bookmarks: list[list[tuple]]) -> None:
         def __init__(self, marks):
             self.bookmarks = marks
 
-    root, skipped, last_by_depth, previous = [], [], None, 0
+    root, skipped, previous = [], [], 0
     last_by_depth = [root]
     for number, (height, marks) in enumerate(bookmarks):
         matrix = Matrix(a=SCALE, d=-SCALE, f=height * SCALE)

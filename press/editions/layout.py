@@ -71,6 +71,7 @@ class Typesetter:
     """One build's print layout: its steps, and what they keep between them."""
 
     def __init__(self):
+        self.can_run = False  # may fork workers for runs of units (press/editions/runs.py): the print worker's
         self.runs = None  # press.editions.runlayout.Runs, when the body is laid out in runs (press/editions/pdf.py)
         self.body = None  # step one's laid-out document and its warnings
         self.body_html = ""  # and what it was laid out from
@@ -126,9 +127,7 @@ class Typesetter:
             self.front_count = len(front_pages)
             self.body = self._lay_out_text(paths, config, profile)
         else:
-            raise ContentError([Problem("styles/print.css", None,
-                                        "the front matter's page count changes with the numbers of its contents; "
-                                        "give the contents' numbers a column of fixed width (.toc-page)")])
+            raise front_count_moves()
         start = body.body_start - self.front_count  # the start of text's page in the body's document
         document = document.copy(front_pages + document.pages)
         if profile.even_pages and len(document.pages) % 2:
@@ -242,6 +241,13 @@ class Typesetter:
             self._parsed.clear()
             raise ContentError(refusals(paths, refused, "print edition"))
         return document, [load_problem(paths, f"WeasyPrint: {m}", "print edition") for m in messages]
+
+
+def front_count_moves() -> ContentError:
+    """The front matter's count never settles: its contents' numbers change its pages."""
+    return ContentError([Problem("styles/print.css", None,
+                                 "the front matter's page count changes with the numbers of its contents; "
+                                 "give the contents' numbers a column of fixed width (.toc-page)")])
 
 
 def paged_dict(paths: Paths, config: BookConfig, strings: dict, section, pages) -> dict:

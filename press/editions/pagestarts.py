@@ -51,10 +51,12 @@ def starts_of(walks: list[tuple], layout) -> list[PageStart]:
     if not in_text:
         return []
     first = walks[0][0]
+    # A front page is named by its section, on the page where that begins.
     starts = [PageStart(index, layout.folio(index), front, front)
               for index, front, _, _ in walks[:in_text[0] - first] if front]
     for position in range(in_text[0] - first, in_text[-1] - first + 1):
         index = walks[position][0]
+        # A page without text (a blank verso) begins where the next one does.
         found = next((point for _, _, _, point in walks[position:] if point is not None), None)
         if found is None:
             continue

@@ -55,23 +55,24 @@ def _set_up() -> Typesetter:
     from weasyprint.text.fonts import FontConfiguration  # noqa: F401
 
     typesetter = Typesetter()
-    typesetter.can_run = True  # this worker may fork workers for runs of units (press/editions/runs.py)
+    typesetter.can_run = True  # a process of its own: it may fork workers for runs of units
     return typesetter
 
 
 def _lay_out_body(typesetter: Typesetter, paths, config, html, profile, start_id, front) -> None:
     """The body in one document, or, in the print worker, in runs of units laid out by several (issue 20)."""
-    typesetter.runs = None
-    if getattr(typesetter, "can_run", False):
-        import os
+    import os
 
+    typesetter.runs = None
+    requested = os.environ.get("PRESS_PRINT_RUNS")
+    if typesetter.can_run and requested:
         from .layout import STYLESHEETS
         from .runlayout import Runs
         from .runs import planned
 
         styles = "".join(paths.style(name).read_text(encoding="utf-8")
                          for name in STYLESHEETS + profile.stylesheets) + profile.css
-        runs = planned(html, styles, start_id, profile, os.environ.get("PRESS_PRINT_RUNS"))
+        runs = planned(html, styles, start_id, profile, requested)
         if len(runs) > 1:
             typesetter.start_id = start_id
             typesetter.runs = Runs(runs)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from .layout import BLANK_PAGE, PrintLayout, Typesetter, layout_of, mirror_outer_marks, write_pdf
+from .layout import BLANK_PAGE, PrintLayout, Typesetter, front_count_moves, layout_of, mirror_outer_marks, write_pdf
 from .pagestarts import page_walks
 from .profiles import READING
 from .runs import DeferredMargins, Run, margins_deferred
@@ -68,11 +68,8 @@ class RunTypesetter(Typesetter):
             document = document.copy(document.pages[:-1])
             counters = counters[:-1]
         self.document = document
-        anchors: dict[str, int] = {}
-        for index, page in enumerate(document.pages):
-            for anchor in page.anchors:
-                anchors.setdefault(anchor, index)
-        return RunFacts(len(document.pages), anchors, counters, following, self.front_count, list(warnings))
+        return RunFacts(len(document.pages), layout_of(document, 0).anchor_pages, counters, following,
+                        self.front_count, list(warnings))
 
     def number(self, offset: int) -> None:
         """The margin boxes (running heads, folios), the page counter moved by ``offset``."""
@@ -85,11 +82,7 @@ class RunTypesetter(Typesetter):
         run's new page count, the ids on its pages, and the warnings."""
         self.document, warnings = self._splice_back_matter(paths, config, strings, paged, self.document, body,
                                                            profile, first)
-        anchors: dict[str, int] = {}
-        for index, page in enumerate(self.document.pages):
-            for anchor in page.anchors:
-                anchors.setdefault(anchor, index)
-        return len(self.document.pages), anchors, warnings
+        return len(self.document.pages), layout_of(self.document, 0).anchor_pages, warnings
 
     def front_matter(self, paths, config, front, body: PrintLayout, profile) -> tuple[int, list[Problem]]:
         self.front_pages, warnings = self._front_matter(paths, config, front, body, profile)
@@ -136,13 +129,14 @@ class Runs:
     first run, the front matter and joins; a forked worker lays out each other run."""
 
     def __init__(self, runs: list[Run]):
-        from ..parallel import Forked
+        from ..parallel import Forked, InProcess
 
         # Forked before this process lays anything out: the children inherit WeasyPrint, not Pango's state.
         self.children = [Forked(RunTypesetter) for _ in runs[1:]]
         self.lead = RunTypesetter()
         self.runs = runs
         self.facts: list[RunFacts] = []
+        self.local = InProcess(lambda: self.lead)  # the lead's run, driven as a worker's is
 
     def lay_out(self, paths, config, profile, front) -> None:
         for child, run in zip(self.children, self.runs[1:]):
@@ -150,8 +144,8 @@ class Runs:
         self.facts = [self.lead.lay_out_run(paths, config, self.runs[0], profile, front)]
 
     def workers(self) -> list:
-        """The runs' workers in order: the lead in this process (``Local``), then the forked ones."""
-        return [Local(self.lead)] + self.children
+        """The runs' workers in order: the lead in this process, then the forked ones."""
+        return [self.local] + self.children
 
     def finish(self, paths, config, strings, paged, front, profile, stage: Path, start_id: str):
         from .pagestarts import starts_of
@@ -181,11 +175,7 @@ class Runs:
                 break
             front_count = count  # the front-matter units' folios assumed another count: again, from this one
         else:
-            from ..errors import ContentError
-
-            raise ContentError([Problem("styles/print.css", None,
-                                        "the front matter's page count changes with the numbers of its contents; "
-                                        "give the contents' numbers a column of fixed width (.toc-page)")])
+            raise front_count_moves()
         shift = count - front_count  # the front matter's pages, before the body's indices
         front_anchors = layout_of(self.lead.document.copy(self.lead.front_pages), 0).anchor_pages
         anchor_pages = {**{ident: index + shift for ident, index in body.anchor_pages.items()}, **front_anchors}
@@ -205,22 +195,6 @@ class Runs:
     def close(self) -> None:
         for child in self.children:
             child.close()
-
-
-class Local:
-    """The lead's run, driven as a worker is (submit, then result)."""
-
-    def __init__(self, typesetter: RunTypesetter):
-        self.typesetter = typesetter
-        self.jobs: list = []
-
-    def submit(self, fn, *args):
-        self.jobs.append((fn, args))
-        return self
-
-    def result(self):
-        fn, args = self.jobs.pop(0)
-        return fn(self.typesetter, *args)
 
 
 def _lay_out_run(typesetter: RunTypesetter, *args) -> RunFacts:
