@@ -41,6 +41,7 @@ def join(pieces: list[Path], bookmarks: list[list[tuple]], foreign: list[set[str
     try:
         page_entries, annotation_entries, names = _tree_of(out, out, foreign[0], 0)
         document = out.Root.StructTreeRoot.K[0]
+        kids = list(document.K)  # made into one Array at the end: pikepdf's Array.append and extend copy it
         for source, stand_ins in zip(others, foreign[1:]):
             first = len(out.pages)
             with warnings.catch_warnings():  # the names are the book's, made below
@@ -50,12 +51,13 @@ def join(pieces: list[Path], bookmarks: list[list[tuple]], foreign: list[set[str
             for element in elements:
                 copied = out.copy_foreign(element)
                 copied.P = document
-                document.K.append(copied)
+                kids.append(copied)
             more_pages, more_annotations, more_names = _tree_of(source, out, stand_ins, first)
             page_entries += more_pages
             annotation_entries += more_annotations
             for name, dest in more_names.items():
                 names.setdefault(name, dest)
+        document.K = pikepdf.Array(kids)
         _number_parent_tree(out, page_entries, annotation_entries)
         out.Root.Names.Dests = pikepdf.Dictionary(
             Names=pikepdf.Array([item for name in sorted(names) for item in (pikepdf.String(name), names[name])]))
@@ -110,15 +112,15 @@ def _number_parent_tree(out, pages: list, annotations: list) -> None:
     """Pages 0..n-1, then the annotations from n, as WeasyPrint numbers one document's (pdf/tags.py)."""
     import pikepdf
 
-    nums = pikepdf.Array()
+    nums = []  # made into one Array at the end, as the Document's kids
     for index, (key, value) in enumerate(sorted(pages, key=lambda item: item[0])):
-        nums.extend([index, value])
+        nums += [index, value]
         out.pages[key].obj.StructParents = index
     start = len(out.pages)
     for index, annotation in enumerate(annotations, start=start):
-        nums.extend([index, annotation])
+        nums += [index, annotation]
         annotation.StructParent = index
-    out.Root.StructTreeRoot.ParentTree.Nums = nums
+    out.Root.StructTreeRoot.ParentTree.Nums = pikepdf.Array(nums)
 
 
 def _outline(out, bookmarks: list[list[tuple]]) -> None:
