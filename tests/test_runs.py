@@ -69,6 +69,22 @@ def test_runs_keep_their_siblings_as_shells():
     assert '<section class="part" style="display: none"></section>' in second.html  # .part ~ .kind-chapter
 
 
+BACK = ('<html><head><style>\n  @page :first { counter-reset: page 41; }\n</style></head><body>'
+        '<main class="body-matter">\n'
+        '<section class="unit back-matter paged kind-bibliography" id="bibliography">' + "b" * 300 + '</section>\n'
+        '<section class="unit back-matter paged kind-chronology" id="chronology">' + "c" * 300 + '</section>\n'
+        '<section class="unit back-matter paged kind-index" id="index">' + "i" * 300 + '</section>\n'
+        '</main></body></html>')
+
+
+def test_the_back_matter_is_cut_between_its_sections_and_only_its_first_run_resets_the_folio():
+    runs = split(BACK, 2, None)
+    assert [run.units for run in runs] == [["bibliography", "chronology"], ["index"]]
+    assert "counter-reset: page 41" in runs[0].html and "counter-reset" not in runs[1].html
+    assert len(split(BACK, 2, "bibliography")) == 1  # as a body, whose paged sections are never cut
+    assert len(split(BACK, 3, None)) == 3
+
+
 def test_what_keeps_a_book_in_one_document():
     assert len(planned(HTML, "", "a", READING, "2")) == 2
     assert len(planned(HTML, "", "a", READING, "1")) == 1

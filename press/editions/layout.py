@@ -166,10 +166,7 @@ class Typesetter:
         ``offset``: the index in ``body`` of ``document``'s first page (by
         default the front matter's pages before the body's)."""
         first = body.anchor_pages[paged[0].id]
-        sections = [paged_dict(paths, config, strings, s, page_references(body)) for s in paged]
-        back_html = environment(paths).get_template("print/back.html.j2").render(
-            **config_context(config, strings), paged=sections, first_folio=body.folio_number(first))
-        back, warnings = self.lay_out(paths, config, back_html, profile)
+        back, warnings = self.lay_out(paths, config, back_matter_html(paths, config, strings, paged, body), profile)
         offset = self.front_count if offset is None else offset
         return document.copy(document.pages[:first - offset] + back.pages), warnings
 
@@ -241,6 +238,13 @@ class Typesetter:
             self._parsed.clear()
             raise ContentError(refusals(paths, refused, "print edition"))
         return document, [load_problem(paths, f"WeasyPrint: {m}", "print edition") for m in messages]
+
+
+def back_matter_html(paths: Paths, config: BookConfig, strings: dict, paged: list, body: "PrintLayout") -> str:
+    """The paged back matter (chronology, bibliography, index) numbered from ``body``, as one document."""
+    sections = [paged_dict(paths, config, strings, s, page_references(body)) for s in paged]
+    return environment(paths).get_template("print/back.html.j2").render(
+        **config_context(config, strings), paged=sections, first_folio=body.folio_number(body.anchor_pages[paged[0].id]))
 
 
 def front_count_moves() -> ContentError:

@@ -3,10 +3,12 @@
 Takes a run of the body (press/editions/runs.py) and the steps the build
 sends (press/editions/pdf.py drives them, worker by worker); gives the
 run's facts (its page count, ids and counters), then its pages with their
-folios, and the piece of the PDF it writes. The first worker also lays out
-the front matter and joins the pieces (press/editions/join.py); the last,
-the paged back matter. The steps are those of ``Typesetter`` (one
-document), each done where the pages are.
+folios, and the pieces of the PDF it writes. The paged back matter, once
+the body is numbered, is laid out in runs too (cut between its sections);
+the first worker also lays out the front matter, while the others write
+their pieces, and joins the pieces (press/editions/join.py). The steps are
+those of ``Typesetter`` (one document), each done where the pages are.
+``PRESS_PRINT_TRACE`` prints each step's time.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from .layout import BLANK_PAGE, PrintLayout, Typesetter, front_count_moves, layout_of, mirror_outer_marks, write_pdf
+from .layout import PrintLayout, Typesetter, front_count_moves, layout_of, mirror_outer_marks, write_pdf
 from .pagestarts import page_walks
 from .profiles import READING
 from .runs import DeferredMargins, Run, margins_deferred
@@ -49,8 +51,10 @@ class RunTypesetter(Typesetter):
 
     def __init__(self):
         super().__init__()
-        self.document = None
+        self.document = None  # its run of the body
         self.margins: DeferredMargins | None = None
+        self.back = None  # its run of the paged back matter, if it has one
+        self.back_margins: DeferredMargins | None = None
         self.front_pages: list = []
 
     def lay_out_run(self, paths, config, run: Run, profile=READING, front=None) -> RunFacts:
@@ -58,47 +62,54 @@ class RunTypesetter(Typesetter):
         if front is not None:  # the first run opens with front-matter units: their folios follow the front matter
             pages, _ = self._front_matter(paths, config, front, None, profile)
             self.front_count = len(pages)
-        self.margins = DeferredMargins()
-        with margins_deferred(self.margins):
+        self.document, self.margins, facts = self._deferred(paths, config, run, profile)
+        return facts
+
+    def _deferred(self, paths, config, run: Run, profile) -> tuple:
+        """A run laid out, its margin boxes held back: its pages, their margins and its facts."""
+        margins = DeferredMargins()
+        with margins_deferred(margins):
             document, warnings = self.lay_out(paths, config, run.html, profile)
-        counters = self.margins.counters()
+        counters = margins.counters()
         following = None
         if run.stub:  # the next run's first unit, empty: its page goes, its counter is the next run's first
             following = counters[-1]
             document = document.copy(document.pages[:-1])
             counters = counters[:-1]
-        self.document = document
-        return RunFacts(len(document.pages), layout_of(document, 0).anchor_pages, counters, following,
-                        self.front_count, list(warnings))
+        return document, margins, RunFacts(len(document.pages), layout_of(document, 0).anchor_pages, counters,
+                                           following, self.front_count, list(warnings))
 
     def number(self, offset: int) -> None:
         """The margin boxes (running heads, folios), the page counter moved by ``offset``."""
         self.margins.make(offset, keep=len(self.document.pages))
 
-    def back_matter(self, paths, config, strings, paged, body: PrintLayout, first: int, profile) -> tuple:
-        """The paged back matter laid out with ``body``'s numbers, in place of its headings at the run's end.
+    def cut(self, keep: int) -> None:
+        """The run's first ``keep`` pages: the rest were the paged back matter's headings, whose pages replace them."""
+        self.document = self.document.copy(self.document.pages[:keep])
 
-        ``first``: the index in the body of the run's first page. Gives the
-        run's new page count, the ids on its pages, and the warnings."""
-        self.document, warnings = self._splice_back_matter(paths, config, strings, paged, self.document, body,
-                                                           profile, first)
-        return len(self.document.pages), layout_of(self.document, 0).anchor_pages, warnings
+    def lay_out_back(self, paths, config, run: Run, profile) -> RunFacts:
+        """A run of the paged back matter (numbered from the body), its margin boxes held back as a body run's."""
+        self.back, self.back_margins, facts = self._deferred(paths, config, run, profile)
+        return facts
+
+    def number_back(self, offset: int) -> None:
+        self.back_margins.make(offset, keep=len(self.back.pages))
 
     def front_matter(self, paths, config, front, body: PrintLayout, profile) -> tuple[int, list[Problem]]:
         self.front_pages, warnings = self._front_matter(paths, config, front, body, profile)
         return len(self.front_pages), warnings
 
-    def blank_end(self, paths, config, profile) -> list[Problem]:
-        """A blank page at the end (the press's even count)."""
-        blank, warnings = self.lay_out(paths, config, BLANK_PAGE, profile)
-        self.document = self.document.copy(self.document.pages + blank.pages[:1])
-        return warnings
+    def write_piece(self, target: Path, layout: PrintLayout, first: int, profile, back: bool = False) -> Piece:
+        """Write this worker's run of the body (the front matter first, in the first worker), or with
+        ``back`` its run of the back matter, as a piece of the book.
 
-    def write_piece(self, target: Path, layout: PrintLayout, first: int, profile) -> Piece:
-        """Write this worker's pages (the front matter's first, in the first worker) as a piece of the book.
-
-        ``first``: the book's index of the piece's first page; ``layout`` the book's."""
-        document = self.document.copy(self.front_pages + self.document.pages) if self.front_pages else self.document
+        ``first``: the index in ``layout`` of the piece's first page."""
+        if back:
+            document = self.back
+        elif self.front_pages:
+            document = self.document.copy(self.front_pages + self.document.pages)
+        else:
+            document = self.document
         own = {anchor for page in document.pages for anchor in page.anchors}
         foreign = {target_id for page in document.pages for kind, target_id, _, _ in page.links
                    if kind == "internal" and target_id not in own}
@@ -136,42 +147,65 @@ class Runs:
         self.lead = RunTypesetter()
         self.runs = runs
         self.facts: list[RunFacts] = []
+        self.trace = Trace()
         self.local = InProcess(lambda: self.lead)  # the lead's run, driven as a worker's is
 
     def lay_out(self, paths, config, profile, front) -> None:
+        self.trace = Trace()
         for child, run in zip(self.children, self.runs[1:]):
             child.submit(_lay_out_run, paths, config, run, profile, None)
         self.facts = [self.lead.lay_out_run(paths, config, self.runs[0], profile, front)]
+        self.trace("first run laid out")
 
     def workers(self) -> list:
         """The runs' workers in order: the lead in this process, then the forked ones."""
         return [self.local] + self.children
 
     def finish(self, paths, config, strings, paged, front, profile, stage: Path, start_id: str):
-        from .pagestarts import starts_of
+        """The runs numbered, the paged back matter laid out in runs too, the front matter, the pieces
+        written (the others' while the first worker lays out the front matter) and joined."""
         from .layout import Printed
+        from .pagestarts import starts_of
 
         self.facts += [child.result() for child in self.children]
+        trace = self.trace
+        trace("the other runs laid out")
         warnings = [w for facts in self.facts for w in facts.warnings]
         workers = self.workers()
         front_count = self.facts[0].front_count
-        back = None  # the last run's page count and ids once its paged back matter is in
+        target = stage / f"{config.slug}{profile.suffix}.pdf"
         for _ in range(3):
             offsets = run_offsets(self.facts, front_count)
             for worker, offset in zip(workers, offsets):
                 worker.submit(_number, offset)
             for worker in workers:
                 worker.result()
-            firsts, body = body_layout(self.facts, front_count, start_id, back)
-            if paged and back is None:
-                last = workers[-1].submit(_back_matter, paths, config, strings, paged, body, firsts[-1], profile)
-                count, anchors, more = last.result()
-                warnings += more
-                back = (count, anchors)
-                firsts, body = body_layout(self.facts, front_count, start_id, back)
+            sizes = [(facts.pages, facts.anchors) for facts in self.facts]
+            firsts, body = body_layout(sizes, front_count, start_id)
+            trace("numbered")
+            back: list[RunFacts] = []
+            if paged:
+                sizes[-1], back = self._back_matter(paths, config, strings, paged, body, firsts[-1], profile)
+                firsts, body = body_layout(sizes + [(f.pages, f.anchors) for f in back], front_count, start_id)
+                trace("back matter laid out in runs")
+            # Every piece but the first (the front matter's and the first run's) is written now, numbered
+            # as the body (the front matter's pages are added to its page starts' indices below).
+            # One message a worker: a second would wait in the pipe while the first is written.
+            owners = list(range(len(workers))) + list(range(len(back)))  # each piece's worker
+            jobs: dict[int, list] = {}
+            for k, owner in enumerate(owners[1:], start=1):
+                jobs.setdefault(owner, []).append((k, stage / f"{target.stem}.piece{k}.pdf", firsts[k], k >= len(workers)))
+            for owner, pieces in jobs.items():
+                workers[owner].submit(_write_pieces, body, profile, pieces)
             count, more = self.lead.front_matter(paths, config, front, body, profile)
+            trace("front matter laid out")
+            pieces = [None] * len(owners)
+            for owner in jobs:
+                for k, piece in workers[owner].result():
+                    pieces[k] = piece
+            trace("other pieces written")
             if not front_count or count == front_count:
-                warnings += more
+                warnings += [w for facts in back for w in facts.warnings] + more
                 break
             front_count = count  # the front-matter units' folios assumed another count: again, from this one
         else:
@@ -180,17 +214,38 @@ class Runs:
         front_anchors = layout_of(self.lead.document.copy(self.lead.front_pages), 0).anchor_pages
         anchor_pages = {**{ident: index + shift for ident, index in body.anchor_pages.items()}, **front_anchors}
         layout = PrintLayout(body.page_count + shift, body.body_start + shift, anchor_pages)
-        if profile.even_pages and layout.page_count % 2:
-            warnings += workers[-1].submit(_blank_end, paths, config, profile).result()
-            layout.page_count += 1
-        target = stage / f"{config.slug}{profile.suffix}.pdf"
-        starts = [0] + [first + shift for first in firsts[1:]]
-        for k, (worker, first) in enumerate(zip(workers, starts)):
-            worker.submit(_write_piece, stage / f"{target.stem}.piece{k}.pdf", layout, first, profile)
-        pieces = [worker.result() for worker in workers]
+        pieces[0] = self.lead.write_piece(stage / f"{target.stem}.piece0.pdf", layout, 0, profile)
+        trace("first piece written")
+        for piece in pieces[1:]:  # written with the body's indices: after the front matter's pages
+            piece.walks = [(index + shift, *rest) for index, *rest in piece.walks]
         self.lead.join(stage, pieces, target, layout)
+        trace("joined")
         walks = [walk for piece in pieces for walk in piece.walks]
         return Printed(target.name, layout, starts_of(walks, layout) if walks else [], warnings)
+
+    def _back_matter(self, paths, config, strings, paged, body: PrintLayout, first: int, profile) -> tuple:
+        """The paged back matter, numbered from ``body``, laid out in runs by the workers.
+
+        ``first``: the index in ``body`` of the last run's first page. Gives
+        that run's size, its pages cut where the back matter's headings begin,
+        and the back matter's runs' facts, numbered."""
+        from .layout import back_matter_html
+        from .runs import split
+
+        workers = self.workers()
+        last = self.facts[-1]
+        keep = body.anchor_pages[paged[0].id] - first
+        workers[-1].submit(_cut, keep)
+        runs = split(back_matter_html(paths, config, strings, paged, body), len(workers), None)
+        for worker, run in zip(workers, runs):
+            worker.submit(_lay_out_back, paths, config, run, profile)
+        workers[-1].result()
+        facts = [worker.result() for worker in workers[:len(runs)]]
+        for worker, offset in zip(workers, run_offsets(facts, 0)):
+            worker.submit(_number_back, offset)
+        for worker in workers[:len(runs)]:
+            worker.result()
+        return (keep, {ident: page for ident, page in last.anchors.items() if page < keep}), facts
 
     def close(self) -> None:
         for child in self.children:
@@ -205,16 +260,41 @@ def _number(typesetter: RunTypesetter, offset: int) -> None:
     typesetter.number(offset)
 
 
-def _back_matter(typesetter: RunTypesetter, *args):
-    return typesetter.back_matter(*args)
+def _cut(typesetter: RunTypesetter, keep: int) -> None:
+    typesetter.cut(keep)
 
 
-def _blank_end(typesetter: RunTypesetter, *args):
-    return typesetter.blank_end(*args)
+def _lay_out_back(typesetter: RunTypesetter, *args) -> RunFacts:
+    return typesetter.lay_out_back(*args)
 
 
-def _write_piece(typesetter: RunTypesetter, *args) -> Piece:
-    return typesetter.write_piece(*args)
+def _number_back(typesetter: RunTypesetter, offset: int) -> None:
+    typesetter.number_back(offset)
+
+
+def _write_pieces(typesetter: RunTypesetter, layout: PrintLayout, profile, pieces: list) -> list[tuple[int, Piece]]:
+    return [(k, typesetter.write_piece(target, layout, first, profile, back)) for k, target, first, back in pieces]
+
+
+class Trace:
+    """With ``PRESS_PRINT_TRACE`` set, each step's seconds on stderr: where a build's time goes (issue 20)."""
+
+    def __init__(self):
+        import os
+        import time
+
+        self.on = bool(os.environ.get("PRESS_PRINT_TRACE"))
+        self.clock, self.cpu = time.perf_counter, time.process_time
+        self.last, self.last_cpu = self.clock(), self.cpu()
+
+    def __call__(self, step: str) -> None:
+        import sys
+
+        now, cpu = self.clock(), self.cpu()
+        if self.on:
+            print(f"print runs: {step}: {now - self.last:.2f} s ({cpu - self.last_cpu:.2f} s in the first worker)",
+                  file=sys.stderr, flush=True)
+        self.last, self.last_cpu = now, cpu
 
 
 def run_offsets(facts: list[RunFacts], front_count: int) -> list[int]:
@@ -230,12 +310,11 @@ def run_offsets(facts: list[RunFacts], front_count: int) -> list[int]:
     return offsets
 
 
-def body_layout(facts: list[RunFacts], front_count: int, start_id: str, back: tuple | None):
-    """The body's layout from its runs' (the last run's ids as the back matter left them, when it is in):
-    each run's first page's index, and the ``PrintLayout`` numbered as ``Typesetter`` numbers the body."""
+def body_layout(sizes: list[tuple[int, dict]], front_count: int, start_id: str):
+    """The body's layout from its runs' page counts and ids, in order: each run's first page's
+    index, and the ``PrintLayout`` numbered as ``Typesetter`` numbers the body."""
     firsts, anchor_pages, index = [], {}, front_count
-    for k, run in enumerate(facts):
-        pages, anchors = (back if back is not None and k == len(facts) - 1 else (run.pages, run.anchors))
+    for pages, anchors in sizes:
         firsts.append(index)
         for ident, local in anchors.items():
             anchor_pages.setdefault(ident, index + local)

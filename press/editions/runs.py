@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 
 # The body's units and parts, each opening a line of print/book.html.j2.
 UNIT_START = re.compile(r'(?m)^<(article|section) class="(?:unit|part)\b[^"]*"[^>]*>')
+# The back matter's first folio (print/back.html.j2), which only its first run keeps.
+FIRST_PAGE_RESET = re.compile(r"@page :first \{ counter-reset: page \d+; \}")
 PAGE_DEPENDENT = ("target-counter", "target-counters", "target-text", "counter(pages", "counters(pages")
 
 
@@ -63,12 +65,16 @@ def single_reason(html: str, styles: str) -> str:
     return ""
 
 
-def split(html: str, runs: int, start_id: str) -> list[Run]:
+def split(html: str, runs: int, start_id: str | None) -> list[Run]:
     """The body cut into at most ``runs`` runs of about equal length, at unit boundaries.
 
     A run begins with a unit after the start of text (the units before it
     take their folios from the front matter's count) and before the paged
-    back matter (laid out again, as a whole, once the body is counted).
+    back matter (laid out again once the body is counted). With
+    ``start_id`` None, ``html`` is that back matter (print/back.html.j2),
+    cut before any of its sections but the first; the runs after the first
+    lose its ``@page :first`` counter reset (their folios go on from the
+    run before them).
     The units of the other runs stay in each run as empty shells without
     ids, not displayed, so that a selector that looks at a unit's siblings
     (``.part ~ .kind-chapter``, ``:first-child``) matches as in one
@@ -85,8 +91,11 @@ def split(html: str, runs: int, start_id: str) -> list[Run]:
     ids = [_ident(match.group(0)) for match in starts]
     bounds = [m.start() for m in starts] + [len(body)]
     lengths = [bounds[i + 1] - bounds[i] for i in range(len(starts))]
-    start = ids.index(start_id) if start_id in ids else len(ids)
-    paged = next((i for i, m in enumerate(starts) if " paged " in f" {_classes(m.group(0))} "), len(ids))
+    if start_id is None:  # the paged back matter, laid out with the body's numbers
+        start, paged = 0, len(ids)
+    else:
+        start = ids.index(start_id) if start_id in ids else len(ids)
+        paged = next((i for i, m in enumerate(starts) if " paged " in f" {_classes(m.group(0))} "), len(ids))
     cuts, total, done = [], sum(lengths), 0
     for index in range(len(ids)):
         if start < index < paged and done >= total * (len(cuts) + 1) / runs and len(cuts) < runs - 1:
@@ -99,7 +108,8 @@ def split(html: str, runs: int, start_id: str) -> list[Run]:
     for a, b in zip(edges, edges[1:]):
         before = "".join(_shell(match, hidden=True) for match in starts[:a])
         after = "".join(_shell(match, hidden=k > b) for k, match in enumerate(starts[b:], start=b))
-        text = (head + '<main class="body-matter">' + body[:bounds[0]] + before + body[bounds[a]:bounds[b]]
+        top = FIRST_PAGE_RESET.sub("", head) if start_id is None and a else head
+        text = (top + '<main class="body-matter">' + body[:bounds[0]] + before + body[bounds[a]:bounds[b]]
                 + after + "</main>" + tail)
         out.append(Run(text, ids[a:b], b < len(ids)))
     return out
@@ -207,6 +217,6 @@ def planned(html: str, styles: str, start_id: str, profile, requested: str | Non
     if not requested.isdigit() or int(requested) < 1:
         raise ValueError(f"PRESS_PRINT_RUNS is {requested!r}; give a whole number, 1 or more")
     count = int(requested)
-    if count < 2 or profile.name == "press" or single_reason(html, styles):
+    if count < 2 or profile.name == "press" or profile.even_pages or single_reason(html, styles):
         return one
     return split(html, count, start_id)
