@@ -8,6 +8,7 @@ destinations, the structure tree and the parent tree.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from press.cli import main
 from press.editions.profiles import READING
-from press.editions.runs import planned, split
+from press.editions.runs import MAX_RUNS, RUNS_FROM, planned, split
 from press.gates.samepdf import counts, differences
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,7 +89,9 @@ def test_the_back_matter_is_cut_between_its_sections_and_only_its_first_run_rese
 def test_what_keeps_a_book_in_one_document():
     assert len(planned(HTML, "", "a", READING, "2")) == 2
     assert len(planned(HTML, "", "a", READING, "1")) == 1
-    assert len(planned(HTML, "", "a", READING, None)) == 1  # unset: one document (runs are opt-in for now)
+    assert len(planned(HTML, "", "a", READING, None)) == 1  # unset: a short body is one document
+    long = HTML.replace("y" * 100, "y" * RUNS_FROM)
+    assert len(planned(long, "", "a", READING, None)) == min(os.cpu_count() or 1, MAX_RUNS, 2)  # two can be cut
     assert len(planned(HTML, "h1::after { content: counter(pages) }", "a", READING, "2")) == 1
     assert len(planned(HTML, "h1 { counter-increment: chapter }", "a", READING, "2")) == 1
     assert len(planned(HTML.replace("yyy", '<a class="xref" href="#c" data-page="p. ">c</a>'), "", "a",

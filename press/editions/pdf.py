@@ -63,9 +63,11 @@ def _lay_out_body(typesetter: Typesetter, paths, config, html, profile, start_id
     """The body in one document, or, in the print worker, in runs of units laid out by several (issue 20)."""
     import os
 
+    from .runs import RUNS_FROM
+
     typesetter.runs = None
     requested = os.environ.get("PRESS_PRINT_RUNS")
-    if typesetter.can_run and requested:
+    if typesetter.can_run and (requested or len(html) >= RUNS_FROM):
         from .layout import STYLESHEETS
         from .runlayout import Runs
         from .runs import planned
