@@ -43,6 +43,21 @@ def test_real_book_in_runs_is_the_same_pdf(tmp_path, monkeypatch):
     assert seen["pages"] > 40 and seen["links"] > 100 and seen["structure elements"] > 1000
 
 
+@pytest.mark.parametrize("runs", ["2", "3"])
+def test_many_unit_book_in_runs_is_the_same_pdf(tmp_path, monkeypatch, runs):
+    """tests/books/many-units (French, twelve units, notes, chronology, index): every run's junction,
+    and the back matter cut between its sections (3 runs: the chronology and the index apart)."""
+    book = tmp_path / "book"
+    shutil.copytree(REPO / "tests" / "books" / "many-units" / "content", book / "content")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    one = _pdf(book, tmp_path / "one", "1", monkeypatch)
+    cut = _pdf(book, tmp_path / "runs", runs, monkeypatch)
+    assert one.read_bytes() != cut.read_bytes()
+    assert differences(one, cut) == []
+    seen = counts(one)
+    assert seen["pages"] > 30 and seen["outline entries"] >= 14 and seen["named destinations"] > 300
+
+
 HTML = ('<html><body><main class="body-matter">\n'
         '<article class="unit kind-introduction start-of-text" id="a">' + "x" * 100 + '</article>\n'
         '<section class="part" id="p1">part</section>\n'
