@@ -160,15 +160,12 @@ class Typesetter:
         return layout_of(document, offset + start, offset)
 
     def _splice_back_matter(self, paths: Paths, config: BookConfig, strings: dict, paged: list, document,
-                            body: "PrintLayout", profile: PrintProfile, offset: int | None = None):
-        """The body with its paged back matter laid out, in place of the headings it had.
-
-        ``offset``: the index in ``body`` of ``document``'s first page (by
-        default the front matter's pages before the body's)."""
+                            body: "PrintLayout", profile: PrintProfile):
+        """The body with its paged back matter laid out, in place of the headings it had (``body``
+        counts the front matter's pages before ``document``'s first)."""
         first = body.anchor_pages[paged[0].id]
         back, warnings = self.lay_out(paths, config, back_matter_html(paths, config, strings, paged, body), profile)
-        offset = self.front_count if offset is None else offset
-        return document.copy(document.pages[:first - offset] + back.pages), warnings
+        return document.copy(document.pages[:first - self.front_count] + back.pages), warnings
 
     def _front_matter(self, paths: Paths, config: BookConfig, front: tuple[str, str], body: "PrintLayout | None",
                             profile: PrintProfile) -> tuple[list, list[Problem]]:
