@@ -9,7 +9,8 @@ repetitions of:
 - a rebuild after editing one chapter,
 - the web edition alone after editing one chapter, from the command line and
   in the live preview (``build.py watch``, timed inside its process),
-- the print PDF of the whole book against a proof of its longest chapter,
+- the print PDF of the whole book (in runs of units, where the body is long
+  enough) and as one document, against a proof of its longest chapter,
 
 for the real book and for a synthetic book 20 times its size generated from
 content/, and the floors measured in the same run: a bare pandoc EPUB
@@ -271,10 +272,15 @@ def proof_rows(name: str, book: Path, reps: int, env: dict) -> list[dict]:
     # dist/ removed each time: the same sources again would be a no-op rebuild.
     whole = measure(f"{name}: print PDF of the whole book", reps, lambda: shutil.rmtree(out, ignore_errors=True),
                     [PY, str(REPO / "build.py"), "pdf", *common], env=env)
+    # The same, laid out as one document: a long body is laid out in runs of units by default (issue 20).
+    single = measure(f"{name}: print PDF of the whole book as one document (PRESS_PRINT_RUNS=1)", reps,
+                     lambda: shutil.rmtree(out, ignore_errors=True), [PY, str(REPO / "build.py"), "pdf", *common],
+                     env={**env, "PRESS_PRINT_RUNS": "1"})
+    whole["note"] = f"{whole['median'] / single['median']:.2f} of one document's"
     one = measure(f"{name}: proof PDF of one chapter (--chapter {slug})", reps, lambda: None,
                   [PY, str(REPO / "build.py"), "proof", "--chapter", slug, *common], env=env)
     one["note"] = f"{one['median'] / whole['median']:.2f} of the whole book's PDF"
-    return [whole, one]
+    return [whole, single, one]
 
 
 def main(argv: list[str] | None = None) -> int:
