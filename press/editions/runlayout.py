@@ -151,7 +151,6 @@ class Runs:
         self.local = InProcess(lambda: self.lead)  # the lead's run, driven as a worker's is
 
     def lay_out(self, paths, config, profile, front) -> None:
-        self.trace = Trace()
         for child, run in zip(self.children, self.runs[1:]):
             child.submit(_lay_out_run, paths, config, run, profile, None)
         self.facts = [self.lead.lay_out_run(paths, config, self.runs[0], profile, front)]
@@ -195,8 +194,8 @@ class Runs:
             jobs: dict[int, list] = {}
             for k, owner in enumerate(owners[1:], start=1):
                 jobs.setdefault(owner, []).append((k, stage / f"{target.stem}.piece{k}.pdf", firsts[k], k >= len(workers)))
-            for owner, pieces in jobs.items():
-                workers[owner].submit(_write_pieces, body, profile, pieces)
+            for owner, batch in jobs.items():
+                workers[owner].submit(_write_pieces, body, profile, batch)
             count, more = self.lead.front_matter(paths, config, front, body, profile)
             trace("front matter laid out")
             pieces = [None] * len(owners)
