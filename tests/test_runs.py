@@ -16,7 +16,7 @@ import pytest
 
 from press.cli import main
 from press.editions.profiles import READING
-from press.editions.runs import MAX_RUNS, RUNS_FROM, planned, split
+from press.editions.runs import MAX_RUNS, RUN_LENGTH, RUNS_FROM, planned, split
 from press.gates.samepdf import counts, differences
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,14 +102,73 @@ def test_the_back_matter_is_cut_between_its_sections_and_only_its_first_run_rese
 
 
 def test_what_keeps_a_book_in_one_document():
-    assert len(planned(HTML, "", "a", READING, "2")) == 2
-    assert len(planned(HTML, "", "a", READING, "1")) == 1
-    assert len(planned(HTML, "", "a", READING, None)) == 1  # unset: a short body is one document
+    assert len(planned(HTML, "", "a", READING, "2")[0]) == 2
+    assert planned(HTML, "", "a", READING, "1")[1] == 1
+    assert len(planned(HTML, "", "a", READING, None)[0]) == 1  # unset: a short body is one document
     long = HTML.replace("y" * 100, "y" * RUNS_FROM)
-    assert len(planned(long, "", "a", READING, None)) == min(os.cpu_count() or 1, MAX_RUNS, 2)  # two can be cut
-    assert len(planned(HTML, "h1::after { content: counter(pages) }", "a", READING, "2")) == 1
-    assert len(planned(HTML, "h1 { counter-increment: chapter }", "a", READING, "2")) == 1
+    runs, workers = planned(long, "", "a", READING, None)
+    assert len(runs) == 2 and workers == min(os.cpu_count() or 1, MAX_RUNS, 2)  # two can be cut
+    chapters = "".join(f'<article class="unit kind-chapter" id="c{k}">' + "y" * RUN_LENGTH + "</article>\n"
+                       for k in range(6))
+    runs, workers = planned(HTML.replace("<section class=\"unit back", chapters + "<section class=\"unit back"),
+                             "", "a", READING, "2")
+    assert len(runs) == 6 and workers == 2  # a run holds about RUN_LENGTH at most: workers lay out several
+    assert len(planned(HTML, "h1::after { content: counter(pages) }", "a", READING, "2")[0]) == 1
+    assert len(planned(HTML, "h1 { counter-increment: chapter }", "a", READING, "2")[0]) == 1
     assert len(planned(HTML.replace("yyy", '<a class="xref" href="#c" data-page="p. ">c</a>'), "", "a",
-                       READING, "2")) == 1
+                       READING, "2")[0]) == 1
     with pytest.raises(ValueError, match="PRESS_PRINT_RUNS"):
         planned(HTML, "", "a", READING, "two")
+
+
+def test_the_body_is_cut_by_units_so_that_a_longer_unit_moves_no_boundary():
+    """An edit changes one run's HTML, not every run's after it, and the cuts are the sources' alone."""
+    four = HTML.replace("</main>", '<article class="unit kind-chapter" id="d">' + "w" * 100 + "</article>\n</main>")
+    four = four.replace('<section class="unit back-matter paged kind-index" id="ix">index</section>\n', "")
+    assert [run.units for run in split(four, 2, "a")] == [["a", "p1", "b"], ["c", "d"]]
+    longer = four.replace("y" * 100, "y" * 5000)
+    assert [run.units for run in split(longer, 2, "a")] == [["a", "p1", "b"], ["c", "d"]]
+    assert split(longer, 2, "a")[1].html == split(four, 2, "a")[1].html
+
+
+def _edit(book: Path, unit: str, text: str) -> None:
+    path = next((book / "content" / "chapters").glob(f"*-{unit}.md"))
+    head, body = path.read_text("utf-8").split("\n---\n", 1)
+    path.write_text(head + "\n---\n" + body.replace(".\n", f". {text}\n", 1), "utf-8")
+
+
+def _kept(book: Path) -> tuple[set[str], set[str]]:
+    folder = book / ".cache" / "print" / "reading"
+    return {p.name for p in folder.glob("*.facts")}, {p.name for p in folder.glob("*.pdf")}
+
+
+@pytest.mark.parametrize("edit, relaid, rewritten", [
+    ("Une phrase ajoutée.", 1, 1),  # the same pages: one run laid out, one piece written
+    # More pages: the edited run and the back matter's two (its numbers moved) are laid out anew, and the front
+    # matter (its contents' numbers); the third run is laid out again for its folios (its facts were kept),
+    # and the first run's piece is kept.
+    ("Un long paragraphe ajouté. " * 160, 4, 5),
+])
+def test_a_rebuild_lays_out_only_what_the_edit_changed(tmp_path, monkeypatch, edit, relaid, rewritten):
+    """The many-unit book in 3 runs, built, one unit edited (the second run's), built again from what the
+    first build kept: new facts for the edited run alone, new pieces only where the pages changed, and the
+    PDF is the one document's of the edited book, and byte for byte a clean build's in runs."""
+    book = tmp_path / "book"
+    shutil.copytree(REPO / "tests" / "books" / "many-units" / "content", book / "content")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("PRESS_PRINT_RUNS", "3")
+    assert main(["pdf", "--strict", str(book), "--out", str(tmp_path / "first"), "--quiet"]) == 0
+    facts, pieces = _kept(book)
+    assert len(facts) >= 5 and len(pieces) == 6  # 3 body runs, 2 of the back matter, the front matter
+    _edit(book, "marseille", edit)
+    assert main(["pdf", "--strict", str(book), "--out", str(tmp_path / "again"), "--quiet"]) == 0
+    new_facts, new_pieces = _kept(book)
+    assert len(new_facts - facts) == relaid
+    assert len(new_pieces - pieces) == rewritten and len(new_pieces) == 6
+    again = next((tmp_path / "again").glob("*.pdf"))
+    clean = _pdf(book, tmp_path / "clean", "3", monkeypatch)
+    one = _pdf(book, tmp_path / "one", "1", monkeypatch)
+    assert again.read_bytes() == clean.read_bytes()
+    assert differences(one, again) == []
+    grew = counts(one)["pages"] - counts(next((tmp_path / "first").glob("*.pdf")))["pages"]
+    assert (grew > 0) == (rewritten > 1)

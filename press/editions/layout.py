@@ -90,7 +90,7 @@ class Typesetter:
         """
         self.body_html, self.start_id, self.front_count = html, start_id, 0
         if front is not None:
-            pages, _ = self._front_matter(paths, config, front, None, profile)
+            pages = self._front_matter(paths, config, front, None, profile)[0].pages
             self.front_count = len(pages)
         self.body = self._lay_out_text(paths, config, profile)
 
@@ -119,7 +119,8 @@ class Typesetter:
                 document, more = self._splice_back_matter(paths, config, strings, paged, document, body, profile)
                 warnings += more
                 body = self._text_layout(document)
-            front_pages, more = self._front_matter(paths, config, front, body, profile)
+            front_document, more = self._front_matter(paths, config, front, body, profile)
+            front_pages = front_document.pages
             warnings += more
             if not self.front_count or len(front_pages) == self.front_count:
                 break
@@ -168,8 +169,8 @@ class Typesetter:
         return document.copy(document.pages[:first - self.front_count] + back.pages), warnings
 
     def _front_matter(self, paths: Paths, config: BookConfig, front: tuple[str, str], body: "PrintLayout | None",
-                            profile: PrintProfile) -> tuple[list, list[Problem]]:
-        """The front matter's pages, the contents numbered from the body's final pages.
+                            profile: PrintProfile) -> tuple:
+        """The front matter's laid-out document, the contents numbered from the body's final pages.
 
         The body was laid out with its first page on a recto: the front
         matter must have an even number of pages. When the contents end on
@@ -188,7 +189,7 @@ class Typesetter:
                                         "blank verso added; break its pages so that the body's page 1 is a recto")])
         warnings += [Problem("print edition", None, f"the contents link to #{anchor}, which is on no page")
                      for anchor in missing]
-        return document.pages, warnings
+        return document, warnings
 
     def styles(self, paths: Paths, config: BookConfig, profile: PrintProfile):
         """The stylesheets and fonts of this build, parsed once: the book and its

@@ -42,7 +42,7 @@ class PrintWorker(Started):
 
     def begin(self, job: Job) -> None:
         # The body's print layout does not depend on the apparatus: start it now.
-        self.runner.submit(_lay_out_body, *PdfEdition(job, self).body_job())
+        self.runner.submit(_lay_out_body, *PdfEdition(job, self).body_job(), job.session.folder("print"))
         self.body_sent = True
 
     def close(self) -> None:
@@ -59,8 +59,9 @@ def _set_up() -> Typesetter:
     return typesetter
 
 
-def _lay_out_body(typesetter: Typesetter, paths, config, html, profile, start_id, front) -> None:
-    """The body in one document, or, in the print worker, in runs of units laid out by several (issue 20)."""
+def _lay_out_body(typesetter: Typesetter, paths, config, html, profile, start_id, front, cache=None) -> None:
+    """The body in one document, or, in the print worker, in runs of units laid out by several (issue 20),
+    those an earlier build kept in ``cache`` (the session's folder for them) not laid out again."""
     import os
 
     from .runs import RUNS_FROM
@@ -69,15 +70,17 @@ def _lay_out_body(typesetter: Typesetter, paths, config, html, profile, start_id
     requested = os.environ.get("PRESS_PRINT_RUNS")
     if typesetter.can_run and (requested or len(html) >= RUNS_FROM):
         from .layout import STYLESHEETS
+        from .piececache import PieceCache
         from .runlayout import Runs
         from .runs import planned
 
         styles = "".join(paths.style(name).read_text(encoding="utf-8")
                          for name in STYLESHEETS + profile.stylesheets) + profile.css
-        runs = planned(html, styles, start_id, profile, requested)
+        kept = PieceCache(cache, paths, config, profile)
+        runs, workers = planned(html, styles, start_id, profile, requested)
         if len(runs) > 1:
             typesetter.start_id = start_id
-            typesetter.runs = Runs(runs)
+            typesetter.runs = Runs(runs, workers, kept)
             typesetter.runs.lay_out(paths, config, profile, front)
             return
     typesetter.lay_out_body(paths, config, html, profile, start_id, front)

@@ -1,72 +1,77 @@
-"""The print layout in runs: what each print worker does with its run of units.
+"""The print layout in runs: what each print worker does with its runs of units.
 
-Takes a run of the body (press/editions/runs.py) and the steps the build
-sends (press/editions/pdf.py drives them, worker by worker); gives the
+Takes the body's runs (press/editions/runs.py) and the steps the build
+sends (press/editions/pdf.py drives them, worker by worker); gives each
 run's facts (its page count, ids and counters), then its pages with their
-folios, and the pieces of the PDF it writes. The paged back matter, once
-the body is numbered, is laid out in runs too (cut between its sections);
-the first worker also lays out the front matter, while the others write
-their pieces, and joins the pieces (press/editions/join.py). The steps are
-those of ``Typesetter`` (one document), each done where the pages are.
-``PRESS_PRINT_TRACE`` prints each step's time.
+folios, and the pieces of the PDF it writes. A worker lays out several
+runs, each a document of its own. The paged back matter, once the body is
+numbered, is laid out in runs too (cut between its sections); the first
+worker also lays out the front matter, while the others write their pieces,
+and joins the pieces (press/editions/join.py). A run or a piece kept by an
+earlier build (press.editions.piececache) is not laid out or written again.
+The steps are those of ``Typesetter`` (one document), each done where the
+pages are. ``PRESS_PRINT_TRACE`` prints each step's time and what was kept.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
 from .layout import PrintLayout, Typesetter, front_count_moves, layout_of, mirror_outer_marks, write_pdf
 from .pagestarts import page_walks
+from .piececache import PieceCache
 from .profiles import READING
 from .runs import DeferredMargins, Run, margins_deferred
+
+FRONT = "front"  # the front matter's piece, in the first worker
 
 
 @dataclass
 class RunFacts:
-    """What a laid-out run tells the build (small and picklable)."""
+    """What a laid-out run tells the build (small and picklable; kept between builds)."""
 
     pages: int  # its pages, the stub's dropped
     anchors: dict[str, int]  # id -> index of its first page in the run
     counters: list[tuple[int, bool]]  # each page's page counter, from 1, and whether the page sets it
     next_counter: tuple[int, bool] | None  # the stub's page's: where the next run begins
-    front_count: int  # the first run's: the front matter's pages, laid out with blank numbers
     warnings: list[Problem]
 
 
 @dataclass
 class Piece:
-    """A piece of the PDF a worker wrote, and what the join needs of it."""
+    """A piece of the PDF a worker wrote, and what the join needs of it (kept between builds)."""
 
-    file: str
+    file: str  # its name in the cache folder (or the staging folder)
     bookmarks: list[tuple]  # each page's height and WeasyPrint bookmarks
     foreign: set[str]  # the names it holds only so that its links into other pieces are kept
-    walks: list[tuple]  # pagestarts.page_walks of its pages (the reading profile's)
+    walks: list[tuple]  # pagestarts.page_walks of its pages (the reading profile's), body-relative but the front's
+
+
+@dataclass
+class FrontFacts:
+    """The front matter as laid out with the body's numbers: its pages, ids and warnings."""
+
+    pages: int
+    anchors: dict[str, int]
     warnings: list[Problem]
 
 
 class RunTypesetter(Typesetter):
-    """One worker's run of the body and, for the first and the last, the front and back matter."""
+    """One worker's runs (of the body, of the back matter) and, for the first, the front matter."""
 
     def __init__(self):
         super().__init__()
-        self.document = None  # its run of the body
-        self.margins: DeferredMargins | None = None
-        self.back = None  # its run of the paged back matter, if it has one
-        self.back_margins: DeferredMargins | None = None
-        self.front_pages: list = []
+        self.laid: dict = {}  # a run's name -> its laid-out document and its held-back margins
+        self.front = None  # the front matter's document, numbered
 
-    def lay_out_run(self, paths, config, run: Run, profile=READING, front=None) -> RunFacts:
-        self.front_count = 0
-        if front is not None:  # the first run opens with front-matter units: their folios follow the front matter
-            pages, _ = self._front_matter(paths, config, front, None, profile)
-            self.front_count = len(pages)
-        self.document, self.margins, facts = self._deferred(paths, config, run, profile)
-        return facts
+    def lay_out_runs(self, paths, config, profile, batch: list[tuple]) -> list[tuple]:
+        """Each (name, run) laid out, its margin boxes held back: its facts, by name."""
+        return [(name, self._deferred(paths, config, run, profile, name)) for name, run in batch]
 
-    def _deferred(self, paths, config, run: Run, profile) -> tuple:
-        """A run laid out, its margin boxes held back: its pages, their margins and its facts."""
+    def _deferred(self, paths, config, run: Run, profile, name) -> RunFacts:
         margins = DeferredMargins()
         with margins_deferred(margins):
             document, warnings = self.lay_out(paths, config, run.html, profile)
@@ -76,40 +81,40 @@ class RunTypesetter(Typesetter):
             following = counters[-1]
             document = document.copy(document.pages[:-1])
             counters = counters[:-1]
-        return document, margins, RunFacts(len(document.pages), layout_of(document, 0).anchor_pages, counters,
-                                           following, self.front_count, list(warnings))
+        self.laid[name] = (document, margins)
+        return RunFacts(len(document.pages), layout_of(document, 0).anchor_pages, counters, following,
+                        list(warnings))
 
-    def number(self, offset: int) -> None:
-        """The margin boxes (running heads, folios), the page counter moved by ``offset``."""
-        self.margins.make(offset, keep=len(self.document.pages))
+    def number(self, batch: list[tuple]) -> None:
+        """Each (name, offset, keep): the run's first ``keep`` pages (None: all; the rest were the paged
+        back matter's headings, whose pages follow), their margin boxes made, the counter moved by ``offset``."""
+        for name, offset, keep in batch:
+            document, margins = self.laid[name]
+            if keep is not None:
+                document = document.copy(document.pages[:keep])
+                self.laid[name] = (document, margins)
+            margins.make(offset, keep=len(document.pages))
 
-    def cut(self, keep: int) -> None:
-        """The run's first ``keep`` pages: the rest were the paged back matter's headings, whose pages replace them."""
-        self.document = self.document.copy(self.document.pages[:keep])
+    def front_count(self, paths, config, front, profile) -> int:
+        """The front matter's pages, its numbers blank: where the front-matter units' folios go on from."""
+        return len(self._front_matter(paths, config, front, None, profile)[0].pages)
 
-    def lay_out_back(self, paths, config, run: Run, profile) -> RunFacts:
-        """A run of the paged back matter (numbered from the body), its margin boxes held back as a body run's."""
-        self.back, self.back_margins, facts = self._deferred(paths, config, run, profile)
-        return facts
+    def front_matter(self, paths, config, front, body: PrintLayout, profile) -> FrontFacts:
+        self.front, warnings = self._front_matter(paths, config, front, body, profile)
+        return FrontFacts(len(self.front.pages), layout_of(self.front, 0).anchor_pages, warnings)
 
-    def number_back(self, offset: int) -> None:
-        self.back_margins.make(offset, keep=len(self.back.pages))
+    def write_pieces(self, layout: PrintLayout, profile, batch: list[tuple]) -> list[tuple]:
+        """Each (name, target, first) written, by name: ``first``, the index in ``layout`` of its first page."""
+        out = []
+        for name, target, first in batch:
+            document = self.front if name == FRONT else self.laid[name][0]
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            piece = self._write(document, tmp, layout, first, profile)
+            os.replace(tmp, target)  # whole or not at all: a kept piece is never half-written
+            out.append((name, Piece(target.name, *piece)))
+        return out
 
-    def front_matter(self, paths, config, front, body: PrintLayout, profile) -> tuple[int, list[Problem]]:
-        self.front_pages, warnings = self._front_matter(paths, config, front, body, profile)
-        return len(self.front_pages), warnings
-
-    def write_piece(self, target: Path, layout: PrintLayout, first: int, profile, back: bool = False) -> Piece:
-        """Write this worker's run of the body (the front matter first, in the first worker), or with
-        ``back`` its run of the back matter, as a piece of the book.
-
-        ``first``: the index in ``layout`` of the piece's first page."""
-        if back:
-            document = self.back
-        elif self.front_pages:
-            document = self.document.copy(self.front_pages + self.document.pages)
-        else:
-            document = self.document
+    def _write(self, document, target: Path, layout: PrintLayout, first: int, profile) -> tuple:
         own = {anchor for page in document.pages for anchor in page.anchors}
         foreign = {target_id for page in document.pages for kind, target_id, _, _ in page.links
                    if kind == "internal" and target_id not in own}
@@ -119,160 +124,237 @@ class RunTypesetter(Typesetter):
         bookmarks = []
         for page in document.pages:
             bookmarks.append((page.height, list(page.bookmarks)))
+        saved = [(page, page.bookmarks, dict(page.anchors)) for page in document.pages]
+        for page in document.pages:
             page.bookmarks = []  # the outline is the book's, made when the pieces are joined
         if foreign:  # stand-ins, so that WeasyPrint keeps the links (join() drops them)
             document.pages[-1].anchors.update({name: (0, 0, 0, 0) for name in sorted(foreign)})
         write_pdf(document, target, PrintLayout(len(document.pages), 0, {}), profile)
+        for page, marks, anchors in saved:  # written again if the front matter's count moves the folios
+            page.bookmarks, page.anchors = marks, anchors
+        if profile.outer_marks:
+            mirror_outer_marks(document)
         self.written = document
-        return Piece(target.name, bookmarks, foreign, walks, [])
-
-    def join(self, stage: Path, pieces: list[Piece], target: Path, layout: PrintLayout) -> None:
-        from .join import join
-
-        join([stage / piece.file for piece in pieces], [mark for piece in pieces for mark in piece.bookmarks],
-             [piece.foreign for piece in pieces], target, layout.body_start)
-        for piece in pieces:
-            (stage / piece.file).unlink()
+        return bookmarks, foreign, walks
 
 
 class Runs:
-    """The first print worker's side of a body laid out in runs: it lays out the
-    first run, the front matter and joins; a forked worker lays out each other run."""
+    """The first print worker's side of a body laid out in runs: it lays out its share of the
+    runs and the front matter, and joins; forked workers lay out and write the others."""
 
-    def __init__(self, runs: list[Run]):
+    def __init__(self, runs: list[Run], workers: int, cache: PieceCache):
         from ..parallel import Forked, InProcess
 
         # Forked before this process lays anything out: the children inherit WeasyPrint, not Pango's state.
-        self.children = [Forked(RunTypesetter) for _ in runs[1:]]
+        self.children = [Forked(RunTypesetter) for _ in range(workers - 1)]
         self.lead = RunTypesetter()
+        self.local = InProcess(lambda: self.lead)  # the lead's runs, driven as a worker's are
         self.runs = runs
-        self.facts: list[RunFacts] = []
+        self.cache = cache
+        self.keys: list[str] = []
+        self.facts: list[RunFacts | None] = []
+        self.home: dict = {}  # a run laid out in this build: its name -> its worker's index
+        self.sent: dict = {}  # a worker's index -> the names whose facts it owes
+        self.front_count = 0
         self.trace = Trace()
-        self.local = InProcess(lambda: self.lead)  # the lead's run, driven as a worker's is
-
-    def lay_out(self, paths, config, profile, front) -> None:
-        for child, run in zip(self.children, self.runs[1:]):
-            child.submit(_lay_out_run, paths, config, run, profile, None)
-        self.facts = [self.lead.lay_out_run(paths, config, self.runs[0], profile, front)]
-        self.trace("first run laid out")
+        self.written = 0  # pieces written in this build (the others were kept)
 
     def workers(self) -> list:
         """The runs' workers in order: the lead in this process, then the forked ones."""
         return [self.local] + self.children
 
+    def lay_out(self, paths, config, profile, front) -> None:
+        """The runs no earlier build kept, sent to the workers; the front matter's count, if it is needed."""
+        self.keys = [self.cache.run_key(run.html) for run in self.runs]
+        self.facts = [self.cache.get(key, "facts") for key in self.keys]
+        self._send(paths, config, profile, [(k, run) for k, (run, facts) in enumerate(zip(self.runs, self.facts))
+                                            if facts is None])
+        if front is not None:  # front-matter units: their folios follow the front matter's pages
+            key = self.cache.piece_key(self.cache.run_key("".join(front)), "count")
+            count = self.cache.get(key, "facts")
+            if count is None:
+                count = self.lead.front_count(paths, config, front, profile)
+                self.cache.put(key, "facts", count)
+            self.front_count = count
+
+    def _send(self, paths, config, profile, named: list[tuple]) -> None:
+        """Runs laid out by the workers, the longest first, each to the least loaded (the lead's at ``_collect``)."""
+        workers, loads, batches = self.workers(), [0] * len(self.workers()), {}
+        for name, run in sorted(named, key=lambda item: -len(item[1].html)):
+            owner = loads.index(min(loads))
+            loads[owner] += len(run.html)
+            batches.setdefault(owner, []).append((name, run))
+            self.home[name] = owner
+        for owner, batch in batches.items():
+            workers[owner].submit(_lay_out_runs, paths, config, profile, batch)
+            self.sent[owner] = [name for name, _ in batch]
+
+    def _collect(self) -> dict:
+        """The facts of the runs sent, by name, kept for the next build."""
+        out = {}
+        workers = self.workers()
+        for owner in sorted(self.sent):
+            out.update(workers[owner].result())
+        self.sent = {}
+        return out
+
     def finish(self, paths, config, strings, paged, front, profile, stage: Path, start_id: str):
         """The runs numbered, the paged back matter laid out in runs too, the front matter, the pieces
         written (the others' while the first worker lays out the front matter) and joined."""
-        from .layout import Printed
+        from .layout import Printed, back_matter_html
         from .pagestarts import starts_of
+        from .runs import split
 
-        self.facts += [child.result() for child in self.children]
-        trace = self.trace
-        trace("the other runs laid out")
+        trace, cache = self.trace, self.cache
+        laid = self._collect()
+        for k, facts in laid.items():
+            self.facts[k] = facts
+            cache.put(self.keys[k], "facts", facts)
+        trace(f"runs laid out ({len(laid)} of {len(self.runs)}; the others kept)")
         warnings = [w for facts in self.facts for w in facts.warnings]
         workers = self.workers()
-        front_count = self.facts[0].front_count
         target = stage / f"{config.slug}{profile.suffix}.pdf"
+        front_count = self.front_count
         for _ in range(3):
             offsets = run_offsets(self.facts, front_count)
-            for worker, offset in zip(workers, offsets):
-                worker.submit(_number, offset)
-            for worker in workers:
-                worker.result()
             sizes = [(facts.pages, facts.anchors) for facts in self.facts]
             firsts, body = body_layout(sizes, front_count, start_id)
-            trace("numbered")
+            last, keep = len(self.runs) - 1, None
+            if paged:  # the last run's pages end where the back matter's headings begin
+                keep = body.anchor_pages[paged[0].id] - firsts[last]
+                sizes[last] = (keep, {ident: page for ident, page in self.facts[last].anchors.items() if page < keep})
+            places = [(k, self.runs[k], self.keys[k], offsets[k], firsts[k], keep if k == last else None)
+                      for k in range(len(self.runs))]
+            pieces, todo = self._place(paths, config, profile, places)
             back: list[RunFacts] = []
             if paged:
-                sizes[-1], back = self._back_matter(paths, config, strings, paged, body, firsts[-1], profile)
+                back, more, places = self._back_matter(paths, config, strings, paged, body, profile, back_matter_html, split)
                 firsts, body = body_layout(sizes + [(f.pages, f.anchors) for f in back], front_count, start_id)
-                trace("back matter laid out in runs")
-            # Every piece but the first (the front matter's and the first run's) is written now, numbered
-            # as the body (the front matter's pages are added to its page starts' indices below).
+                places = [(name, run, key, offset, firsts[len(self.runs) + j], None)
+                          for j, (name, run, key, offset) in enumerate(places)]
+                found, needed = self._place(paths, config, profile, places)
+                pieces.update(found)
+                todo += needed
+            trace("numbered, the back matter laid out")
             # One message a worker: a second would wait in the pipe while the first is written.
-            owners = list(range(len(workers))) + list(range(len(back)))  # each piece's worker
             jobs: dict[int, list] = {}
-            for k, owner in enumerate(owners[1:], start=1):
-                jobs.setdefault(owner, []).append((k, stage / f"{target.stem}.piece{k}.pdf", firsts[k], k >= len(workers)))
-            for owner, batch in jobs.items():
+            for name, key, first in todo:
+                jobs.setdefault(self.home[name], []).append((name, cache.piece_path(key, stage), first))
+            for owner, batch in sorted(jobs.items(), reverse=True):  # the lead's own last: at result()
                 workers[owner].submit(_write_pieces, body, profile, batch)
-            count, more = self.lead.front_matter(paths, config, front, body, profile)
+            front_piece, front_facts = self._front(paths, config, front, body, profile, stage, front_count)
             trace("front matter laid out")
-            pieces = [None] * len(owners)
-            for owner in jobs:
-                for k, piece in workers[owner].result():
-                    pieces[k] = piece
-            trace("other pieces written")
+            for owner in sorted(jobs, reverse=True):
+                for name, piece in workers[owner].result():
+                    pieces[name] = piece
+            for name, key, _ in todo:
+                cache.put(key, "piece", pieces[name])
+            self.written += len(todo)
+            trace("pieces written")
+            count = front_facts.pages
             if not front_count or count == front_count:
-                warnings += [w for facts in back for w in facts.warnings] + more
+                warnings += [w for facts in back for w in facts.warnings] + more + front_facts.warnings
                 break
             front_count = count  # the front-matter units' folios assumed another count: again, from this one
         else:
             raise front_count_moves()
         shift = count - front_count  # the front matter's pages, before the body's indices
-        front_anchors = layout_of(self.lead.document.copy(self.lead.front_pages), 0).anchor_pages
-        anchor_pages = {**{ident: index + shift for ident, index in body.anchor_pages.items()}, **front_anchors}
+        anchor_pages = {**{ident: index + shift for ident, index in body.anchor_pages.items()}, **front_facts.anchors}
         layout = PrintLayout(body.page_count + shift, body.body_start + shift, anchor_pages)
-        pieces[0] = self.lead.write_piece(stage / f"{target.stem}.piece0.pdf", layout, 0, profile)
-        trace("first piece written")
-        for piece in pieces[1:]:  # written with the body's indices: after the front matter's pages
-            piece.walks = [(index + shift, *rest) for index, *rest in piece.walks]
-        self.lead.join(stage, pieces, target, layout)
-        trace("joined")
-        walks = [walk for piece in pieces for walk in piece.walks]
+        order = [pieces[k] for k in range(len(self.runs))] + [pieces[("back", j)] for j in range(len(back))]
+        folder = cache.folder if cache.folder is not None else stage
+        join(folder, [front_piece] + order, target, layout, remove=cache.folder is None)
+        trace(f"joined ({self.written} of {len(order) + 1} pieces written; the others kept)")
+        cache.retain()
+        walks = front_piece.walks + [(index + shift, *rest) for piece in order for index, *rest in piece.walks]
         return Printed(target.name, layout, starts_of(walks, layout) if walks else [], warnings)
 
-    def _back_matter(self, paths, config, strings, paged, body: PrintLayout, first: int, profile) -> tuple:
-        """The paged back matter, numbered from ``body``, laid out in runs by the workers.
-
-        ``first``: the index in ``body`` of the last run's first page. Gives
-        that run's size, its pages cut where the back matter's headings begin,
-        and the back matter's runs' facts, numbered."""
-        from .layout import back_matter_html
-        from .runs import split
-
+    def _place(self, paths, config, profile, places: list[tuple]) -> tuple[dict, list]:
+        """Each run at its place (name, run, key, offset, first, keep): its piece kept by an earlier build,
+        or its pages numbered for writing (laid out first if this build has not). Gives the pieces
+        found, by name, and the (name, piece key, first) to write."""
+        found, todo, again = {}, [], []
+        for name, run, key, offset, first, keep in places:
+            piece_key = self.cache.piece_key(key, offset, first, keep)
+            piece = self.cache.get(piece_key, "piece")
+            if piece is not None:
+                found[name] = piece
+                continue
+            todo.append((name, piece_key, first, offset, keep))
+            if name not in self.home:
+                again.append((name, run))
+        if again:  # kept facts, but its folios have moved: its pages are made again
+            self._send(paths, config, profile, again)
+            self._collect()
+        numbering: dict[int, list] = {}
+        for name, _, _, offset, keep in todo:
+            numbering.setdefault(self.home[name], []).append((name, offset, keep))
         workers = self.workers()
-        last = self.facts[-1]
-        keep = body.anchor_pages[paged[0].id] - first
-        workers[-1].submit(_cut, keep)
-        runs = split(back_matter_html(paths, config, strings, paged, body), len(workers), None)
-        for worker, run in zip(workers, runs):
-            worker.submit(_lay_out_back, paths, config, run, profile)
-        workers[-1].result()
-        facts = [worker.result() for worker in workers[:len(runs)]]
-        for worker, offset in zip(workers, run_offsets(facts, 0)):
-            worker.submit(_number_back, offset)
-        for worker in workers[:len(runs)]:
-            worker.result()
-        return (keep, {ident: page for ident, page in last.anchors.items() if page < keep}), facts
+        for owner, batch in numbering.items():
+            workers[owner].submit(_number, batch)
+        for owner in numbering:
+            workers[owner].result()
+        return found, [(name, key, first) for name, key, first, _, _ in todo]
+
+    def _back_matter(self, paths, config, strings, paged, body: PrintLayout, profile, back_matter_html, split):
+        """The paged back matter, numbered from ``body``, in runs: their facts (laid out by the workers
+        where no earlier build kept them), warnings, and each run's (name, run, key, counter offset)."""
+        runs = split(back_matter_html(paths, config, strings, paged, body), len(self.workers()), None)
+        keys = [self.cache.run_key(run.html) for run in runs]
+        facts = [self.cache.get(key, "facts") for key in keys]
+        self._send(paths, config, profile, [(("back", j), run) for j, run in enumerate(runs) if facts[j] is None])
+        for (_, j), laid in self._collect().items():
+            facts[j] = laid
+            self.cache.put(keys[j], "facts", laid)
+        offsets = run_offsets(facts, 0)
+        return facts, [], [(("back", j), run, keys[j], offsets[j]) for j, run in enumerate(runs)]
+
+    def _front(self, paths, config, front, body: PrintLayout, profile, stage: Path, front_count: int):
+        """The front matter, numbered from ``body``, and its piece: kept by an earlier build, or laid out
+        and written by the first worker (the book's indices are its own: it comes first)."""
+        from .layout import fill_page_slots
+
+        filled = [fill_page_slots(html, body)[0] for html in front]
+        key = self.cache.piece_key(self.cache.run_key("".join(filled)), "front", body.body_start, front_count)
+        facts, piece = self.cache.get(key, "facts"), self.cache.get(key, "piece")
+        if facts is not None and piece is not None:
+            return piece, facts
+        facts = self.lead.front_matter(paths, config, front, body, profile)
+        shift = facts.pages - front_count
+        anchors = {**{ident: index + shift for ident, index in body.anchor_pages.items()}, **facts.anchors}
+        layout = PrintLayout(body.page_count + shift, body.body_start + shift, anchors)
+        [(_, piece)] = self.lead.write_pieces(layout, profile, [(FRONT, self.cache.piece_path(key, stage), 0)])
+        self.cache.put(key, "facts", facts)
+        self.cache.put(key, "piece", piece)
+        self.written += 1
+        return piece, facts
 
     def close(self) -> None:
         for child in self.children:
             child.close()
 
 
-def _lay_out_run(typesetter: RunTypesetter, *args) -> RunFacts:
-    return typesetter.lay_out_run(*args)
+def join(folder: Path, pieces: list[Piece], target: Path, layout: PrintLayout, remove: bool) -> None:
+    """The pieces, in order, joined into the book's PDF; with ``remove``, their files removed (none kept)."""
+    from .join import join as join_pieces
+
+    join_pieces([folder / piece.file for piece in pieces], [mark for piece in pieces for mark in piece.bookmarks],
+                [piece.foreign for piece in pieces], target, layout.body_start)
+    if remove:
+        for piece in pieces:
+            (folder / piece.file).unlink()
 
 
-def _number(typesetter: RunTypesetter, offset: int) -> None:
-    typesetter.number(offset)
+def _lay_out_runs(typesetter: RunTypesetter, *args) -> list[tuple]:
+    return typesetter.lay_out_runs(*args)
 
 
-def _cut(typesetter: RunTypesetter, keep: int) -> None:
-    typesetter.cut(keep)
+def _number(typesetter: RunTypesetter, batch: list[tuple]) -> None:
+    typesetter.number(batch)
 
 
-def _lay_out_back(typesetter: RunTypesetter, *args) -> RunFacts:
-    return typesetter.lay_out_back(*args)
-
-
-def _number_back(typesetter: RunTypesetter, offset: int) -> None:
-    typesetter.number_back(offset)
-
-
-def _write_pieces(typesetter: RunTypesetter, layout: PrintLayout, profile, pieces: list) -> list[tuple[int, Piece]]:
-    return [(k, typesetter.write_piece(target, layout, first, profile, back)) for k, target, first, back in pieces]
+def _write_pieces(typesetter: RunTypesetter, layout: PrintLayout, profile, batch: list) -> list[tuple]:
+    return typesetter.write_pieces(layout, profile, batch)
 
 
 class Trace:

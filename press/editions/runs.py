@@ -35,7 +35,10 @@ from dataclasses import dataclass, field
 # The body's units and parts, each opening a line of print/book.html.j2.
 UNIT_START = re.compile(r'(?m)^<(article|section) class="(?:unit|part)\b[^"]*"[^>]*>')
 RUNS_FROM = 300_000  # characters of print HTML (the real book's body: 100,835) from which runs are the default
-MAX_RUNS = 4  # one a core, up to this: every run parses the styles and loads the fonts again
+MAX_RUNS = 4  # workers: one a core, up to this; each parses the styles and loads the fonts again
+# Characters of print HTML a run holds at most, about (the 20x book's 2 million: 8 runs): an edit
+# lays out its run again, and every run is a piece of the PDF with font subsets of its own.
+RUN_LENGTH = 250_000
 # The back matter's first folio (print/back.html.j2), which only its first run keeps.
 FIRST_PAGE_RESET = re.compile(r"@page :first \{ counter-reset: page \d+; \}")
 PAGE_DEPENDENT = ("target-counter", "target-counters", "target-text", "counter(pages", "counters(pages")
@@ -68,7 +71,13 @@ def single_reason(html: str, styles: str) -> str:
 
 
 def split(html: str, runs: int, start_id: str | None) -> list[Run]:
-    """The body cut into at most ``runs`` runs of about equal length, at unit boundaries.
+    """The body cut into at most ``runs`` runs of about as many units each, at unit boundaries;
+    the paged back matter (``start_id`` None) into runs of about equal length.
+
+    By units, not length: an edit that lengthens a unit moves no boundary, so
+    the other runs' HTML is the same and an earlier build's pages of them are
+    kept (press.editions.piececache); and the cuts are the sources' alone,
+    whatever was built before (the same sources give the same PDF).
 
     A run begins with a unit after the start of text (the units before it
     take their folios from the front matter's count) and before the paged
@@ -98,6 +107,8 @@ def split(html: str, runs: int, start_id: str | None) -> list[Run]:
     else:
         start = ids.index(start_id) if start_id in ids else len(ids)
         paged = next((i for i, m in enumerate(starts) if " paged " in f" {_classes(m.group(0))} "), len(ids))
+    if start_id is not None:
+        lengths = [1] * len(ids)  # the body's runs: by units
     cuts, total, done = [], sum(lengths), 0
     for index in range(len(ids)):
         if start < index < paged and done >= total * (len(cuts) + 1) / runs and len(cuts) < runs - 1:
@@ -203,18 +214,20 @@ def margins_deferred(margins: DeferredMargins):
         layout.make_margin_boxes = original
 
 
-def planned(html: str, styles: str, start_id: str, profile, requested: str | None) -> list[Run]:
-    """The runs this body is laid out in: one, or one per core.
+def planned(html: str, styles: str, start_id: str, profile, requested: str | None) -> tuple[list[Run], int]:
+    """The runs this body is laid out in, and by how many workers: one, or one a core.
 
     ``requested``: ``PRESS_PRINT_RUNS`` (a number: 1 lays out one document,
-    more force that many runs; unset, a body of ``RUNS_FROM`` characters or
-    more is laid out in one run a core, up to ``MAX_RUNS``). The printer's
+    more force that many workers; unset, a body of ``RUNS_FROM`` characters or
+    more is laid out by one worker a core, up to ``MAX_RUNS``). A run holds
+    about ``RUN_LENGTH`` characters at most, so that an edit lays out little
+    of a long book again (press.editions.piececache). The printer's
     file is one document (its checks read every image on the laid-out
     pages), as is a body whose pages depend on each other (``single_reason``).
     """
     import os
 
-    one = [Run(html, [], False)]
+    one = ([Run(html, [], False)], 1)
     if not requested:
         # A short body gains nothing (the real book, 61 pages: 8.9 s against 8.5 s in 2 runs):
         # each run parses the styles again and the pieces are joined. The 20x book (780 pages): 0.7-0.8x.
@@ -227,4 +240,5 @@ def planned(html: str, styles: str, start_id: str, profile, requested: str | Non
         count = int(requested)
     if count < 2 or profile.name == "press" or profile.even_pages or single_reason(html, styles):
         return one
-    return split(html, count, start_id)
+    runs = split(html, max(count, -(-len(html) // RUN_LENGTH)), start_id)
+    return runs, min(count, len(runs))
