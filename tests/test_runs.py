@@ -172,3 +172,20 @@ def test_a_rebuild_lays_out_only_what_the_edit_changed(tmp_path, monkeypatch, ed
     assert differences(one, again) == []
     grew = counts(one)["pages"] - counts(next((tmp_path / "first").glob("*.pdf")))["pages"]
     assert (grew > 0) == (rewritten > 1)
+
+
+def test_runs_are_numbered_again_when_the_front_matter_has_another_page_count(tmp_path, monkeypatch):
+    """tests/books/front-back in 2 runs, its front matter's count first taken two pages short: the runs are
+    numbered and written again from the right count (their pages, bookmarks and links as laid out), and the PDF
+    is the one document's."""
+    from press.editions.runlayout import RunTypesetter
+
+    book = tmp_path / "book"
+    shutil.copytree(REPO / "tests" / "books" / "front-back" / "content", book / "content")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    one = _pdf(book, tmp_path / "one", "1", monkeypatch)
+    counted = RunTypesetter.count_front
+    monkeypatch.setattr(RunTypesetter, "count_front", lambda self, *args: counted(self, *args) - 2)
+    again = _pdf(book, tmp_path / "runs", "2", monkeypatch)  # the print worker is forked after the patch
+    assert differences(one, again) == []
+    assert counts(one)["outline entries"] > 5

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from .layout import PrintLayout, Typesetter, front_count_moves, layout_of, mirror_outer_marks, write_pdf
+from .layout import (PrintLayout, Typesetter, back_matter_html, front_count_moves, layout_of, mirror_outer_marks,
+                     write_pdf)
 from .pagestarts import page_walks
 from .piececache import PieceCache
 from .profiles import READING
-from .runs import DeferredMargins, Run, margins_deferred
+from .runs import DeferredMargins, Run, margins_deferred, split
 
 FRONT = "front"  # the front matter's piece, in the first worker
 
@@ -95,7 +96,7 @@ class RunTypesetter(Typesetter):
                 self.laid[name] = (document, margins)
             margins.make(offset, keep=len(document.pages))
 
-    def front_count(self, paths, config, front, profile) -> int:
+    def count_front(self, paths, config, front, profile) -> int:
         """The front matter's pages, its numbers blank: where the front-matter units' folios go on from."""
         return len(self._front_matter(paths, config, front, None, profile)[0].pages)
 
@@ -173,7 +174,7 @@ class Runs:
             key = self.cache.piece_key(self.cache.run_key("".join(front)), "count")
             count = self.cache.get(key, "facts")
             if count is None:
-                count = self.lead.front_count(paths, config, front, profile)
+                count = self.lead.count_front(paths, config, front, profile)
                 self.cache.put(key, "facts", count)
             self.front_count = count
 
@@ -201,9 +202,8 @@ class Runs:
     def finish(self, paths, config, strings, paged, front, profile, stage: Path, start_id: str):
         """The runs numbered, the paged back matter laid out in runs too, the front matter, the pieces
         written (the others' while the first worker lays out the front matter) and joined."""
-        from .layout import Printed, back_matter_html
+        from .layout import Printed
         from .pagestarts import starts_of
-        from .runs import split
 
         trace, cache = self.trace, self.cache
         laid = self._collect()
@@ -228,7 +228,7 @@ class Runs:
             pieces, todo = self._place(paths, config, profile, places)
             back: list[RunFacts] = []
             if paged:
-                back, more, places = self._back_matter(paths, config, strings, paged, body, profile, back_matter_html, split)
+                back, places = self._back_matter(paths, config, strings, paged, body, profile)
                 firsts, body = body_layout(sizes + [(f.pages, f.anchors) for f in back], front_count, start_id)
                 places = [(name, run, key, offset, firsts[len(self.runs) + j], None)
                           for j, (name, run, key, offset) in enumerate(places)]
@@ -253,7 +253,7 @@ class Runs:
             trace("pieces written")
             count = front_facts.pages
             if not front_count or count == front_count:
-                warnings += [w for facts in back for w in facts.warnings] + more + front_facts.warnings
+                warnings += [w for facts in back for w in facts.warnings] + front_facts.warnings
                 break
             front_count = count  # the front-matter units' folios assumed another count: again, from this one
         else:
@@ -296,9 +296,9 @@ class Runs:
             workers[owner].result()
         return found, [(name, key, first) for name, key, first, _, _ in todo]
 
-    def _back_matter(self, paths, config, strings, paged, body: PrintLayout, profile, back_matter_html, split):
+    def _back_matter(self, paths, config, strings, paged, body: PrintLayout, profile) -> tuple[list, list]:
         """The paged back matter, numbered from ``body``, in runs: their facts (laid out by the workers
-        where no earlier build kept them), warnings, and each run's (name, run, key, counter offset)."""
+        where no earlier build kept them), and each run's (name, run, key, counter offset)."""
         runs = split(back_matter_html(paths, config, strings, paged, body), len(self.workers()), None)
         keys = [self.cache.run_key(run.html) for run in runs]
         facts = [self.cache.get(key, "facts") for key in keys]
@@ -307,7 +307,7 @@ class Runs:
             facts[j] = laid
             self.cache.put(keys[j], "facts", laid)
         offsets = run_offsets(facts, 0)
-        return facts, [], [(("back", j), run, keys[j], offsets[j]) for j, run in enumerate(runs)]
+        return facts, [(("back", j), run, keys[j], offsets[j]) for j, run in enumerate(runs)]
 
     def _front(self, paths, config, front, body: PrintLayout, profile, stage: Path, front_count: int):
         """The front matter, numbered from ``body``, and its piece: kept by an earlier build, or laid out
