@@ -6,7 +6,8 @@ repetitions of:
 
 - a clean build of all editions (caches and dist/ removed),
 - a no-op rebuild (nothing changed),
-- a rebuild after editing one chapter,
+- a rebuild after editing one chapter, and after an edit that adds pages
+  to it (every later page moves),
 - the web edition alone after editing one chapter, from the command line and
   in the live preview (``build.py watch``, timed inside its process),
 - the print PDF of the whole book (in runs of units, where the body is long
@@ -37,15 +38,54 @@ PY = sys.executable
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one command and its children."""
+    """Wall seconds and peak memory (MiB) of one command: the largest sum, over its samples every
+    0.1 s, of the proportional set size (PSS: a page shared by forked workers counted once, split
+    between them) of the command and every process under it; the largest single RSS where /proc
+    cannot tell."""
+    import threading
+
     start = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak, done = [0.0], threading.Event()
+
+    def sample():
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], tree_pss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stderr = process.stderr.read().decode() if process.stderr else ""  # to its end: the pipe never fills
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    stderr = process.stderr.read().decode() if process.stderr else ""
+    done.set()
+    sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"command failed: {' '.join(cmd)}\n{stderr}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, peak[0] or usage.ru_maxrss / 1024
+
+
+def tree_pss(root: int) -> float:
+    """The summed PSS (MiB) of ``root`` and its descendants, from /proc (0 where it cannot be read)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return total / 1024
 
 
 def measure(label: str, reps: int, prepare, cmd: list[str], **kwargs) -> dict:
@@ -108,6 +148,18 @@ def synthetic_book(target: Path, times: int) -> Path:
             text = text.replace(f"chapters/{old}", f"chapters/{new}")
         emendations.write_text(text, "utf-8")
     return target
+
+
+def edit_moving_pages(book: Path) -> None:
+    """Add a long paragraph to the same chapter (longer each time): its page count grows, and every
+    page after it moves."""
+    path = sorted((book / "content" / "chapters").glob("*.md"))[2]
+    head, body = path.read_text("utf-8").split("\n---\n", 1)
+    marker = re.search(r"\n\n\(moved (\d+)\) [^\n]*\n", body)
+    count = int(marker.group(1)) + 1 if marker else 1
+    body = re.sub(r"\n\n\(moved \d+\) [^\n]*\n", "\n", body)
+    body = body.rstrip("\n") + f"\n\n(moved {count}) " + "A paragraph added to move the pages after it. " * 60 * count + "\n"
+    path.write_text(head + "\n---\n" + body, "utf-8")
 
 
 def edit_one_chapter(book: Path) -> None:
@@ -234,6 +286,11 @@ def scenarios(name: str, book: Path, reps: int) -> list[dict]:
     rows.append(measure(f"{name}: no-op rebuild", reps, lambda: None, build, env=env))
     rows.append(measure(f"{name}: rebuild after editing one chapter", reps, lambda: edit_one_chapter(book),
                         build, env=env))
+    moved = measure(f"{name}: rebuild after an edit that adds pages to one chapter (the later pages move)", reps,
+                    lambda: edit_moving_pages(book), build, env=env)
+    moved["note"] = f"{moved['median'] / rows[0]['median']:.2f} of the clean build (target 0.5)"
+    rows[-1]["note"] = f"{rows[-1]['median'] / rows[0]['median']:.2f} of the clean build (target 0.2)"
+    rows.append(moved)
     html_only = [PY, str(REPO / "build.py"), "html", "--root", str(book), "--out", str(out), "--quiet"]
     run(html_only, env=env)
     rows.append(measure(f"{name}: one-shot `build.py html` (a new process) after editing one chapter", reps,
