@@ -100,8 +100,16 @@ class RunTypesetter(Typesetter):
         """The front matter's pages, its numbers blank: where the front-matter units' folios go on from."""
         return len(self._front_matter(paths, config, front, None, profile)[0].pages)
 
-    def front_matter(self, paths, config, front, body: PrintLayout, profile) -> FrontFacts:
+    def front_matter(self, paths, config, front, body: PrintLayout, profile, head: str) -> FrontFacts:
+        """The front matter, numbered from ``body``; its piece is the joined PDF's first, whose metadata
+        (title, authors, description, keywords, dates) the book keeps: the body's, from ``head``, as in one
+        document (``Typesetter.finish`` puts the front matter's pages in the body's document)."""
+        from weasyprint import HTML
+        from weasyprint.document import DocumentMetadata
+        from weasyprint.html import get_html_metadata
+
         self.front, warnings = self._front_matter(paths, config, front, body, profile)
+        self.front.metadata = DocumentMetadata(**get_html_metadata(HTML(string=head)))
         return FrontFacts(len(self.front.pages), layout_of(self.front, 0).anchor_pages, warnings)
 
     def write_pieces(self, layout: PrintLayout, profile, batch: list[tuple]) -> list[tuple]:
@@ -319,7 +327,8 @@ class Runs:
         facts, piece = self.cache.get(key, "facts"), self.cache.get(key, "piece")
         if facts is not None and piece is not None:
             return piece, facts
-        facts = self.lead.front_matter(paths, config, front, body, profile)
+        head = self.runs[0].html.partition('<main class="body-matter">')[0] + "</body></html>"
+        facts = self.lead.front_matter(paths, config, front, body, profile, head)
         shift = facts.pages - front_count
         anchors = {**{ident: index + shift for ident, index in body.anchor_pages.items()}, **facts.anchors}
         layout = PrintLayout(body.page_count + shift, body.body_start + shift, anchors)

@@ -11,6 +11,7 @@ them, not as bytes (the fonts are subset once per piece):
 - the links: each one's page, rectangle and where it goes (the page and
   position of its named destination, or its URI);
 - the named destinations;
+- the document's metadata (/Info and XMP: title, authors, dates...);
 - the structure tree, in reading order: each element's type, page, language
   and alternative texts, and its marked content (each MCID at its page) and
   annotations; and the parent tree, page by page.
@@ -60,7 +61,24 @@ def facts(path: Path) -> dict[str, list]:
     out["parent tree"] = parent
     out["page structparents"] = [page.get("/StructParents") for page in reader.pages]
     out["catalogue"] = [(key, str(root[key])) for key in ("/Lang", "/MarkInfo", "/ViewerPreferences") if key in root]
+    info = reader.metadata or {}
+    out["metadata"] = sorted((str(key), str(value)) for key, value in info.items())
+    xmp = root.get("/Metadata")
+    out["XMP metadata"] = _xmp(xmp.get_object().get_data()) if xmp is not None else []
     return out
+
+
+def _xmp(data: bytes) -> list[tuple]:
+    """An XMP packet's elements, in order (tag, attributes, text): what it says, not how it is spelt
+    (pikepdf writes the packet's wrapper and empty elements another way than WeasyPrint)."""
+    from xml.etree import ElementTree
+
+    text = data.decode("utf-8", "replace")
+    start, end = text.find("<x:xmpmeta"), text.rfind("</x:xmpmeta>")
+    if start < 0 or end < 0:
+        return [text]
+    root = ElementTree.fromstring(text[start:end + len("</x:xmpmeta>")])
+    return [(element.tag, sorted(element.attrib.items()), (element.text or "").strip()) for element in root.iter()]
 
 
 def _text(page) -> list[tuple]:
