@@ -76,11 +76,10 @@ def _lay_out_body(typesetter: Typesetter, paths, config, html, profile, start_id
 
         styles = "".join(paths.style(name).read_text(encoding="utf-8")
                          for name in STYLESHEETS + profile.stylesheets) + profile.css
-        kept = PieceCache(cache, paths, config, profile)
         runs, workers = planned(html, styles, start_id, profile, requested)
-        if len(runs) > 1:
+        if len(runs) > 1:  # only then are the styles, fonts and code digested (PieceCache)
             typesetter.start_id = start_id
-            typesetter.runs = Runs(runs, workers, kept)
+            typesetter.runs = Runs(runs, workers, PieceCache(cache, paths, config, profile))
             typesetter.runs.lay_out(paths, config, profile, front)
             return
     typesetter.lay_out_body(paths, config, html, profile, start_id, front)
