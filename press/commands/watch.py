@@ -17,6 +17,10 @@ over every page, and prints them on the terminal; the next good build
 removes the overlay. A good build's warnings are printed and shown in a
 banner at the foot of every page. ``/__watch/status`` tells the same as JSON.
 
+With ``--pdf``, each good build is followed by the book's proof PDF, built
+the way a print PDF is, unchanged runs of units kept (press.commands.watchproof),
+and shown at ``/__watch/proof`` at the page of the edit.
+
 The port is taken before the first build: a busy one is a ToolError that
 says so, not a traceback after a build.
 """
@@ -57,6 +61,10 @@ SCRIPT = """<script>/* build.py watch: reload when a build finishes */
 })();
 </script>"""
 
+# The proof's page reloads when a proof PDF is built, at the page of the edit.
+PROOF_SCRIPT = SCRIPT.replace("reload when a build finishes", "reload when a proof PDF is built") \
+    .replace('"build"', '"proof"')
+
 OVERLAY_STYLE = (
     "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(30,0,0,.92);color:#fff;"
     "font:15px/1.5 ui-monospace,monospace;padding:2rem"
@@ -73,6 +81,9 @@ WARNINGS_STYLE = (
 def add_arguments(parser: argparse.ArgumentParser, name: str = "watch") -> None:
     parser.add_argument("--port", type=int, default=8000,
                         help="port to serve on (default: 8000; 0 picks a free one)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also keep the book's proof PDF up to date, shown at /__watch/proof "
+                             "at the page of the last edit")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default: 127.0.0.1, this machine only)")
     # The preview builds into a folder of its own unless --out names one (press.cli).
@@ -110,9 +121,11 @@ def _interrupt(signum, frame) -> None:
 
 
 def _serve_until_stopped(root: Path, out: Path, args: argparse.Namespace, progress: Progress) -> int:
-    preview = Preview(root, host=args.host, port=args.port, out=out, progress=progress)
+    preview = Preview(root, host=args.host, port=args.port, out=out, progress=progress, pdf=args.pdf)
     preview.start()
     print(f"serving the web edition on {preview.url}  (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    if preview.proof is not None:
+        print(f"the proof PDF: {preview.url}__watch/proof", file=sys.stderr, flush=True)
     try:
         while True:
             time.sleep(3600)
@@ -129,8 +142,9 @@ class Preview:
     is done (or failed) and the server listens; ``stop()`` ends both threads."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0, out: Path | None = None,
-                 progress: Progress | None = None, debounce_ms: int = 300):
+                 progress: Progress | None = None, debounce_ms: int = 300, pdf: bool = False):
         from ..session import Session
+        from .watchproof import LiveProof
 
         # The preview's builds share one session, which remembers the work that
         # an edit did not change (press.memo): that is what makes a rebuild take
@@ -153,6 +167,10 @@ class Preview:
         self._server: ThreadingHTTPServer | None = None
         self._warm = False  # a build of this process has filled the memos
         self._threads: list[threading.Thread] = []
+        # With ``pdf``: the live proof PDF (press.commands.watchproof), built beside the preview's folder.
+        self.proof = LiveProof(root, self.out.with_name(self.out.name + "-proof"), self.session,
+                               self.progress) if pdf else None
+        self.proof_generation = 0  # proof PDFs built
 
     @property
     def port(self) -> int:
@@ -204,7 +222,15 @@ class Preview:
             self.problems, self.warnings = problems, warnings
             self.generation += 1
             self.changed.notify_all()
+        if self.proof is not None and not problems:
+            self._rebuild_proof()
         return not problems
+
+    def _rebuild_proof(self) -> None:
+        if self.proof.build():  # its problems said on the terminal
+            with self.changed:
+                self.proof_generation += 1
+                self.changed.notify_all()
 
     def _watch(self) -> None:
         from watchfiles import watch
@@ -394,6 +420,9 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._events()
         if path == PREFIX + "status":
             return self._send(json.dumps(self.preview.status()).encode(), "application/json")
+        if path.startswith(PREFIX + "proof") and self.preview.proof is not None:
+            proof = self.preview.proof  # the PDF, or the page that shows it
+            return self._send(*proof.answer(path[len(PREFIX):], PROOF_SCRIPT, self.preview.proof_generation))
         target = Path(self.translate_path(path))
         if target.is_dir():
             target = target / "index.html"
@@ -443,18 +472,22 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        seen = preview.generation
+        seen, proofs = preview.generation, preview.proof_generation
         try:
             self.wfile.write(f"retry: 1000\nevent: build\ndata: {seen}\n\n".encode())
             self.wfile.flush()
             while not preview._stop.is_set():
                 with preview.changed:
-                    preview.changed.wait_for(lambda: preview.generation != seen or preview._stop.is_set(),
+                    now = lambda: (preview.generation, preview.proof_generation)  # noqa: E731
+                    preview.changed.wait_for(lambda: now() != (seen, proofs) or preview._stop.is_set(),
                                              timeout=KEEPALIVE)
-                    current = preview.generation
+                    current, proofs_now = preview.generation, preview.proof_generation
                 if current != seen:
                     seen = current
                     self.wfile.write(f"event: build\ndata: {seen}\n\n".encode())
+                elif proofs_now != proofs:
+                    proofs = proofs_now
+                    self.wfile.write(f"event: proof\ndata: {proofs}\n\n".encode())
                 else:
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
