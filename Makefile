@@ -19,7 +19,7 @@ proof: $(STAMP)
 	$(BUILD) proof $(if $(SINCE),--since $(SINCE)) $(if $(CHAPTER),--chapter $(CHAPTER))
 
 watch: $(STAMP)
-	$(BUILD) watch $(if $(PORT),--port $(PORT))
+	$(BUILD) watch $(if $(PORT),--port $(PORT)) $(if $(PDF),--pdf)
 
 # Release gates: the field's own checkers on the built editions.
 # checkers/: DAISY Ace and vnu.jar, pinned by package-lock.json (npm ci);
