@@ -56,6 +56,8 @@ class LiveProof:
         """Built again, its warnings and problems said on the terminal; True when a new PDF was made."""
         try:
             warnings = self.rebuild(self.progress)
+            if warnings is None:
+                return False  # nothing changed since the last proof
         except BookError as exc:
             for problem in exc.problems:
                 print(f"error: proof PDF: {problem}", file=sys.stderr)
@@ -68,8 +70,8 @@ class LiveProof:
         print(f"proof PDF built in {self.seconds:.1f} s; the edit is on page {self.page}", file=sys.stderr)
         return True
 
-    def rebuild(self, progress: Progress) -> list[Problem]:
-        """The proof PDF built again; its warnings. A BookError is the caller's."""
+    def rebuild(self, progress: Progress) -> list[Problem] | None:
+        """The proof PDF built again; its warnings, or None when it was up to date (a BookError: the caller's)."""
         from ..editions import book_targets
         from ..pipeline import Request, run
         from .proof import compare
@@ -91,7 +93,7 @@ class LiveProof:
         self._warm = True
         self.seconds = time.perf_counter() - started
         if result.up_to_date:
-            return list(result.warnings)
+            return None
         printed = result.results["pdf-proof"]
         self.file = self.out / printed.files[0]
         if "last" in edited:
