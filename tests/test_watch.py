@@ -31,6 +31,27 @@ def words(page: str) -> str:
     return re.sub(r"<[^>]+>", "", page)
 
 
+def event_stream(preview: Preview, timeout: float = TIMEOUT):
+    """The preview's event stream, opened as a page opens it, and a function that reads its next event."""
+    stream = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=timeout)
+    stream.request("GET", "/__watch/events")
+    response = stream.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+
+    def next_event() -> str:
+        lines = []
+        while True:
+            line = response.fp.readline().decode().rstrip("\n")
+            if line.startswith(":"):
+                continue
+            if not line and lines:
+                return "\n".join(lines)
+            if line:
+                lines.append(line)
+
+    return stream, next_event
+
+
 def wait_until(preview: Preview, check, what: str) -> None:
     """Poll the status endpoint (as a page would) until ``check(status)`` holds."""
     deadline = time.monotonic() + TIMEOUT
@@ -76,22 +97,7 @@ def test_serves_its_own_folder_on_loopback(preview, tiny):
 def test_edit_rebuilds_and_notifies_open_pages(preview, tiny):
     first = preview.generation
     # An open page listens on the event stream: the first event is the current build.
-    stream = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=TIMEOUT)
-    stream.request("GET", "/__watch/events")
-    response = stream.getresponse()
-    assert response.getheader("Content-Type") == "text/event-stream"
-
-    def next_event() -> str:
-        lines = []
-        while True:
-            line = response.fp.readline().decode().rstrip("\n")
-            if line.startswith(":"):
-                continue
-            if not line and lines:
-                return "\n".join(lines)
-            if line:
-                lines.append(line)
-
+    stream, next_event = event_stream(preview)
     assert next_event() == f"retry: 1000\nevent: build\ndata: {first}"
     tiny.chapter("01-one.md", "One", "The first words, revised.", kind="introduction")
     assert next_event() == f"event: build\ndata: {first + 1}"

@@ -3,7 +3,6 @@ change, shown at the page of the edit, with change bars on the paragraphs edited
 
 from __future__ import annotations
 
-import http.client
 import re
 import shutil
 import time
@@ -14,27 +13,9 @@ from press.commands.watch import Preview
 
 from .artefacts import pdf_full_page_texts
 from .conftest import REPO
+from .test_watch import event_stream
 
 TIMEOUT = 120.0
-
-
-def _events(preview: Preview):
-    stream = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=TIMEOUT)
-    stream.request("GET", "/__watch/events")
-    response = stream.getresponse()
-
-    def next_event() -> str:
-        lines = []
-        while True:
-            line = response.fp.readline().decode().rstrip("\n")
-            if line.startswith(":"):
-                continue
-            if not line and lines:
-                return "\n".join(lines)
-            if line:
-                lines.append(line)
-
-    return stream, next_event
 
 
 def _edit(book, unit: str, sentence: str) -> None:
@@ -68,7 +49,7 @@ def test_the_live_proof_shows_the_edit_at_its_page_from_the_runs_it_changed(tmp_
         first = pdf_full_page_texts(preview.proof.file)
         pieces = _pieces(book)
         assert len(pieces) == 6  # 3 body runs, 2 of the back matter's, the front matter
-        stream, next_event = _events(preview)
+        stream, next_event = event_stream(preview, TIMEOUT)
         assert next_event().startswith("retry: 1000\nevent: build")
         _edit(book, "marseille", "Zanzibar-sur-Loire fut ajoutée ici.")
         assert next_event().startswith("event: build")  # the web edition first
