@@ -71,7 +71,9 @@ class LiveProof:
         return True
 
     def rebuild(self, progress: Progress) -> list[Problem] | None:
-        """The proof PDF built again; its warnings, or None when it was up to date (a BookError: the caller's)."""
+        """The proof PDF built again; its warnings, or None when it was up to date.
+
+        A BookError is the caller's to report."""
         from ..editions import book_targets
         from ..pipeline import Request, run
         from .proof import compare
