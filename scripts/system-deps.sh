@@ -6,8 +6,9 @@
 #
 # Usage: scripts/system-deps.sh build|test|check
 #   build: Pango (WeasyPrint), HarfBuzz's subsetter (3x faster font subsetting)
-#   test:  also Java (EPUBCheck) and Chromium (the browser test)
-#   check: also Node.js and npm (DAISY Ace, vnu.jar) and poppler-utils (pdffonts, pdftotext)
+#   test:  also Java (EPUBCheck), Chromium (the browser test) and poppler-utils
+#          (pdffonts, pdftotext: the release gates' PDF checks, which the tests run)
+#   check: also Node.js and npm (DAISY Ace, vnu.jar)
 #
 # Environment: PYTHON, the Python that will run WeasyPrint (default python3:
 # the Makefile's, which `make PYTHON=...` exports); SYSTEM_DEPS_LOCK_WAIT,
@@ -92,10 +93,10 @@ detect() {
     { [ -n "${PUPPETEER_EXECUTABLE_PATH:-}" ] && [ -x "$PUPPETEER_EXECUTABLE_PATH" ]; } ||
       has_program chromium || has_program chromium-browser ||
       missing="$missing chromium"
+    has_program pdffonts || missing="$missing poppler"
   fi
   if [ "$mode" = check ]; then
     has_program npm || missing="$missing node"
-    has_program pdffonts || missing="$missing poppler"
   fi
 }
 

@@ -114,14 +114,16 @@ def test_a_non_root_user_is_told_what_to_install_on_each_system(sandbox):
     assert sandbox.recorded("apt-get") == []  # never run behind the user's back
 
 
-def test_test_mode_names_java_and_chromium_per_system(sandbox):
+def test_test_mode_names_java_chromium_and_poppler_per_system(sandbox):
+    # The tests run the release gates' PDF checks (pdffonts, pdftotext): a fresh
+    # machine without poppler-utils failed test_check.py until `make check`.
     sandbox.stub("pkg-config", "exit 0")
     done = sandbox.run("test")
     text = output(done)
     assert done.returncode == 0, text  # only Pango and npm are required
-    assert "sudo apt-get install default-jre-headless chromium" in text
-    assert "sudo dnf install java-21-openjdk-headless chromium" in text
-    assert "brew install openjdk" in text and "brew install --cask chromium" in text
+    assert "sudo apt-get install default-jre-headless chromium poppler-utils" in text
+    assert "sudo dnf install java-21-openjdk-headless chromium poppler-utils" in text
+    assert "brew install openjdk poppler" in text and "brew install --cask chromium" in text
 
 
 def test_root_on_debian_says_the_apt_get_command_before_running_it(tmp_path):
