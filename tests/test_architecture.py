@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "press"
 # package (press.book.collect: "press.book").
 STAGES = [
     # Tools every stage uses, which know nothing of books.
-    {"press", "press.errors", "press.progress", "press.memo", "press.parallel", "press.safety",
+    {"press", "press.errors", "press.progress", "press.memo", "press.parallel", "press.safety", "press.fetcher",
      "press.tools", "press.vcs", "press.session", "press.upstream"},
     {"press.source"},  # 1. configure and read
     {"press.book"},  # 2-3. convert and collect

@@ -66,7 +66,7 @@ def test_duplicate_ids_across_chapters(tiny, capsys):
 
 
 def test_the_fetcher_refuses_files_outside_the_book_urls_and_symlink_escapes(tmp_path):
-    from press.safety import ConfinedFetcher
+    from press.fetcher import ConfinedFetcher
 
     book = tmp_path / "book"
     book.mkdir()

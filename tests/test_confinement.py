@@ -105,7 +105,7 @@ def test_a_link_inside_the_book_is_followed(built):
 
 
 def test_the_print_fetcher_refuses_project_folders_inside_the_book(tmp_path):
-    from press.safety import ConfinedFetcher
+    from press.fetcher import ConfinedFetcher
 
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "config").write_text(SECRET, "utf-8")

@@ -228,7 +228,8 @@ def _render(paths: Paths, html: str, css: str = "") -> tuple[bytes, list[str]]:
 
     # Imported here: WeasyPrint takes half a second to import, and the cover
     # is usually in the cache.
-    from ..safety import captured_warnings, confined_layout
+    from ..fetcher import confined_layout
+    from ..safety import captured_warnings
 
     document, messages = confined_layout(paths, html, [paths.style(n) for n in ("fonts.css", "cover.css")], css)
     with captured_warnings("weasyprint") as written:

@@ -196,7 +196,7 @@ class Typesetter:
         paged back matter are laid out by the same process, one after the other."""
         from weasyprint.text.fonts import FontConfiguration
 
-        from ..safety import ConfinedFetcher
+        from ..fetcher import ConfinedFetcher
 
         key = (paths.root, config.print.model_dump_json(), profile)
         if key not in self._parsed:

@@ -210,7 +210,7 @@ def write_wrap_cover(paths: Paths, config: BookConfig, strings: dict, page_count
 
 
 def _layout(paths: Paths, config: BookConfig, html: str):
-    from ..safety import confined_layout
+    from ..fetcher import confined_layout
 
     return confined_layout(paths, html, [paths.style(name) for name in STYLESHEETS],
                            fallback_css(paths, config, "cover.css"), pdf_variant="pdf/x-4", output_intent="device-cmyk")

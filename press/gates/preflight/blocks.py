@@ -86,7 +86,7 @@ def book_text_block(root) -> TextBlock:
 
     from ...source.config import Paths, load_config
     from ...editions.layout import STYLESHEETS, stylesheets
-    from ...safety import ConfinedFetcher
+    from ...fetcher import ConfinedFetcher
 
     paths = Paths(root)
     config = load_config(paths)
