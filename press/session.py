@@ -7,7 +7,8 @@ it, so that no module holds state that a later build reads:
 
 - ``memo(name)``: the in-memory memos of pure work (press.memo), by name;
   they remember only in a session made with ``remember=True`` (the live
-  preview keeps one session across its rebuilds). A one-shot build makes a
+  preview keeps one session across its rebuilds); ``memo(name, kept=salt)``
+  also keeps them in ``<cache>/memo/<name>/`` for the next process. A one-shot build makes a
   fresh session, which remembers nothing in memory: it would gain nothing
   and pay for it, in memory and in the time the interpreter takes to free it
   all at exit (about 0.4 s for the 20x book).
@@ -49,11 +50,16 @@ class Session:
         """``<cache>/<name>``; None when the session keeps nothing on disk."""
         return self.cache / name if self.cache is not None else None
 
-    def memo(self, name: str) -> Memo:
-        """The memo called ``name``, made empty on first use (remembers only when the session does)."""
+    def memo(self, name: str, kept: str | None = None) -> Memo:
+        """The memo called ``name``, made empty on first use (remembers only when the session does).
+
+        ``kept``: what its results depend on besides their keys (the code and
+        tools that make them): the memo keeps its entries in
+        ``<cache>/memo/<name>/`` too, for the next process (press.memo)."""
         with self._lock:
             if name not in self._memos:
-                self._memos[name] = Memo(name, remember=self.remember)
+                folder = self.folder("memo") / name.replace(" ", "-") if kept is not None and self.cache else None
+                self._memos[name] = Memo(name, remember=self.remember, folder=folder, salt=kept or "")
             return self._memos[name]
 
     @property

@@ -3,8 +3,9 @@
 A book with a chronology and a bibliography is built once (the caches
 filled), then a cache or an output is damaged in one way, and the next build
 must give the same bytes as a cold build (no ``.cache/``) of the same sources:
-pandoc's entries swapped, truncated, emptied or edited; the chronology's
-kept dates edited by hand; a web page deleted or the PDF cut short in
+pandoc's entries swapped, truncated, emptied or edited; the units' kept
+work (press.memo) swapped, truncated or edited; the chronology's kept dates
+edited by hand; a web page deleted or the PDF cut short in
 ``dist/`` (which the up-to-date check used to trust).
 """
 
@@ -48,12 +49,19 @@ def pandoc_entries(root):
     return sorted((root / ".cache" / "pandoc").rglob("*.json"))
 
 
+def unit_entries(root):
+    return sorted((root / ".cache" / "memo" / "unit-work").iterdir())
+
+
 DAMAGES = {
     "swapped pandoc entries": lambda root: _swap(*pandoc_entries(root)[:2]),
     "truncated pandoc entry": lambda root: _cut(pandoc_entries(root)[0]),
     "emptied pandoc entry": lambda root: pandoc_entries(root)[0].write_text("{}", "utf-8"),
     "edited pandoc entry": lambda root: _edit_result(pandoc_entries(root)[0]),
     "edited kept dates": lambda root: _edit_dates(root / ".cache" / "edtf-dates.json"),
+    "swapped unit entries": lambda root: _swap(*unit_entries(root)[:2]),
+    "truncated unit entry": lambda root: _cut(unit_entries(root)[0]),
+    "edited unit entry": lambda root: _flip(unit_entries(root)[0]),
     "deleted web page": lambda root: (root / "dist" / "html" / "03-puertos.html").unlink(),
     "truncated pdf": lambda root: _cut(next((root / "dist").glob("*.pdf"))),
 }
@@ -67,6 +75,13 @@ def _swap(a, b):
 
 def _cut(path):
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+def _flip(path):
+    """One byte of a kept unit's pickle changed (a disk error, a hand edit)."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    path.write_bytes(bytes(data))
 
 
 def _edit_result(path):
@@ -94,7 +109,9 @@ def test_a_damaged_cache_or_output_gives_the_cold_builds_bytes(cold, tmp_path, m
     rebuild(root, capsys)
     assert snapshot(root / "dist") == expected  # a warm start from nothing: the same
     DAMAGES[damage](root)
-    if "pandoc" in damage or "dates" in damage:
+    if "pandoc" in damage:
+        shutil.rmtree(root / ".cache" / "memo")  # or the units' kept work is read, and pandoc's entries are not
+    if "pandoc" in damage or "dates" in damage or "unit" in damage:
         # An edit that changes no output, so that the build runs and reads its caches
         # (an unchanged book is up to date and reads none).
         chapter = root / "content" / "chapters" / "07-viajes.md"

@@ -12,7 +12,7 @@ import ast
 import json
 from pathlib import Path
 
-from press.book.collect import UNIT_WORK
+from press.book.collect import UNIT_OUTPUT, UNIT_WORK
 from press.pipeline import build
 from press.session import Session
 
@@ -45,6 +45,59 @@ def test_two_sessions_do_not_share_remembered_results(tiny):
     memo = first.memo("a memo")
     memo.put("key", "value")
     assert memo.get("key") == "value" and second.memo("a memo").get("key") is None
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_each_units_work_is_kept_for_the_next_process_and_a_damaged_entry_is_done_again(tiny):
+    """A one-shot build keeps each unit's transforms and HTML in .cache/memo/ (issue 20):
+    the next process reads them instead of doing the work, gives the same bytes,
+    and does again the work of an entry that was edited, cut short or made by other code."""
+    tiny.chapter("01-one.md", "One", "A first page, with *emphasis*.", kind="introduction")
+    tiny.chapter("02-two.md", "Two", "A second page.", kind="appendix")
+    build(tiny.root, ["html", "epub"], tiny.out, session=Session.for_book(tiny.root))
+    cold = files(tiny.out)
+    kept = tiny.root / ".cache" / "memo" / "unit-work"
+    entries = sorted(p for p in kept.iterdir())
+    assert len(entries) == 2 and len(list((kept.parent / "unit-output").iterdir())) == 2
+
+    def again() -> Session:
+        session = Session.for_book(tiny.root)
+        build(tiny.root, ["html", "epub"], tiny.out, session=session, force=True)
+        assert files(tiny.out) == cold
+        return session
+
+    assert again().memo(UNIT_WORK).kept_hits == 2
+    assert again().memo(UNIT_OUTPUT).kept_hits == 2
+    data = entries[0].read_bytes()
+    entries[0].write_bytes(data.replace(b"emphasis", b"EMPHASIS") if b"emphasis" in data else data[:-1] + b"!")
+    assert again().memo(UNIT_WORK).kept_hits == 1  # edited: not read, done again and written anew
+    entries[1].write_bytes(entries[1].read_bytes()[:40])
+    assert again().memo(UNIT_WORK).kept_hits == 1  # cut short
+    assert again().memo(UNIT_WORK).kept_hits == 2  # both written again
+    other = Session.for_book(tiny.root)
+    other.memo(UNIT_WORK, kept="other code")  # the salt: what made the entries
+    build(tiny.root, ["html", "epub"], tiny.out, session=other, force=True)
+    assert other.memo(UNIT_WORK).kept_hits == 0 and files(tiny.out) == cold
+    (tiny.content / "chapters" / "02-two.md").unlink()
+    build(tiny.root, ["html"], tiny.out, session=Session.for_book(tiny.root))
+    assert len(list(kept.iterdir())) == 1  # a build keeps only the entries it used
+
+
+def test_what_is_kept_on_disk_is_salted_with_the_installed_packages(tmp_path, monkeypatch):
+    """A package upgraded (another ``*.dist-info`` on the path) gives another
+    code digest, so kept units and print pieces are not read by the new code."""
+    import sys
+
+    from press.memo import code_digest
+
+    before = code_digest.__wrapped__()
+    assert before == code_digest()  # the same process, the same code
+    (tmp_path / "weasyprint-99.0.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(tmp_path)])
+    assert code_digest.__wrapped__() != before
 
 
 def test_a_build_with_no_cache_folder_writes_no_dates_table(tiny):
@@ -92,6 +145,7 @@ ALLOWED_STATE = {
 # (or of their arguments alone), the same for every book and every build.
 ALLOWED_CACHED = {
     ("tools.py", "pandoc_path"), ("tools.py", "pandoc_version"), ("tools.py", "check_pango"),
+    ("memo.py", "code_digest"),  # the toolchain's code and the installed packages, which a process does not change
     ("publishing.py", "_renameat2"),  # the C library's renameat2, looked up once
     ("gates/proofreading/spelling.py", "_checker"),  # pyspellchecker's dictionary for a language
     ("gates/proofreading/spelling.py", "_hunspell"),  # a Hunspell dictionary, by its files' path

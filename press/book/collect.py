@@ -30,7 +30,7 @@ from ..source.units import check_back_order
 from .convert import Pandoc, parse_logged, to_html_logged
 from .limits import check_chapters
 from ..errors import Collector, ContentError, Problem, did_you_mean
-from ..memo import digest
+from ..memo import code_digest, digest
 from .model import Book, Heading, Locator, Unit
 from ..source.schema import BookConfig, Emendations
 from ..session import Session
@@ -197,7 +197,7 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
                     [citer.library.shown, sorted(citer.library.groups)] if citer else None)
     check_chapters(chapters)  # before pandoc: a chapter too big or too deep is refused at once
     keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
-    memo = session.memo(UNIT_WORK)
+    memo = session.memo(UNIT_WORK, kept=_kept_salt())
     works: list[UnitWork | None] = memo.recall(keys)
     for chapter, work in zip(chapters, works):
         if work is not None:
@@ -210,6 +210,15 @@ def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Mark
         memo.put(keys[index], works[index])
     memo.retain(keys)
     return works  # type: ignore[return-value]
+
+
+def _kept_salt() -> str:
+    """What a unit's work and output kept on disk depend on besides their keys:
+    the code, the installed packages (pypandoc-binary's pandoc among them) and
+    the pandoc that runs (press.tools.pandoc_path: it may be the system's)."""
+    from ..tools import pandoc_version
+
+    return digest(code_digest(), pandoc_version())
 
 
 def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacuna_note: str,
@@ -264,7 +273,7 @@ def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dic
     keys = [digest(work.key, rendered, sorted(moved.items()),
                    numbering.fingerprint(i) if numbering and numbering.captions[i] or _refers(work.ast) else None)
             for i, (work, rendered, moved) in enumerate(zip(works, renderings, moves))]
-    memo = session.memo(UNIT_OUTPUT)
+    memo = session.memo(UNIT_OUTPUT, kept=_kept_salt())
     outputs: list[UnitOutput | None] = memo.recall(keys)
     for output in outputs:
         if output is not None:

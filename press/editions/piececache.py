@@ -26,8 +26,9 @@ import json
 import os
 import pickle
 import re
-from importlib import metadata
 from pathlib import Path
+
+from ..memo import code_digest
 
 # A file a run's HTML refers to (an image, an SVG formula is inline): its bytes are in the run's key.
 _REFERENCE = re.compile(r'\s(?:src|data|xlink:href)="(?!data:|#|[a-z]+://)([^"]+)"')
@@ -103,20 +104,13 @@ class PieceCache:
 
 def environment_digest(paths, config, profile) -> str:
     """Everything a run's pages depend on but its HTML: styles and fonts, settings, profile, code, tools."""
-    digest = hashlib.sha256()
-    files = [(name, path) for name, path in paths.asset_files().items() if name.startswith("styles/")]
-    code = Path(__file__).resolve().parent.parent
-    files += [(f"press/{p.relative_to(code).as_posix()}", p) for p in sorted(code.rglob("*.py"))]
-    for name, path in files:
-        digest.update(name.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest = hashlib.sha256(code_digest().encode())  # the code and the installed packages' versions
+    for name, path in paths.asset_files().items():
+        if name.startswith("styles/"):
+            digest.update(name.encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     digest.update(config.model_dump_json().encode("utf-8"))
     digest.update(repr(profile).encode("utf-8"))
-    for package in ("weasyprint", "pydyf", "pikepdf", "tinycss2", "cssselect2", "fonttools"):
-        try:
-            digest.update(f"{package}={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package}=none".encode())
     return digest.hexdigest()
 
 
