@@ -165,3 +165,22 @@ def test_screenshots_of_the_whole_book(browser, whole, width):
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
         page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"))
     page.close()
+
+
+def test_on_a_wide_screen_the_page_numbers_of_a_blank_page_and_the_next_do_not_overlap(browser, whole):
+    """A unit that opens on a recto after a blank verso begins two printed pages at
+    once (the real book's Authors: pages 30 and 31): in the margin, where each
+    number is placed at the height where its page begins, the second went under the first."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    pairs = 0
+    for path in sorted(whole.html.glob("*.html")):
+        page.goto(path.as_uri())
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.page-marker + .page-marker')].map(m => {
+            const a = m.previousElementSibling.getBoundingClientRect(), b = m.getBoundingClientRect();
+            return [a.top, a.bottom, b.top, b.bottom, a.left, b.left]; })""")
+        for a_top, a_bottom, b_top, b_bottom, a_left, b_left in boxes:
+            pairs += 1
+            assert b_top >= a_bottom - 0.5, (path.name, a_top, a_bottom, b_top, b_bottom)
+            assert abs(a_left - b_left) < 1  # one above the other, in the same margin
+    page.close()
+    assert pairs, "the test book has no blank verso before a unit: this test would prove nothing"
