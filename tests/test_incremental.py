@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from press.book.collect import UNIT_WORK
+from press.book.unitwork import UNIT_WORK
 from press.errors import ContentError
 from press.pipeline import build
 from press.session import Session

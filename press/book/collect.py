@@ -1,40 +1,33 @@
 """Convert and collect: the whole book is parsed and checked before anything is written.
 
 Every chapter body is parsed once by pandoc (cached by content hash); the
-shared transforms run on the AST; then anchors, links and images are
-gathered into one registry and checked, with ``path:line`` for each problem.
-Each unit's work is remembered in the session's memos (press.session), so
-that the live preview redoes only the units an edit changed.
+shared transforms run on the AST (press.book.unitwork, each unit's work
+remembered); then anchors, links and images are gathered into one registry
+and checked, with ``path:line`` for each problem.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-from lxml import html as lxml_html
-from markupsafe import Markup
 
 from . import math as book_math
 from . import phrases as book_text
 from . import figures
-from . import htmlpolicy, markup, transform
-from .ast import clone, iter_nodes, stringify
-from .citations import Citations, Citer, load_library, pandoc_cites, render_pandoc_cites
-from . import codeblocks
+from . import markup, transform
+from .citations import Citer, load_library, render_pandoc_cites
 from .index_marks import Marker, load_vocabulary, unknown_headings
 from .locale import load_strings, other_locales
-from .typesetting import Typesetting, typesetting
+from .typesetting import typesetting
 from ..source.config import Paths, load_model, load_yaml
 from ..source.units import check_back_order
-from .convert import Pandoc, parse_logged, to_html_logged
-from .limits import check_chapters
+from .convert import Pandoc
 from ..errors import Collector, ContentError, Problem, did_you_mean
-from ..memo import code_digest, digest
-from .model import Book, Heading, Locator, Unit
+from .model import Book, Locator, Unit
 from ..source.schema import BookConfig, Emendations
 from ..session import Session
 from ..source.chapters import Chapter, Reading, Unread
+from .unitwork import UnitWork, unit_outputs, unit_works
+
 
 def load_emendations(paths: Paths) -> tuple[list[dict[str, str]], str | None]:
     """The emendations, and the book's own introduction to them (None: the locale's)."""
@@ -52,39 +45,6 @@ def load_emendations(paths: Paths) -> tuple[list[dict[str, str]], str | None]:
             collector.add(shown, line, f"the corrected text is not in {item.file}")
     collector.raise_if_any()
     return [e.model_dump() for e in model.emendations], model.intro
-
-
-# The session's memos of each unit's work, remembered between builds of the live preview (press.memo).
-UNIT_WORK = "unit work"
-UNIT_OUTPUT = "unit output"
-
-
-@dataclass(frozen=True)
-class UnitWork:
-    """The common transforms of one unit: a function of that unit alone (and of
-    the book-wide inputs in its key: the lacuna note, the index vocabulary, the
-    bibliography's keys), so an unchanged unit's work is reused after an edit
-    elsewhere. Nothing here is changed after it is made (see press.memo)."""
-
-    key: str
-    ast: dict  # after the common transforms; pandoc-syntax citations not yet rendered
-    scan: transform.Scan
-    problems: list[Problem]  # raw HTML that must not reach an edition
-    marks: list  # index_marks.Mark, in reading order
-    citations: Citations | None
-    cites: list  # the pandoc-syntax citations (Cite nodes in ast), for citeproc
-    messages: list[str]  # pandoc's warnings when it parsed the body
-
-
-@dataclass(frozen=True)
-class UnitOutput:
-    """A unit's final AST and HTML: its work, its citations' rendered text and its images' paths."""
-
-    ast: dict
-    html: str
-    headings: list[Heading]
-    sections: list[tuple[str, str | None]]  # (id, the section number it is in; None: before any)
-    messages: list[str]  # pandoc's warnings when it wrote the HTML
 
 
 def typeset_words(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: Pandoc,
@@ -126,7 +86,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     citer = Citer(library) if library else None
     typesetter = book_math.FormulaSetter(session.folder("math"))
     tasks = {key: strings[key] for key in ("task_open", "task_done")}
-    works = _unit_works(chapters, pandoc, note, marker, citer, session, typesetter, tasks, strings.typesetting)
+    works = unit_works(chapters, pandoc, note, marker, citer, session, typesetter, tasks, strings.typesetting)
     typesetter.save()
     units = []
     for chapter, work in zip(chapters, works):
@@ -157,7 +117,7 @@ def collect(paths: Paths, config: BookConfig, chapters: list[Chapter], pandoc: P
     problems.raise_if_any()
     renderings = _render_citations(pandoc, library, works) if citer and works else [[] for _ in units]
     transform.hold_ranges(renderings, strings.typesetting.marks.range_dash)  # citeproc's "12-14" too
-    outputs = _unit_outputs(works, renderings, moves, pandoc, session, numbering,
+    outputs = unit_outputs(works, renderings, moves, pandoc, session, numbering,
                              book.strings["caption_separator"])
     for unit, output in zip(units, outputs):  # formulas pandoc could not read for MathML (press.book.math)
         problems.extend(book_math.pandoc_problems(output.messages, unit.chapter))
@@ -187,73 +147,6 @@ def _unit(chapter: Chapter, work: UnitWork, phrases: book_text.Phrases) -> Unit:
                 short_title_text=short.text, byline=phrases.html(meta.byline), scan=work.scan)
 
 
-def _unit_works(chapters: list[Chapter], pandoc: Pandoc, note: str, marker: Marker | None,
-                citer: Citer | None, session: Session,
-                typesetter: book_math.FormulaSetter | None = None, tasks: dict | None = None,
-                style: Typesetting | None = None) -> list[UnitWork]:
-    """Each unit's work, remembered or done (the bodies not remembered are parsed in one pandoc call)."""
-    tasks = tasks or {"task_open": "task_open", "task_done": "task_done"}
-    shared = digest(note, tasks, marker.fingerprint() if marker else None, style.fingerprint() if style else None,
-                    [citer.library.shown, sorted(citer.library.groups)] if citer else None)
-    check_chapters(chapters)  # before pandoc: a chapter too big or too deep is refused at once
-    keys = [digest(shared, c.shown, c.slug, c.body_line, c.body, c.meta.title) for c in chapters]
-    memo = session.memo(UNIT_WORK, kept=_kept_salt())
-    works: list[UnitWork | None] = memo.recall(keys)
-    for chapter, work in zip(chapters, works):
-        if work is not None:
-            pandoc.note(work.messages, chapter.shown)  # as a cached parse would
-    missing = [i for i, work in enumerate(works) if work is None]
-    parsed = parse_logged(pandoc, [(chapters[i].shown, chapters[i].body) for i in missing])
-    for index, (ast, messages) in zip(missing, parsed):
-        works[index] = _transform(keys[index], chapters[index], ast, messages, note, marker, citer, typesetter,
-                                  tasks, style)
-        memo.put(keys[index], works[index])
-    memo.retain(keys)
-    return works  # type: ignore[return-value]
-
-
-def _kept_salt() -> str:
-    """What a unit's work and output kept on disk depend on besides their keys:
-    the code, the installed packages (pypandoc-binary's pandoc among them) and
-    the pandoc that runs (press.tools.pandoc_path: it may be the system's)."""
-    from ..tools import pandoc_version
-
-    return digest(code_digest(), pandoc_version())
-
-
-def _transform(key: str, chapter: Chapter, ast: dict, messages: list[str], lacuna_note: str,
-               marker: Marker | None, citer: Citer | None,
-               typesetter: book_math.FormulaSetter | None = None, tasks: dict | None = None,
-               style: Typesetting | None = None) -> UnitWork:
-    """The common transforms of one unit's freshly parsed AST."""
-    # Comments first: they are the editor's, and no check or edition sees them (press.book.markup).
-    blocks = markup.drop_comments(ast["blocks"])
-    problems = markup.heading_problems(blocks, chapter.shown, chapter.body, chapter.body_line)
-    problems += book_math.problems(blocks, chapter, typesetter) + [
-        Problem(chapter.shown, chapter.line_of(fragment.strip().split("\n")[0]),
-                f"raw HTML or an attribute that is not allowed in a chapter: {reason}; {htmlpolicy.REMEDY}")
-        for fragment, reason in transform.unsafe_html(blocks)
-    ]
-    blocks = transform.heading_ids(blocks, chapter.slug)
-    blocks = transform.number_sections(blocks)
-    blocks = transform.lacunae(blocks, lacuna_note)
-    blocks = figures.take_references(blocks)  # before citations: @fig-id is no bibliography key
-    blocks = markup.attributions(markup.epigraphs(blocks))
-    blocks = markup.labels(markup.task_boxes(markup.stanzas(blocks), tasks or {"task_open": "", "task_done": ""}))
-    citations = None
-    if citer is not None:
-        blocks, citations = citer.cite_unit(blocks, chapter.slug, chapter.shown, chapter.line_of)
-    marks: list = []
-    if marker is not None:
-        # Before typography: forms are matched on the text as typed.
-        blocks, marks = marker.mark_unit(blocks, chapter.slug, chapter.line_of)
-    blocks = transform.typography(blocks, style)
-    blocks = codeblocks.prepare(blocks, chapter.slug)  # issue 17: focusable code blocks, with stable ids
-    ast["blocks"] = blocks
-    cites = citations.pandoc if citations is not None else []
-    return UnitWork(key, ast, transform.scan(blocks), problems, marks, citations, cites, messages)
-
-
 def _render_citations(pandoc: Pandoc, library, works: list[UnitWork]) -> list[list]:
     """The rendered text of each unit's pandoc-syntax citations (one citeproc call for the book)."""
     cites = [work.cites for work in works]
@@ -264,53 +157,6 @@ def _render_citations(pandoc: Pandoc, library, works: list[UnitWork]) -> list[li
         out.append(rendered[start:start + len(unit_cites)])
         start += len(unit_cites)
     return out
-
-
-def _unit_outputs(works: list[UnitWork], renderings: list[list], moves: list[dict[str, str]],
-                  pandoc: Pandoc, session: Session, numbering: figures.Numbering | None = None,
-                  separator: str = ".") -> list[UnitOutput]:
-    """Each unit's final AST and HTML, remembered or made (the HTML in one pandoc call)."""
-    keys = [digest(work.key, rendered, sorted(moved.items()),
-                   numbering.fingerprint(i) if numbering and numbering.captions[i] or _refers(work.ast) else None)
-            for i, (work, rendered, moved) in enumerate(zip(works, renderings, moves))]
-    memo = session.memo(UNIT_OUTPUT, kept=_kept_salt())
-    outputs: list[UnitOutput | None] = memo.recall(keys)
-    for output in outputs:
-        if output is not None:
-            pandoc.note(output.messages, None)  # as a cached conversion would
-    missing = [i for i, output in enumerate(outputs) if output is None]
-    asts = [_final_ast(works[i].ast, renderings[i], moves[i]) for i in missing]
-    if numbering is not None:
-        asts = [figures.apply(ast, i, numbering, separator) if numbering.captions[i] or _refers(ast) else ast
-                for i, ast in zip(missing, asts)]
-    htmls = to_html_logged(pandoc, [_print_ast(ast) for ast in asts])
-    for index, ast, (body, messages) in zip(missing, asts, htmls):
-        body = book_math.alttext(number_paragraphs(body))
-        outputs[index] = UnitOutput(ast, body, _headings(body), _sections(ast["blocks"]), messages)
-        memo.put(keys[index], outputs[index])
-    memo.retain(keys)
-    return outputs  # type: ignore[return-value]
-
-
-def _final_ast(ast: dict, rendered: list, moved: dict[str, str]) -> dict:
-    """A unit's AST with its citations' text and its images' paths from the book's root.
-
-    The unit's work is not changed: a unit with either gets a copy.
-    """
-    if not rendered and not moved:
-        return ast
-    ast = clone(ast)
-    for cite, inlines in zip(pandoc_cites(ast["blocks"]), rendered, strict=True):
-        cite["c"][1] = inlines
-    for node in iter_nodes(ast["blocks"]) if moved else ():
-        if node["t"] == "Image" and node["c"][2][0] in moved:
-            node["c"][2][0] = moved[node["c"][2][0]]
-    return ast
-
-
-def _refers(ast: dict) -> bool:
-    """Whether a unit cross-refers to a figure, table or section (press.book.figures)."""
-    return any(node["t"] == "Span" and "xref" in node["c"][0][1] for node in iter_nodes(ast["blocks"]))
 
 
 def _title_forms(book: Book, config_shown: str) -> list[Problem]:
@@ -418,54 +264,6 @@ def _check_links_and_images(book: Book, paths: Paths, problems: Collector, unrea
     return moves
 
 
-def number_paragraphs(body: str) -> str:
-    """``<p data-p="N">``: the paragraphs of a unit, counted in reading order.
-
-    The same count names a paragraph in every edition: a proof's paragraph
-    numbers and change bars, and the print page breaks carried into the
-    EPUB and the web edition (press.editions.pagemarks). Pandoc writes a paragraph
-    as a bare ``<p>``; notes are inline spans here, so they hold none.
-    """
-    count = iter(range(1, body.count("<p>") + 1))
-    return re.sub(r"<p>", lambda m: f'<p data-p="{next(count)}">', body)
-
-
-def _print_ast(ast: dict) -> dict:
-    """The AST the HTML is made from: notes as inline spans (see transform.notes_inline),
-    each paragraph's last word marked for print (transform.last_words)."""
-    return {**ast, "blocks": transform.notes_inline(transform.last_words(ast["blocks"])), "meta": {}}
-
-
-def _headings(body: str) -> list[Heading]:
-    if not body.strip():
-        return []
-    out = []
-    for element in lxml_html.fragments_fromstring(body):
-        if not isinstance(element, lxml_html.HtmlElement) or element.tag not in ("h2", "h3"):
-            continue
-        number = None
-        for span in element.find_class("secnum"):
-            number = span.text_content()
-            span.drop_tree()
-        # The title goes inside the contents' links: a link or note reference of its own would nest
-        # a link in a link (the Nu checker), an id would be doubled.
-        for link in list(element.iter("a")):
-            if "footnote-ref" in (link.get("class") or "").split():
-                link.drop_tree()
-            else:
-                link.drop_tag()
-        for inner_element in element.iterdescendants():
-            inner_element.attrib.pop("id", None)
-        inner = (element.text or "").lstrip() + "".join(
-            lxml_html.tostring(child, encoding="unicode") for child in element
-        )
-        out.append(
-            Heading(element.get("id", ""), int(element.tag[1]), number, Markup(inner.strip()),
-                    element.text_content().strip())
-        )
-    return out
-
-
 def _label_anchors(book: Book) -> None:
     """Readable labels for on-screen locators: the section number, else the unit title."""
     for unit in book.units:
@@ -487,22 +285,3 @@ def _mark_labels(book: Book, sections: list[list[tuple[str, str | None]]]) -> di
         for ident, number in unit_sections:
             labels[ident] = prefix + (base if number is None else number)
     return labels
-
-
-def _sections(blocks: list) -> list[tuple[str, str | None]]:
-    """Every heading and every span or div with an id, with the number of the
-    section it is in (None before the first numbered heading): the unit's
-    part of the labels, which the book completes with the unit's own number."""
-    out: list[tuple[str, str | None]] = []
-    current = None
-    for block in blocks:
-        if block["t"] == "Header":
-            numbers = [n for n in iter_nodes(block["c"][2]) if n["t"] == "Span" and "secnum" in n["c"][0][1]]
-            if numbers:
-                current = stringify(numbers[0]["c"][1])
-            out.append((block["c"][1][0], current))
-            continue
-        for node in iter_nodes(block):
-            if node["t"] in ("Span", "Div") and node["c"][0][0]:
-                out.append((node["c"][0][0], current))
-    return out
