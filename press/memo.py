@@ -23,8 +23,9 @@ new process 3 s for the 20x book, though one chapter changed (issue 20).
 An entry's file is named by a digest of its key and of ``salt`` (the code
 and tools that made it, ``code_digest``), holds a digest of its name and
 bytes, and is not read when either disagrees (edited, cut short, moved); a
-build keeps only the entries it used. The files are the build's own, in the book's cache folder (pickles:
-whoever can write there can change the build's code as easily).
+build keeps only the entries it used. The files are the build's own, in the
+book's cache folder (pickles: whoever can write there can change the build's
+code as easily).
 """
 
 from __future__ import annotations
@@ -142,12 +143,13 @@ def code_digest() -> str:
     for path in sorted(code.rglob("*.py")):
         sha.update(path.relative_to(code).as_posix().encode("utf-8") + b"\0")
         sha.update(hashlib.sha256(path.read_bytes()).digest())
+    names: set[str] = set()  # not the folders' own paths: a test runner's path is a build's
     for entry in sys.path:
         try:
-            names = sorted(n for n in os.listdir(entry or ".") if n.endswith(".dist-info"))
+            names.update(n for n in os.listdir(entry or ".") if n.endswith(".dist-info"))
         except OSError:
             continue
-        sha.update("\0".join([entry, *names]).encode("utf-8"))
+    sha.update("\0".join(sorted(names)).encode("utf-8"))
     return sha.hexdigest()
 
 

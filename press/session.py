@@ -58,7 +58,8 @@ class Session:
         ``<cache>/memo/<name>/`` too, for the next process (press.memo)."""
         with self._lock:
             if name not in self._memos:
-                folder = self.folder("memo") / name.replace(" ", "-") if kept is not None and self.cache else None
+                kept_in = self.folder("memo") if kept is not None else None
+                folder = kept_in / name.replace(" ", "-") if kept_in is not None else None
                 self._memos[name] = Memo(name, remember=self.remember, folder=folder, salt=kept or "")
             return self._memos[name]
 

@@ -175,7 +175,8 @@ def test_on_a_wide_screen_the_page_numbers_of_a_blank_page_and_the_next_do_not_o
     pairs = 0
     for path in sorted(whole.html.glob("*.html")):
         page.goto(path.as_uri())
-        boxes = page.evaluate("""() => [...document.querySelectorAll('.page-marker + .page-marker')].map(m => {
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.page-marker + .page-marker')]
+          .map(m => {
             const a = m.previousElementSibling.getBoundingClientRect(), b = m.getBoundingClientRect();
             return [a.top, a.bottom, b.top, b.bottom, a.left, b.left]; })""")
         for a_top, a_bottom, b_top, b_bottom, a_left, b_left in boxes:

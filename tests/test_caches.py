@@ -110,7 +110,7 @@ def test_a_damaged_cache_or_output_gives_the_cold_builds_bytes(cold, tmp_path, m
     assert snapshot(root / "dist") == expected  # a warm start from nothing: the same
     DAMAGES[damage](root)
     if "pandoc" in damage:
-        shutil.rmtree(root / ".cache" / "memo")  # or the units' kept work is read, and pandoc's entries are not
+        shutil.rmtree(root / ".cache" / "memo")  # or the units' kept work is read, not pandoc's entries
     if "pandoc" in damage or "dates" in damage or "unit" in damage:
         # An edit that changes no output, so that the build runs and reads its caches
         # (an unchanged book is up to date and reads none).

@@ -51,10 +51,12 @@ def test_a_build_with_nothing_to_do_loads_no_layout_engine(tiny):
     assert tiny.build("all", "--strict") == 0
     command = [sys.executable, "-X", "importtime", str(REPO / "build.py"), "all", "--root", str(tiny.root),
                "--out", str(tiny.out), "--strict"]
-    again = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
+    again = subprocess.run(command, capture_output=True, text=True,
+                           env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
     assert again.returncode == 0, again.stderr
     assert "up to date" in again.stderr
-    imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")}
+    imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines()
+                if line.startswith("import time:")}
     assert "press.pipeline" in imported
     assert not {name for name in imported if name.split(".")[0] in ("weasyprint", "pypandoc", "pikepdf")}
 
