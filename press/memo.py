@@ -89,9 +89,7 @@ class Memo:
             data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self._path(key)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(_KEPT + _entry_sha(path.name, data) + data)
-            os.replace(tmp, path)  # a reader never sees half of it
+            write_whole(path, _KEPT + _entry_sha(path.name, data) + data)
 
     def retain(self, keys) -> None:
         """Forget every entry but ``keys`` (those of the latest build): memory
@@ -123,6 +121,15 @@ class Memo:
             return pickle.loads(body)  # the build's own file, checked against its digest
         except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
             return None  # a class changed since (the salt holds the code): the work is done again
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` atomically: written beside it under a name of this
+    process and thread (dot-first, which ``retain`` leaves alone), then renamed,
+    so that a reader never sees half of it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _entry_sha(name: str, data: bytes) -> bytes:
@@ -227,10 +234,8 @@ class KeptTable:
         if self.path is None or not self.new:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": self.version, "sha256": _table_sha(self.values),
-                                   self.name: self.values}, ensure_ascii=False, sort_keys=True), "utf-8")
-        os.replace(tmp, self.path)
+        table = {"version": self.version, "sha256": _table_sha(self.values), self.name: self.values}
+        write_whole(self.path, json.dumps(table, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         self.new = False
 
 

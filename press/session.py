@@ -8,10 +8,10 @@ it, so that no module holds state that a later build reads:
 - ``memo(name)``: the in-memory memos of pure work (press.memo), by name;
   they remember only in a session made with ``remember=True`` (the live
   preview keeps one session across its rebuilds); ``memo(name, kept=salt)``
-  also keeps them in ``<cache>/memo/<name>/`` for the next process. A one-shot build makes a
-  fresh session, which remembers nothing in memory: it would gain nothing
-  and pay for it, in memory and in the time the interpreter takes to free it
-  all at exit (about 0.4 s for the 20x book).
+  also keeps them in ``<cache>/memo/<name>/`` for the next process. A
+  one-shot build makes a fresh session, which remembers nothing in memory:
+  it would gain nothing and pay for it, in memory and in the time the
+  interpreter takes to free it all at exit (about 0.4 s for the 20x book).
 - ``dates``: the EDTF dates table (press.source.dates), kept in
   ``<cache>/edtf-dates.json`` between builds; ``save()`` writes what the
   build added. Schema validation and the chronology are handed this table;

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import re
 from pathlib import Path
 
-from ..memo import code_digest
+from ..memo import code_digest, write_whole
 
 # A file a run's HTML refers to (an image, an SVG formula is inline): its bytes are in the run's key.
 _REFERENCE = re.compile(r'\s(?:src|data|xlink:href)="(?!data:|#|[a-z]+://)([^"]+)"')
@@ -84,7 +83,7 @@ class PieceCache:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write(self.folder / f"{key}.{kind}", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_whole(self.folder / f"{key}.{kind}", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         self.used.add(f"{key}.{kind}")
         if kind == "piece":
             self.used.add(value.file)
@@ -112,9 +111,3 @@ def environment_digest(paths, config, profile) -> str:
     digest.update(config.model_dump_json().encode("utf-8"))
     digest.update(repr(profile).encode("utf-8"))
     return digest.hexdigest()
-
-
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
