@@ -16,6 +16,7 @@ pages are. ``PRESS_PRINT_TRACE`` prints each step's time and what was kept.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +71,11 @@ class RunTypesetter(Typesetter):
 
     def lay_out_runs(self, paths, config, profile, batch: list[tuple]) -> list[tuple]:
         """Each (name, run) laid out, its margin boxes held back: its facts, by name."""
-        return [(name, self._deferred(paths, config, run, profile, name)) for name, run in batch]
+        out = []
+        for name, run in batch:
+            with _timed(f"laid out {name} ({len(run.html):,} characters)"):
+                out.append((name, self._deferred(paths, config, run, profile, name)))
+        return out
 
     def _deferred(self, paths, config, run: Run, profile, name) -> RunFacts:
         margins = DeferredMargins()
@@ -118,7 +123,8 @@ class RunTypesetter(Typesetter):
         for name, target, first in batch:
             document = self.front if name == FRONT else self.laid[name][0]
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            piece = self._write(document, tmp, layout, first, profile)
+            with _timed(f"wrote {name} ({len(document.pages)} pages)"):
+                piece = self._write(document, tmp, layout, first, profile)
             os.replace(tmp, target)  # whole or not at all: a kept piece is never half-written
             out.append((name, Piece(target.name, *piece)))
         return out
@@ -364,6 +370,23 @@ def _number(typesetter: RunTypesetter, batch: list[tuple]) -> None:
 
 def _write_pieces(typesetter: RunTypesetter, layout: PrintLayout, profile, batch: list) -> list[tuple]:
     return typesetter.write_pieces(layout, profile, batch)
+
+
+@contextmanager
+def _timed(step: str):
+    """With ``PRESS_PRINT_TRACE`` set, one worker's step and its seconds, with the worker's pid and the time
+    since the build began: which core did what, when."""
+    if not os.environ.get("PRESS_PRINT_TRACE"):
+        yield
+        return
+    import sys
+    import time
+
+    start = time.perf_counter()
+    yield
+    end = time.perf_counter()
+    print(f"print worker {os.getpid()}: {step}: {end - start:.2f} s, ending at {time.time() % 1000:.2f}",
+          file=sys.stderr, flush=True)
 
 
 class Trace:
