@@ -28,7 +28,11 @@ from .piececache import PieceCache
 from .profiles import READING
 from .runs import DeferredMargins, Run, margins_deferred, split
 
-FRONT = "front"  # the front matter's piece, in the first worker
+FRONT = "front"  # the front matter's piece
+# A piece's writing against its run's layout, per character (the 20x book, 12-04: a body run of 263,848
+# characters laid out in 2.27 s, written in 0.96 s): what a worker's queued pieces weigh when the back
+# matter's runs are shared out.
+WRITE_COST = 0.45
 
 
 @dataclass
@@ -117,6 +121,16 @@ class RunTypesetter(Typesetter):
         self.front.metadata = DocumentMetadata(**get_html_metadata(HTML(string=head)))
         return FrontFacts(len(self.front.pages), layout_of(self.front, 0).anchor_pages, warnings)
 
+    def front_piece(self, paths, config, front, body: PrintLayout, profile, head: str, target: Path,
+                    front_count: int) -> tuple:
+        """The front matter laid out, numbered from ``body``, and written to ``target``: its piece and facts."""
+        facts = self.front_matter(paths, config, front, body, profile, head)
+        shift = facts.pages - front_count
+        anchors = {**{ident: index + shift for ident, index in body.anchor_pages.items()}, **facts.anchors}
+        layout = PrintLayout(body.page_count + shift, body.body_start + shift, anchors)
+        [(_, piece)] = self.write_pieces(layout, profile, [(FRONT, target, 0)])
+        return piece, facts
+
     def write_pieces(self, layout: PrintLayout, profile, batch: list[tuple]) -> list[tuple]:
         """Each (name, target, first) written, by name: ``first``, the index in ``layout`` of its first page."""
         out = []
@@ -154,8 +168,16 @@ class RunTypesetter(Typesetter):
 
 
 class Runs:
-    """The first print worker's side of a body laid out in runs: it lays out its share of the
-    runs and the front matter, and joins; forked workers lay out and write the others."""
+    """The first print worker's side of a body laid out in runs: it lays out its share of the runs and
+    drives the forked workers, which lay out and write the others, and joins the pieces.
+
+    Once the body's runs are laid out, each worker's jobs are queued so that no core waits while another
+    has work it could do (issue 20): a forked worker writes its body pieces while the first works out the
+    back matter's HTML, then lays out a run of the back matter; the first lays out another, then writes
+    its own pieces, one at a time, and between them sends the front matter (which waits for the back
+    matter's page counts) to the forked worker that is free. A worker's results come back in the order
+    its jobs were sent (press.parallel): each job has a tag, and a result read early is kept for its tag.
+    """
 
     def __init__(self, runs: list[Run], workers: int, cache: PieceCache):
         from ..parallel import Forked, InProcess
@@ -169,7 +191,9 @@ class Runs:
         self.keys: list[str] = []
         self.facts: list[RunFacts | None] = []
         self.home: dict = {}  # a run laid out in this build: its name -> its worker's index
-        self.sent: dict = {}  # a worker's index -> the names whose facts it owes
+        self.queued: dict[int, list[int]] = {}  # a worker's index -> the tags of its jobs not yet read, in order
+        self.results: dict[int, object] = {}  # a tag -> its job's result, read before it was asked for
+        self.tags = 0
         self.front_count = 0
         self.trace = Trace()
         self.written = 0  # pieces written in this build (the others were kept)
@@ -178,12 +202,35 @@ class Runs:
         """The runs' workers in order: the lead in this process, then the forked ones."""
         return [self.local] + self.children
 
+    # --- jobs and their results, by tag ----------------------------------------------------------
+
+    def _submit(self, owner: int, fn, *args) -> int:
+        self.tags += 1
+        self.workers()[owner].submit(fn, *args)
+        self.queued.setdefault(owner, []).append(self.tags)
+        return self.tags
+
+    def _read(self, owner: int, tag: int):
+        """The result of the job ``tag``, sent to ``owner``; the lead's jobs before it are done first."""
+        while tag not in self.results:
+            self.results[self.queued[owner].pop(0)] = self.workers()[owner].result()
+        return self.results.pop(tag)
+
+    def _arrived(self, owner: int, tag: int) -> bool:
+        """Whether a forked worker's job ``tag`` is done (its result and those before it are read, not waited for)."""
+        worker = self.workers()[owner]
+        while tag not in self.results and worker.ready():
+            self.results[self.queued[owner].pop(0)] = worker.result()
+        return tag in self.results
+
+    # --- the body's runs --------------------------------------------------------------------------
+
     def lay_out(self, paths, config, profile, front) -> None:
         """The runs no earlier build kept, sent to the workers; the front matter's count, if it is needed."""
         self.keys = [self.cache.run_key(run.html) for run in self.runs]
         self.facts = [self.cache.get(key, "facts") for key in self.keys]
-        self._send(paths, config, profile, [(k, run) for k, (run, facts) in enumerate(zip(self.runs, self.facts))
-                                            if facts is None])
+        self.sent = self._send(paths, config, profile, [(k, run) for k, (run, facts) in
+                                                        enumerate(zip(self.runs, self.facts)) if facts is None])
         if front is not None:  # front-matter units: their folios follow the front matter's pages
             key = self.cache.piece_key(self.cache.run_key("".join(front)), "count")
             count = self.cache.get(key, "facts")
@@ -192,41 +239,40 @@ class Runs:
                 self.cache.put(key, "facts", count)
             self.front_count = count
 
-    def _send(self, paths, config, profile, named: list[tuple]) -> None:
-        """Runs laid out by the workers, the longest first, each to the least loaded (the lead's at ``_collect``)."""
-        workers, loads, batches = self.workers(), [0] * len(self.workers()), {}
+    def _send(self, paths, config, profile, named: list[tuple], loads: list[float] | None = None) -> dict[int, int]:
+        """Runs laid out by the workers, the longest first, each to the least loaded (``loads``: what each
+        has to do already, in characters of layout); gives each worker's job tag."""
+        loads = list(loads or [0] * len(self.workers()))
+        batches: dict[int, list] = {}
         for name, run in sorted(named, key=lambda item: -len(item[1].html)):
             owner = loads.index(min(loads))
             loads[owner] += len(run.html)
             batches.setdefault(owner, []).append((name, run))
             self.home[name] = owner
-        for owner, batch in batches.items():
-            workers[owner].submit(_lay_out_runs, paths, config, profile, batch)
-            self.sent[owner] = [name for name, _ in batch]
+        return {owner: self._submit(owner, _lay_out_runs, paths, config, profile, batch)
+                for owner, batch in batches.items()}
 
-    def _collect(self) -> dict:
-        """The facts of the runs sent, by name, kept for the next build."""
+    def _collect(self, sent: dict[int, int]) -> dict:
+        """The facts of the runs sent, by name."""
         out = {}
-        workers = self.workers()
-        for owner in sorted(self.sent):
-            out.update(workers[owner].result())
-        self.sent = {}
+        for owner, tag in sorted(sent.items()):
+            out.update(self._read(owner, tag))
         return out
 
     def finish(self, paths, config, strings, paged, front, profile, stage: Path, start_id: str):
-        """The runs numbered, the paged back matter laid out in runs too, the front matter, the pieces
-        written (the others' while the first worker lays out the front matter) and joined."""
+        """The runs numbered and written, the paged back matter laid out in runs too, the front matter laid
+        out, and the pieces joined."""
         from .layout import Printed
         from .pagestarts import starts_of
 
         trace, cache = self.trace, self.cache
-        laid = self._collect()
+        self.stage = stage
+        laid = self._collect(self.sent)
         for k, facts in laid.items():
             self.facts[k] = facts
             cache.put(self.keys[k], "facts", facts)
         trace(f"runs laid out ({len(laid)} of {len(self.runs)}; the others kept)")
         warnings = [w for facts in self.facts for w in facts.warnings]
-        workers = self.workers()
         target = stage / f"{config.slug}{profile.suffix}.pdf"
         front_count = self.front_count
         for _ in range(3):
@@ -240,28 +286,47 @@ class Runs:
             places = [(k, self.runs[k], self.keys[k], offsets[k], firsts[k], keep if k == last else None)
                       for k in range(len(self.runs))]
             pieces, todo = self._place(paths, config, profile, places)
+            mine = [item for item in todo if self.home[item[0]] == 0]
+            front_job = None if paged else self._send_front(paths, config, front, body, profile, front_count)
+            writes = self._write_others(todo, body, profile)  # the forked workers' pieces, now
             back: list[RunFacts] = []
             if paged:
-                back, places = self._back_matter(paths, config, strings, paged, body, profile)
-                firsts, body = body_layout(sizes + [(f.pages, f.anchors) for f in back], front_count, start_id)
-                places = [(name, run, key, offset, firsts[len(self.runs) + j], None)
-                          for j, (name, run, key, offset) in enumerate(places)]
+                loads = [0.0] + [WRITE_COST * sum(len(self.runs[item[0]].html) for item in todo
+                                                  if self.home[item[0]] == owner)
+                                 for owner in range(1, len(self.workers()))]
+                back_runs, keys, back, sent = self._send_back(paths, config, strings, paged, body, profile, loads)
+                if 0 in sent:  # the lead's run of the back matter, now (the others lay out theirs)
+                    back_laid = dict(self._read(0, sent.pop(0)))
+                else:
+                    back_laid = {}
+                while sent and mine:  # the lead's pieces while the others lay out the back matter
+                    for owner, tag in list(sent.items()):
+                        if self._arrived(owner, tag):
+                            back_laid.update(self._read(owner, sent.pop(owner)))
+                    if sent:
+                        pieces.update(self._write_mine([mine.pop(0)], body, profile))
+                back_laid.update(self._collect(sent))
+                for (_, j), facts in back_laid.items():
+                    back[j] = facts
+                    cache.put(keys[j], "facts", facts)
+                offsets_back = run_offsets(back, 0)
+                firsts, body_all = body_layout(sizes + [(f.pages, f.anchors) for f in back], front_count, start_id)
+                places = [(("back", j), run, keys[j], offsets_back[j], firsts[len(self.runs) + j], None)
+                          for j, run in enumerate(back_runs)]
+                front_job = self._send_front(paths, config, front, body_all, profile, front_count)
                 found, needed = self._place(paths, config, profile, places)
                 pieces.update(found)
                 todo += needed
+                mine += [item for item in needed if self.home[item[0]] == 0]
+                writes += self._write_others(needed, body_all, profile)
+                body = body_all
             trace("numbered, the back matter laid out")
-            # One message a worker: a second would wait in the pipe while the first is written.
-            jobs: dict[int, list] = {}
-            for name, key, first in todo:
-                jobs.setdefault(self.home[name], []).append((name, cache.piece_path(key, stage), first))
-            for owner, batch in sorted(jobs.items(), reverse=True):  # the lead's own last: at result()
-                workers[owner].submit(_write_pieces, body, profile, batch)
-            front_piece, front_facts = self._front(paths, config, front, body, profile, stage, front_count)
+            pieces.update(self._write_mine(mine, body, profile))
+            front_piece, front_facts = self._front(front_job, body, front_count)
             trace("front matter laid out")
-            for owner in sorted(jobs, reverse=True):
-                for name, piece in workers[owner].result():
-                    pieces[name] = piece
-            for name, key, _ in todo:
+            for owner, tag in writes:
+                pieces.update(self._read(owner, tag))
+            for name, key, *_ in todo:
                 cache.put(key, "piece", pieces[name])
             self.written += len(todo)
             trace("pieces written")
@@ -285,8 +350,8 @@ class Runs:
 
     def _place(self, paths, config, profile, places: list[tuple]) -> tuple[dict, list]:
         """Each run at its place (name, run, key, offset, first, keep): its piece kept by an earlier build,
-        or its pages numbered for writing (laid out first if this build has not). Gives the pieces
-        found, by name, and the (name, piece key, first) to write."""
+        or its pages to number and write (laid out first if this build has not). Gives the pieces found,
+        by name, and the (name, piece key, first, offset, keep) to write."""
         found, todo, again = {}, [], []
         for name, run, key, offset, first, keep in places:
             piece_key = self.cache.piece_key(key, offset, first, keep)
@@ -298,47 +363,60 @@ class Runs:
             if name not in self.home:
                 again.append((name, run))
         if again:  # kept facts, but its folios have moved: its pages are made again
-            self._send(paths, config, profile, again)
-            self._collect()
-        numbering: dict[int, list] = {}
-        for name, _, _, offset, keep in todo:
-            numbering.setdefault(self.home[name], []).append((name, offset, keep))
-        workers = self.workers()
-        for owner, batch in numbering.items():
-            workers[owner].submit(_number, batch)
-        for owner in numbering:
-            workers[owner].result()
-        return found, [(name, key, first) for name, key, first, _, _ in todo]
+            self._collect(self._send(paths, config, profile, again))
+        return found, todo
 
-    def _back_matter(self, paths, config, strings, paged, body: PrintLayout, profile) -> tuple[list, list]:
-        """The paged back matter, numbered from ``body``, in runs: their facts (laid out by the workers
-        where no earlier build kept them), and each run's (name, run, key, counter offset)."""
+    def _jobs(self, todo: list[tuple], stage_of) -> dict[int, list]:
+        batches: dict[int, list] = {}
+        for name, key, first, offset, keep in todo:
+            batches.setdefault(self.home[name], []).append((name, stage_of(key), first, offset, keep))
+        return batches
+
+    def _write_others(self, todo: list[tuple], layout: PrintLayout, profile) -> list[tuple[int, int]]:
+        """The forked workers' pieces of ``todo``, numbered and written: one job each, (worker, tag)."""
+        return [(owner, self._submit(owner, _finish_pieces, layout, profile, batch))
+                for owner, batch in sorted(self._jobs(todo, self._piece_path).items()) if owner]
+
+    def _write_mine(self, todo: list[tuple], layout: PrintLayout, profile) -> dict:
+        """The lead's pieces of ``todo``, numbered and written, now: by name."""
+        batch = self._jobs(todo, self._piece_path).get(0)
+        return dict(self._read(0, self._submit(0, _finish_pieces, layout, profile, batch))) if batch else {}
+
+    def _piece_path(self, key: str) -> Path:
+        return self.cache.piece_path(key, self.stage)
+
+    def _send_back(self, paths, config, strings, paged, body: PrintLayout, profile, loads: list[float]):
+        """The paged back matter, numbered from ``body``, in runs, sent to be laid out where no earlier build
+        kept its facts: its runs, their keys, their facts (None where sent) and each worker's job tag."""
         runs = split(back_matter_html(paths, config, strings, paged, body), len(self.workers()), None)
         keys = [self.cache.run_key(run.html) for run in runs]
         facts = [self.cache.get(key, "facts") for key in keys]
-        self._send(paths, config, profile, [(("back", j), run) for j, run in enumerate(runs) if facts[j] is None])
-        for (_, j), laid in self._collect().items():
-            facts[j] = laid
-            self.cache.put(keys[j], "facts", laid)
-        offsets = run_offsets(facts, 0)
-        return facts, [(("back", j), run, keys[j], offsets[j]) for j, run in enumerate(runs)]
+        sent = self._send(paths, config, profile, [(("back", j), run) for j, run in enumerate(runs)
+                                                   if facts[j] is None], loads)
+        return runs, keys, facts, sent
 
-    def _front(self, paths, config, front, body: PrintLayout, profile, stage: Path, front_count: int):
-        """The front matter, numbered from ``body``, and its piece: kept by an earlier build, or laid out
-        and written by the first worker (the book's indices are its own: it comes first)."""
+    def _send_front(self, paths, config, front, body: PrintLayout, profile, front_count: int):
+        """The front matter, numbered from ``body``: its piece kept by an earlier build, or sent to be laid out
+        and written, to the forked worker with the least queued (the lead, with none): (key, kept or tag)."""
         from .layout import fill_page_slots
 
         filled = [fill_page_slots(html, body)[0] for html in front]
         key = self.cache.piece_key(self.cache.run_key("".join(filled)), "front", body.body_start, front_count)
         facts, piece = self.cache.get(key, "facts"), self.cache.get(key, "piece")
         if facts is not None and piece is not None:
-            return piece, facts
+            return key, (piece, facts), None
         head = self.runs[0].html.partition('<main class="body-matter">')[0] + "</body></html>"
-        facts = self.lead.front_matter(paths, config, front, body, profile, head)
-        shift = facts.pages - front_count
-        anchors = {**{ident: index + shift for ident, index in body.anchor_pages.items()}, **facts.anchors}
-        layout = PrintLayout(body.page_count + shift, body.body_start + shift, anchors)
-        [(_, piece)] = self.lead.write_pieces(layout, profile, [(FRONT, self.cache.piece_path(key, stage), 0)])
+        owner = min(range(1, len(self.workers())), key=lambda k: (len(self.queued.get(k, [])), k), default=0)
+        tag = self._submit(owner, _front_matter, paths, config, front, body, profile, head,
+                           self.cache.piece_path(key, self.stage), front_count)
+        return key, None, (owner, tag)
+
+    def _front(self, job, body: PrintLayout, front_count: int):
+        """The front matter's piece and facts, once its worker has them (kept for the next build)."""
+        key, kept, sent = job
+        if kept is not None:
+            return kept
+        piece, facts = self._read(*sent)
         self.cache.put(key, "facts", facts)
         self.cache.put(key, "piece", piece)
         self.written += 1
@@ -364,12 +442,14 @@ def _lay_out_runs(typesetter: RunTypesetter, *args) -> list[tuple]:
     return typesetter.lay_out_runs(*args)
 
 
-def _number(typesetter: RunTypesetter, batch: list[tuple]) -> None:
-    typesetter.number(batch)
+def _finish_pieces(typesetter: RunTypesetter, layout: PrintLayout, profile, batch: list) -> list[tuple]:
+    """Each (name, target, first, offset, keep): numbered, then written."""
+    typesetter.number([(name, offset, keep) for name, _, _, offset, keep in batch])
+    return typesetter.write_pieces(layout, profile, [(name, target, first) for name, target, first, _, _ in batch])
 
 
-def _write_pieces(typesetter: RunTypesetter, layout: PrintLayout, profile, batch: list) -> list[tuple]:
-    return typesetter.write_pieces(layout, profile, batch)
+def _front_matter(typesetter: RunTypesetter, *args) -> tuple:
+    return typesetter.front_piece(*args)
 
 
 @contextmanager
