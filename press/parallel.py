@@ -60,6 +60,11 @@ class Worker:
         return self._conn.poll()
 
     @property
+    def connection(self):
+        """The pipe's end, for ``multiprocessing.connection.wait``."""
+        return self._conn
+
+    @property
     def pid(self) -> int | None:
         return self._process.pid
 

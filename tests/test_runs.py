@@ -189,3 +189,61 @@ def test_runs_are_numbered_again_when_the_front_matter_has_another_page_count(tm
     again = _pdf(book, tmp_path / "runs", "2", monkeypatch)  # the print worker is forked after the patch
     assert differences(one, again) == []
     assert counts(one)["outline entries"] > 5
+
+
+def _sleep(state, seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+def _echo(state, text: str) -> int:
+    return len(text)
+
+
+def test_a_forked_worker_takes_a_long_job_off_the_pipe_while_it_is_busy():
+    """press.parallel.Forked: sending a job of megabytes (a run's HTML) to a worker busy with the one before
+    returns at once (its own thread reads the pipe), and the results come back in the order sent."""
+    import time
+
+    from press.parallel import Forked
+
+    worker = Forked(lambda: None)
+    try:
+        worker.submit(_sleep, 1.5)
+        started = time.perf_counter()
+        worker.submit(_echo, "x" * 8_000_000)  # far more than a pipe holds (64 KiB on Linux)
+        sent = time.perf_counter() - started
+        assert sent < 1.0, f"the send waited {sent:.2f} s for the job before it"
+        assert not worker.ready()
+        assert worker.result() == 1.5
+        assert worker.result() == 8_000_000
+    finally:
+        worker.close()
+    assert worker.pid is None
+
+
+def test_the_workers_have_ended_before_the_pieces_are_joined(tmp_path, monkeypatch):
+    """The join holds every piece: it runs once the workers, and their laid-out pages, are gone."""
+    import press.editions.runcoordinator as runlayout
+
+    made, seen = [], tmp_path / "seen.txt"
+    real_init, real_join = runlayout.Runs.__init__, runlayout.join
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        made.append(self)
+
+    def join(*args, **kwargs):  # in the print worker, a fork of this process: the evidence goes to a file
+        runs = made[-1]
+        alive = [child.pid for child in runs.children if child.pid is not None]
+        seen.write_text(f"{len(runs.children)} workers, alive: {alive}")
+        return real_join(*args, **kwargs)
+
+    monkeypatch.setattr(runlayout.Runs, "__init__", init)
+    monkeypatch.setattr(runlayout, "join", join)
+    book = tmp_path / "book"
+    shutil.copytree(REPO / "tests" / "books" / "many-units" / "content", book / "content")
+    _pdf(book, tmp_path / "out", "2", monkeypatch)
+    assert seen.read_text() == "2 workers, alive: []"

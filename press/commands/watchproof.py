@@ -5,7 +5,7 @@ PDF (the ``proof`` print profile: paragraph numbers, the proof's stamp) into a
 folder beside its own (``.cache/watch-proof`` by default). It is built as
 every print PDF is: a long body in runs of units, and the runs that an edit
 did not change are kept (``.cache/print/proof``) and not laid out again
-(press/editions/runlayout.py). The change bars mark every paragraph changed
+(press/editions/runcoordinator.py). The change bars mark every paragraph changed
 since the preview started, so that an edit's bars stay on the pages that an
 edit elsewhere does not lay out again; the stamp is the one of the preview's
 start, for the same reason (a stamp with the minute would change every page).

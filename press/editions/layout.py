@@ -72,7 +72,7 @@ class Typesetter:
 
     def __init__(self):
         self.can_run = False  # may fork workers for runs of units (press/editions/runs.py): the print worker's
-        self.runs = None  # press.editions.runlayout.Runs, when the body is laid out in runs (press/editions/pdf.py)
+        self.runs = None  # press.editions.runcoordinator.Runs, when the body is laid out in runs (press/editions/pdf.py)
         self.body = None  # step one's laid-out document and its warnings
         self.body_html = ""  # and what it was laid out from
         self.start_id = ""  # the id of the start of text, on page 1

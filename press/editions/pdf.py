@@ -71,7 +71,7 @@ def _lay_out_body(typesetter: Typesetter, paths, config, html, profile, start_id
     if typesetter.can_run and (requested or len(html) >= RUNS_FROM):
         from .layout import STYLESHEETS
         from .piececache import PieceCache
-        from .runlayout import Runs
+        from .runcoordinator import Runs
         from .runs import planned
 
         styles = "".join(paths.style(name).read_text(encoding="utf-8")
