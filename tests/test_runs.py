@@ -247,3 +247,31 @@ def test_the_workers_have_ended_before_the_pieces_are_joined(tmp_path, monkeypat
     shutil.copytree(REPO / "tests" / "books" / "many-units" / "content", book / "content")
     _pdf(book, tmp_path / "out", "2", monkeypatch)
     assert seen.read_text() == "2 workers, alive: []"
+
+
+def test_a_rebuild_at_another_time_lays_out_only_the_edited_run_and_carries_this_builds_date(tmp_path, monkeypatch):
+    """Without SOURCE_DATE_EPOCH a build's date is its time, and it is in every run's head: it is only the
+    PDF's metadata, so it must not lay every run out again; and the joined PDF, whose first piece (the front
+    matter) was kept from the earlier build, carries this build's date. Two builds an hour apart (two epochs)."""
+    import pikepdf
+
+    book = tmp_path / "book"
+    shutil.copytree(REPO / "tests" / "books" / "many-units" / "content", book / "content")
+    monkeypatch.setenv("PRESS_PRINT_RUNS", "3")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    assert main(["pdf", "--strict", str(book), "--out", str(tmp_path / "first"), "--quiet"]) == 0
+    facts, pieces = _kept(book)
+    _edit(book, "marseille", "Une phrase ajoutée.")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700003600")  # an hour later
+    assert main(["pdf", "--strict", str(book), "--out", str(tmp_path / "again"), "--quiet"]) == 0
+    new_facts, new_pieces = _kept(book)
+    assert len(new_facts - facts) == 1 and len(new_pieces - pieces) == 1  # the edited run's, and no other
+    again = next((tmp_path / "again").glob("*.pdf"))
+    with pikepdf.open(again) as pdf:
+        assert str(pdf.docinfo["/CreationDate"]) == "D:20231114231320Z"
+        assert str(pdf.docinfo["/ModDate"]) == "D:20231114231320Z"
+        packet = pdf.Root.Metadata.read_bytes()
+    assert b"<xmp:CreateDate>2023-11-14T23:13:20Z</xmp:CreateDate>" in packet
+    assert b"<xmp:ModifyDate>2023-11-14T23:13:20Z</xmp:ModifyDate>" in packet
+    clean = _pdf(book, tmp_path / "clean", "3", monkeypatch)
+    assert again.read_bytes() == clean.read_bytes()

@@ -31,9 +31,10 @@ SCALE = 0.75  # CSS px to PDF points, as WeasyPrint's write_pdf(zoom=1)
 
 
 def join(pieces: list[Path], bookmarks: list[list[tuple]], foreign: list[set[str]], target: Path,
-         body_start: int) -> None:
+         body_start: int, dates: dict[str, str] | None = None) -> None:
     """``bookmarks``: for each page of the book, its height and WeasyPrint's bookmarks (``Page.bookmarks``).
-    ``foreign``: for each piece, the names it holds for another piece."""
+    ``foreign``: for each piece, the names it holds for another piece. ``dates``: the build's
+    ("created", "modified": W3C dates, as the head has them), in place of the first piece's."""
     import pikepdf
 
     out = pikepdf.open(pieces[0])
@@ -67,11 +68,39 @@ def join(pieces: list[Path], bookmarks: list[list[tuple]], foreign: list[set[str
             labels.extend([0, pikepdf.Dictionary(S=pikepdf.Name.r)])
         labels.extend([body_start, pikepdf.Dictionary(S=pikepdf.Name.D)])
         out.Root.PageLabels = pikepdf.Dictionary(Nums=labels)
+        _set_dates(out, dates or {})
         out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     finally:
         for pdf in others:
             pdf.close()
         out.close()
+
+
+# Where WeasyPrint writes a date: /Info as a PDF date, the XMP packet as a W3C date (pdf/metadata.py).
+_INFO = {"created": "/CreationDate", "modified": "/ModDate"}
+_XMP = {"created": "xmp:CreateDate", "modified": "xmp:ModifyDate"}
+
+
+def _set_dates(out, dates: dict[str, str]) -> None:
+    """The first piece's dates made the build's: the first piece may have been kept from an earlier build."""
+    import re
+
+    import pikepdf
+
+    for name, value in dates.items():
+        if name in _INFO and _INFO[name] in out.docinfo:
+            out.docinfo[_INFO[name]] = pikepdf.String("D:" + re.sub(r"[-:T]", "", value))
+    if "/Metadata" not in out.Root:
+        return
+    packet = out.Root.Metadata.read_bytes()
+    changed = packet
+    for name, value in dates.items():
+        tag = _XMP.get(name, "").encode()
+        if tag:
+            changed = re.sub(rb"(<" + tag + rb">)[^<]*(</" + tag + rb">)", rb"\g<1>" + value.encode() + rb"\g<2>",
+                             changed)
+    if changed != packet:
+        out.Root.Metadata.write(changed)
 
 
 def _tree_of(source, out, stand_ins: set[str], first: int):

@@ -31,6 +31,9 @@ from ..memo import code_digest, write_whole
 
 # A file a run's HTML refers to (an image, an SVG formula is inline): its bytes are in the run's key.
 _REFERENCE = re.compile(r'\s(?:src|data|xlink:href)="(?!data:|#|[a-z]+://)([^"]+)"')
+# The build's date in the head (print/book.html.j2): without SOURCE_DATE_EPOCH it is the time of the build,
+# and it is only the PDF's metadata, which the join sets (press/editions/join.py), not any page.
+BUILD_DATES = re.compile(r'(<meta name="dcterms\.(?:created|modified)" content=")([^"]*)(">)')
 
 
 class PieceCache:
@@ -45,9 +48,9 @@ class PieceCache:
     # --- keys -----------------------------------------------------------------
 
     def run_key(self, html: str) -> str:
-        """A run's key: the environment, its HTML and the bytes of the files it refers to."""
+        """A run's key: the environment, its HTML (but the build's date) and the bytes of the files it refers to."""
         digest = hashlib.sha256(self.environment.encode())
-        digest.update(html.encode("utf-8"))
+        digest.update(BUILD_DATES.sub(r"\1\3", html).encode("utf-8"))
         root = self.paths.root.resolve()
         for name in sorted(set(_REFERENCE.findall(html))):
             path = (root / name).resolve()
@@ -99,6 +102,11 @@ class PieceCache:
         for path in self.folder.iterdir():
             if path.name not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def build_dates(html: str) -> dict[str, str]:
+    """The build's dates in a print document's head: {"created": ..., "modified": ...} (W3C dates)."""
+    return {match.group(1).rsplit(".", 1)[1].split('"')[0]: match.group(2) for match in BUILD_DATES.finditer(html)}
 
 
 def environment_digest(paths, config, profile) -> str:

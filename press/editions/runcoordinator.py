@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .layout import PrintLayout, back_matter_html, front_count_moves
-from .piececache import PieceCache
+from .piececache import PieceCache, build_dates
 from .runlayout import Piece, RunFacts, RunTypesetter
 from .runs import Run, split
 
@@ -185,7 +185,8 @@ class Runs:
         folder = cache.folder if cache.folder is not None else stage
         self.close()  # the workers' laid-out pages go with them, before the join needs the memory
         trace("workers ended")
-        join(folder, [front_piece] + order, target, layout, remove=cache.folder is None)
+        join(folder, [front_piece] + order, target, layout, remove=cache.folder is None,
+             dates=build_dates(self.runs[0].html.partition("<body")[0]))
         trace(f"joined ({self.written} of {len(order) + 1} pieces written; the others kept)")
         cache.retain()
         walks = front_piece.walks + [(index + shift, *rest) for piece in order for index, *rest in piece.walks]
@@ -254,11 +255,12 @@ class Runs:
         from .layout import fill_page_slots
 
         filled = [fill_page_slots(html, body)[0] for html in front]
-        key = self.cache.piece_key(self.cache.run_key("".join(filled)), "front", body.body_start, front_count)
+        head = self.runs[0].html.partition('<main class="body-matter">')[0] + "</body></html>"
+        # The head gives the PDF's metadata (title, authors, keywords...): in the key, but the build's date.
+        key = self.cache.piece_key(self.cache.run_key("".join(filled) + head), "front", body.body_start, front_count)
         facts, piece = self.cache.get(key, "facts"), self.cache.get(key, "piece")
         if facts is not None and piece is not None:
             return key, (piece, facts), None
-        head = self.runs[0].html.partition('<main class="body-matter">')[0] + "</body></html>"
         if owner is None:
             owner = min(range(len(self.children)), key=lambda k: (len(self.queued.get(k, [])), k))
         tag = self._submit(owner, _front_matter, paths, config, front, body, profile, head,
@@ -281,12 +283,14 @@ class Runs:
             child.close()
 
 
-def join(folder: Path, pieces: list[Piece], target: Path, layout: PrintLayout, remove: bool) -> None:
-    """The pieces, in order, joined into the book's PDF; with ``remove``, their files removed (none kept)."""
+def join(folder: Path, pieces: list[Piece], target: Path, layout: PrintLayout, remove: bool,
+         dates: dict[str, str] | None = None) -> None:
+    """The pieces, in order, joined into the book's PDF, with this build's ``dates`` (a kept front piece has
+    its own build's); with ``remove``, their files removed (none kept)."""
     from .join import join as join_pieces
 
     join_pieces([folder / piece.file for piece in pieces], [mark for piece in pieces for mark in piece.bookmarks],
-                [piece.foreign for piece in pieces], target, layout.body_start)
+                [piece.foreign for piece in pieces], target, layout.body_start, dates or {})
     if remove:
         for piece in pieces:
             (folder / piece.file).unlink()
