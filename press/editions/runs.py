@@ -36,9 +36,11 @@ from dataclasses import dataclass, field
 UNIT_START = re.compile(r'(?m)^<(article|section) class="(?:unit|part)\b[^"]*"[^>]*>')
 RUNS_FROM = 300_000  # characters of print HTML (the real book's body: 100,835) from which runs are the default
 MAX_RUNS = 4  # workers: one a core, up to this; each parses the styles and loads the fonts again
-# Characters of print HTML a run holds at most, about (the 20x book's 2 million: 8 runs): an edit
-# lays out its run again, and every run is a piece of the PDF with font subsets of its own.
-RUN_LENGTH = 250_000
+# Characters of print HTML a run holds at most, about (the 20x book's 2 million: 16 runs): an edit
+# lays out its run again, and every run is a piece of the PDF with font subsets of its own. 20x book,
+# 12-04, all editions, clean / after one chapter's edit: 250,000 (8 runs) 44.2-44.4 s / 9.5-9.6 s;
+# 125,000 (16) 41.8-44.6 s / 8.3-9.2 s, the PDF 2.6 % larger; 80,000 (25) 43.0 s / 8.6-8.8 s.
+RUN_LENGTH = 125_000
 # The back matter's first folio (print/back.html.j2), which only its first run keeps.
 FIRST_PAGE_RESET = re.compile(r"@page :first \{ counter-reset: page \d+; \}")
 PAGE_DEPENDENT = ("target-counter", "target-counters", "target-text", "counter(pages", "counters(pages")
