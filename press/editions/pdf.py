@@ -92,7 +92,6 @@ def _finish(typesetter: Typesetter, paths, config, strings, paged, front, profil
     try:
         return runs.finish(paths, config, strings, paged, front, profile, stage, typesetter.start_id)
     finally:
-        typesetter.written = runs.lead  # its pages are not freed (see Typesetter.finish)
         runs.close()
 
 

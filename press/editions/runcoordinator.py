@@ -38,7 +38,6 @@ class Runs:
         # Forked before this process lays anything out: the children inherit WeasyPrint, not Pango's state.
         # This process lays out nothing: it sends each worker its next job as soon as it may, and joins
         # the pieces once the workers have ended (their laid-out pages gone with them, not freed one by one).
-        self.lead = RunTypesetter()  # never lays out (press/editions/pdf.py keeps it as the written one)
         self.children = [Forked(RunTypesetter) for _ in range(workers)]
         self.runs = runs
         self.cache = cache
@@ -49,6 +48,7 @@ class Runs:
         self.results: dict[int, object] = {}  # a tag -> its job's result, read before it was asked for
         self.tags = 0
         self.front_count = 0
+        self.counting: tuple | None = None  # the front matter's count being made: (cache key, worker, tag)
         self.trace = Trace()
         self.written = 0  # pieces written in this build (the others were kept)
 
@@ -65,13 +65,13 @@ class Runs:
         return self.tags
 
     def _read(self, owner: int, tag: int):
-        """The result of the job ``tag``, sent to ``owner``; the lead's jobs before it are done first."""
+        """The result of the job ``tag``, sent to ``owner`` (waited for; the results before it kept)."""
         while tag not in self.results:
             self.results[self.queued[owner].pop(0)] = self.workers()[owner].result()
         return self.results.pop(tag)
 
     def _arrived(self, owner: int, tag: int) -> bool:
-        """Whether worker ``owner``'s job ``tag`` is done (its result, and those before, read without waiting)."""
+        """Whether worker ``owner``'s job ``tag`` is done (the results up to it read, not waited for)."""
         worker = self.workers()[owner]
         while tag not in self.results and worker.ready():
             self.results[self.queued[owner].pop(0)] = worker.result()
@@ -83,19 +83,19 @@ class Runs:
         """The runs no earlier build kept, sent to the workers; the front matter's count, if it is needed."""
         self.keys = [self.cache.run_key(run.html) for run in self.runs]
         self.facts = [self.cache.get(key, "facts") for key in self.keys]
-        missing = [(k, run) for k, (run, facts) in enumerate(zip(self.runs, self.facts)) if facts is None]
-        self.sent = self._send(paths, config, profile, missing)
         if front is not None:  # front-matter units: their folios follow the front matter's pages
             key = self.cache.piece_key(self.cache.run_key("".join(front)), "count")
             count = self.cache.get(key, "facts")
-            if count is None:  # by the least loaded worker, after its runs
-                owner = min(range(len(self.children)), key=lambda k: len(self.queued.get(k, [])))
-                count = self._read(owner, self._submit(owner, _count_front, paths, config, front, profile))
-                self.cache.put(key, "facts", count)
-            self.front_count = count
+            if count is None:  # counted by the last worker before its runs (read in finish)
+                owner = len(self.children) - 1
+                self.counting = (key, owner, self._submit(owner, _count_front, paths, config, front, profile))
+            else:
+                self.front_count = count
+        missing = [(k, run) for k, (run, facts) in enumerate(zip(self.runs, self.facts)) if facts is None]
+        self.sent = self._send(paths, config, profile, missing)
 
     def _send(self, paths, config, profile, named: list[tuple]) -> dict[int, int]:
-        """Runs laid out by the workers, the longest first, each to the least loaded; each worker's job tag."""
+        """Runs laid out by the workers, the longest first, each to the least loaded: each worker's tag."""
         loads = [0] * len(self.workers())
         batches: dict[int, list] = {}
         for name, run in sorted(named, key=lambda item: -len(item[1].html)):
@@ -121,6 +121,10 @@ class Runs:
 
         trace, cache = self.trace, self.cache
         self.stage = stage
+        if self.counting is not None:
+            key, owner, tag = self.counting
+            self.front_count = self._read(owner, tag)
+            cache.put(key, "facts", self.front_count)
         laid = self._collect(self.sent)
         for k, facts in laid.items():
             self.facts[k] = facts
@@ -257,7 +261,8 @@ class Runs:
         filled = [fill_page_slots(html, body)[0] for html in front]
         head = self.runs[0].html.partition('<main class="body-matter">')[0] + "</body></html>"
         # The head gives the PDF's metadata (title, authors, keywords...): in the key, but the build's date.
-        key = self.cache.piece_key(self.cache.run_key("".join(filled) + head), "front", body.body_start, front_count)
+        key = self.cache.piece_key(self.cache.run_key("".join(filled) + head), "front", body.body_start,
+                                   front_count)
         facts, piece = self.cache.get(key, "facts"), self.cache.get(key, "piece")
         if facts is not None and piece is not None:
             return key, (piece, facts), None
@@ -303,7 +308,7 @@ def _lay_out_runs(typesetter: RunTypesetter, *args) -> list[tuple]:
 def _finish_pieces(typesetter: RunTypesetter, layout: PrintLayout, profile, batch: list) -> list[tuple]:
     """Each (name, target, first, offset, keep): numbered, then written."""
     typesetter.number([(name, offset, keep) for name, _, _, offset, keep in batch])
-    return typesetter.write_pieces(layout, profile, [(name, target, first) for name, target, first, _, _ in batch])
+    return typesetter.write_pieces(layout, profile, [item[:3] for item in batch])
 
 
 def _front_matter(typesetter: RunTypesetter, *args) -> tuple:
@@ -330,7 +335,7 @@ class Trace:
 
         now, cpu = self.clock(), self.cpu()
         if self.on:
-            print(f"print runs: {step}: {now - self.last:.2f} s ({cpu - self.last_cpu:.2f} s in this process)",
+            print(f"print runs: {step}: {now - self.last:.2f} s ({cpu - self.last_cpu:.2f} s here)",
                   file=sys.stderr, flush=True)
         self.last, self.last_cpu = now, cpu
 
