@@ -154,9 +154,6 @@ class InProcess:
         fn, args = self._jobs.pop(0)
         return fn(self._state, *args)
 
-    def ready(self) -> bool:
-        return False  # a job runs when its result is asked for
-
     def close(self) -> None:
         # This process goes on: free what the jobs kept (the laid-out pages).
         self._jobs.clear()

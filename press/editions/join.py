@@ -86,10 +86,11 @@ def _set_dates(out, dates: dict[str, str]) -> None:
     import re
 
     import pikepdf
+    from weasyprint.pdf import _w3c_date_to_pdf  # WeasyPrint's own, as it wrote the first piece's
 
     for name, value in dates.items():
         if name in _INFO and _INFO[name] in out.docinfo:
-            out.docinfo[_INFO[name]] = pikepdf.String("D:" + re.sub(r"[-:T]", "", value))
+            out.docinfo[_INFO[name]] = pikepdf.String(_w3c_date_to_pdf(value, name))
     if "/Metadata" not in out.Root:
         return
     packet = out.Root.Metadata.read_bytes()

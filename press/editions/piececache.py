@@ -33,7 +33,7 @@ from ..memo import code_digest, write_whole
 _REFERENCE = re.compile(r'\s(?:src|data|xlink:href)="(?!data:|#|[a-z]+://)([^"]+)"')
 # The build's date in the head (print/book.html.j2): without SOURCE_DATE_EPOCH it is the time of the build,
 # and it is only the PDF's metadata, which the join sets (press/editions/join.py), not any page.
-BUILD_DATES = re.compile(r'(<meta name="dcterms\.(?:created|modified)" content=")([^"]*)(">)')
+BUILD_DATES = re.compile(r'<meta name="dcterms\.(?P<name>created|modified)" content="(?P<value>[^"]*)">')
 
 
 class PieceCache:
@@ -50,7 +50,7 @@ class PieceCache:
     def run_key(self, html: str) -> str:
         """A run's key: the environment, its HTML (but the build's date) and the bytes of the files it refers to."""
         digest = hashlib.sha256(self.environment.encode())
-        digest.update(BUILD_DATES.sub(r"\1\3", html).encode("utf-8"))
+        digest.update(BUILD_DATES.sub(lambda match: match["name"], html).encode("utf-8"))
         root = self.paths.root.resolve()
         for name in sorted(set(_REFERENCE.findall(html))):
             path = (root / name).resolve()
@@ -106,7 +106,7 @@ class PieceCache:
 
 def build_dates(html: str) -> dict[str, str]:
     """The build's dates in a print document's head: {"created": ..., "modified": ...} (W3C dates)."""
-    return {match.group(1).rsplit(".", 1)[1].split('"')[0]: match.group(2) for match in BUILD_DATES.finditer(html)}
+    return {match["name"]: match["value"] for match in BUILD_DATES.finditer(html)}
 
 
 def environment_digest(paths, config, profile) -> str:

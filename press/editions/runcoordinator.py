@@ -52,27 +52,23 @@ class Runs:
         self.trace = Trace()
         self.written = 0  # pieces written in this build (the others were kept)
 
-    def workers(self) -> list:
-        """The runs' workers, in order."""
-        return self.children
-
     # --- jobs and their results, by tag ----------------------------------------------------------
 
     def _submit(self, owner: int, fn, *args) -> int:
         self.tags += 1
-        self.workers()[owner].submit(fn, *args)
+        self.children[owner].submit(fn, *args)
         self.queued.setdefault(owner, []).append(self.tags)
         return self.tags
 
     def _read(self, owner: int, tag: int):
         """The result of the job ``tag``, sent to ``owner`` (waited for; the results before it kept)."""
         while tag not in self.results:
-            self.results[self.queued[owner].pop(0)] = self.workers()[owner].result()
+            self.results[self.queued[owner].pop(0)] = self.children[owner].result()
         return self.results.pop(tag)
 
     def _arrived(self, owner: int, tag: int) -> bool:
         """Whether worker ``owner``'s job ``tag`` is done (the results up to it read, not waited for)."""
-        worker = self.workers()[owner]
+        worker = self.children[owner]
         while tag not in self.results and worker.ready():
             self.results[self.queued[owner].pop(0)] = worker.result()
         return tag in self.results
@@ -96,7 +92,7 @@ class Runs:
 
     def _send(self, paths, config, profile, named: list[tuple]) -> dict[int, int]:
         """Runs laid out by the workers, the longest first, each to the least loaded: each worker's tag."""
-        loads = [0] * len(self.workers())
+        loads = [0] * len(self.children)
         batches: dict[int, list] = {}
         for name, run in sorted(named, key=lambda item: -len(item[1].html)):
             owner = loads.index(min(loads))
@@ -245,7 +241,7 @@ class Runs:
     def _send_back(self, paths, config, strings, paged, body: PrintLayout, profile):
         """The paged back matter, numbered from ``body``, in runs, sent to be laid out where no earlier build
         kept its facts: its runs, their keys, their facts (None where sent) and each worker's job tag."""
-        runs = split(back_matter_html(paths, config, strings, paged, body), len(self.workers()), None)
+        runs = split(back_matter_html(paths, config, strings, paged, body), len(self.children), None)
         keys = [self.cache.run_key(run.html) for run in runs]
         facts = [self.cache.get(key, "facts") for key in keys]
         sent = self._send(paths, config, profile, [(("back", j), run) for j, run in enumerate(runs)
